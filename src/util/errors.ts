@@ -1,0 +1,19 @@
+/**
+ * Errors that come from bad input (a corrupt file, a wrong shape, a missing key). The CLI prints
+ * them as one line, `swaxs: <file>: <problem>`, and exits with code 2, never with a stack trace.
+ * Anything else that escapes is a bug in this program.
+ */
+export class InputError extends Error {
+  override readonly name = "InputError";
+  /** The file (or other input) at fault; empty when the problem is not tied to one file. */
+  readonly file: string;
+
+  constructor(file: string, problem: string) {
+    super(file ? `${file}: ${problem}` : problem);
+    this.file = file;
+  }
+}
+
+export function isInputError(err: unknown): err is InputError {
+  return err instanceof InputError;
+}
