@@ -1,0 +1,242 @@
+/**
+ * Per-pixel geometry in pyFAI's exact conventions (pyFAI 0.21.3, see shared reference `pyfai.md` §1).
+ *
+ * Lab frame: t1 vertical (up), t2 horizontal, t3 along the beam; the detector origin is the corner
+ * of pixel (0,0); pixel (d1,d2) has its centre at ((d1+½)·pixel1, (d2+½)·pixel2).
+ *   t1 = p1·c2·c3 + p2·(c3·s1·s2 − c1·s3) − L·(c1·c3·s2 + s1·s3)
+ *   t2 = p1·c2·s3 + p2·(c1·c3 + s1·s2·s3) − L·(−c3·s1 + c1·s2·s3)
+ *   t3 = p1·s2 − p2·c2·s1 + L·c1·c2
+ *   2θ = atan2(√(t1²+t2²), t3),   χ = atan2(t1, t2)
+ * (pyFAI/ext/_geometry.pyx f_t1, f_t2, f_t3, f_tth, f_chi).
+ *
+ * Precision, copied on purpose: pyFAI builds the pixel-centre index grid in float32, so p1 and p2 are
+ * float32 values; the trigonometry is float64. Corner positions are float64, and corner results are
+ * stored as float32 (`corner_array`). Emulating this reproduces pyFAI to ~1e-12 instead of ~1e-7.
+ */
+import type { Calibration, PoniGeometry } from "./types.js";
+import { type RadialUnit, qNmFromTth } from "./units.js";
+
+const f32 = Math.fround;
+
+/** Index of pixel d (0..n-1) after the detector orientation (PONI v2.1); for corners pass n+1 points. */
+function orient(flip: boolean, i: number, last: number): number {
+  return flip ? last - i : i;
+}
+
+function flips(orientation: number): [boolean, boolean] {
+  // pyFAI ≥2023 `_reorder_indexes_from_orientation`: 1 flips both, 2 flips d1, 4 flips d2; 0/3 none.
+  return [orientation === 1 || orientation === 2, orientation === 1 || orientation === 4];
+}
+
+interface RotationTerms {
+  a11: number;
+  a12: number;
+  a13: number;
+  a21: number;
+  a22: number;
+  a23: number;
+  a31: number;
+  a32: number;
+  a33: number;
+}
+
+/** Coefficients of (t1,t2,t3) = A·(p1,p2,L): pyFAI's expanded rotation R = rot3·rot2·rot1. */
+function rotationTerms(g: PoniGeometry): RotationTerms {
+  const c1 = Math.cos(g.rot1Rad);
+  const c2 = Math.cos(g.rot2Rad);
+  const c3 = Math.cos(g.rot3Rad);
+  const s1 = Math.sin(g.rot1Rad);
+  const s2 = Math.sin(g.rot2Rad);
+  const s3 = Math.sin(g.rot3Rad);
+  return {
+    a11: c2 * c3,
+    a12: c3 * s1 * s2 - c1 * s3,
+    a13: -(c1 * c3 * s2 + s1 * s3),
+    a21: c2 * s3,
+    a22: c1 * c3 + s1 * s2 * s3,
+    a23: -(-(c3 * s1) + c1 * s2 * s3),
+    a31: s2,
+    a32: -c2 * s1,
+    a33: c1 * c2,
+  };
+}
+
+/** Pixel-centre arrays, row-major over `shape`. */
+export interface PixelCentres {
+  shape: [number, number];
+  tthRad: Float64Array;
+  chiRad: Float64Array;
+  /** cos of the incidence angle on the detector plane, measured from the PONI: L/√(L²+p1²+p2²). */
+  cosIncidence: Float64Array;
+}
+
+/**
+ * Lab-frame position [m] of one pixel centre: (x=t2, y=t1, z=t3). Like pyFAI's `calc_pos_zyx`, this
+ * uses float64 positions (no float32 index grid), so it differs from the 2θ path by ~1e-9 m.
+ */
+export function pixelCentreLab(cal: Calibration, d1: number, d2: number): { x: number; y: number; z: number } {
+  const shape = cal.detector.shape ?? [d1 + 1, d2 + 1];
+  const [flip1, flip2] = flips(cal.detector.orientation);
+  const p1 = (orient(flip1, d1, shape[0] - 1) + 0.5) * cal.detector.pixel1M - cal.poni1M;
+  const p2 = (orient(flip2, d2, shape[1] - 1) + 0.5) * cal.detector.pixel2M - cal.poni2M;
+  const a = rotationTerms(cal);
+  const L = cal.distM;
+  return {
+    y: a.a11 * p1 + a.a12 * p2 + a.a13 * L,
+    x: a.a21 * p1 + a.a22 * p2 + a.a23 * L,
+    z: a.a31 * p1 + a.a32 * p2 + a.a33 * L,
+  };
+}
+
+export function computeCentres(cal: Calibration, shape: [number, number]): PixelCentres {
+  const [n1, n2] = shape;
+  const n = n1 * n2;
+  const tthRad = new Float64Array(n);
+  const chiRad = new Float64Array(n);
+  const cosIncidence = new Float64Array(n);
+  const a = rotationTerms(cal);
+  const L = cal.distM;
+  const [flip1, flip2] = flips(cal.detector.orientation);
+  const px1 = f32(cal.detector.pixel1M);
+  const px2 = f32(cal.detector.pixel2M);
+  const poni1 = f32(cal.poni1M);
+  const poni2 = f32(cal.poni2M);
+  const p2row = new Float64Array(n2);
+  for (let d2 = 0; d2 < n2; d2++) p2row[d2] = f32(f32(px2 * (orient(flip2, d2, n2 - 1) + 0.5)) - poni2);
+  for (let d1 = 0; d1 < n1; d1++) {
+    const p1 = f32(f32(px1 * (orient(flip1, d1, n1 - 1) + 0.5)) - poni1);
+    const b1 = a.a11 * p1 + a.a13 * L;
+    const b2 = a.a21 * p1 + a.a23 * L;
+    const b3 = a.a31 * p1 + a.a33 * L;
+    const row = d1 * n2;
+    for (let d2 = 0; d2 < n2; d2++) {
+      const p2 = p2row[d2]!;
+      const t1 = b1 + a.a12 * p2;
+      const t2 = b2 + a.a22 * p2;
+      const t3 = b3 + a.a32 * p2;
+      tthRad[row + d2] = Math.atan2(Math.sqrt(t1 * t1 + t2 * t2), t3);
+      chiRad[row + d2] = Math.atan2(t1, t2);
+      cosIncidence[row + d2] = L / Math.sqrt(L * L + p1 * p1 + p2 * p2);
+    }
+  }
+  return { shape, tthRad, chiRad, cosIncidence };
+}
+
+/**
+ * 2θ and χ at the (n1+1)×(n2+1) pixel-corner grid, float64 (pyFAI computes corners in float64 and
+ * stores the converted values as float32; conversion happens in `cornerRadial`/`cornerChi`).
+ * Corner (i,j) is at index i·(n2+1)+j; pixel (d1,d2) has corners A=(d1,d2), B=(d1+1,d2),
+ * C=(d1+1,d2+1), D=(d1,d2+1).
+ */
+export interface CornerGrid {
+  shape: [number, number];
+  tthRad: Float64Array;
+  chiRad: Float64Array;
+}
+
+export function computeCornerGrid(cal: Calibration, shape: [number, number]): CornerGrid {
+  const m1 = shape[0] + 1;
+  const m2 = shape[1] + 1;
+  const tthRad = new Float64Array(m1 * m2);
+  const chiRad = new Float64Array(m1 * m2);
+  const a = rotationTerms(cal);
+  const L = cal.distM;
+  const [flip1, flip2] = flips(cal.detector.orientation);
+  for (let i = 0; i < m1; i++) {
+    const p1 = orient(flip1, i, m1 - 1) * cal.detector.pixel1M - cal.poni1M;
+    const b1 = a.a11 * p1 + a.a13 * L;
+    const b2 = a.a21 * p1 + a.a23 * L;
+    const b3 = a.a31 * p1 + a.a33 * L;
+    for (let j = 0; j < m2; j++) {
+      const p2 = orient(flip2, j, m2 - 1) * cal.detector.pixel2M - cal.poni2M;
+      const t1 = b1 + a.a12 * p2;
+      const t2 = b2 + a.a22 * p2;
+      const t3 = b3 + a.a32 * p2;
+      tthRad[i * m2 + j] = Math.atan2(Math.sqrt(t1 * t1 + t2 * t2), t3);
+      chiRad[i * m2 + j] = Math.atan2(t1, t2);
+    }
+  }
+  return { shape, tthRad, chiRad };
+}
+
+/** Radial value in the unit's internal base (q nm⁻¹ or 2θ rad) from 2θ, float64. */
+export function radialBase(unit: RadialUnit, tthRad: number, wavelengthM: number): number {
+  return unit.base === "q_nm^-1" ? qNmFromTth(tthRad, wavelengthM) : tthRad;
+}
+
+/** Radial position of every pixel centre in the unit's base, float64 (pyFAI `array_from_unit("center")`). */
+export function centreRadial(c: PixelCentres, unit: RadialUnit, wavelengthM: number): Float64Array {
+  const out = new Float64Array(c.tthRad.length);
+  for (let k = 0; k < out.length; k++) out[k] = radialBase(unit, c.tthRad[k]!, wavelengthM);
+  return out;
+}
+
+/**
+ * Radial value at each pixel's 4 corners (A,B,C,D), float32 as pyFAI's `corner_array`: shape (n, 4).
+ */
+export function cornerRadial(g: CornerGrid, unit: RadialUnit, wavelengthM: number): Float32Array {
+  const grid = new Float32Array(g.tthRad.length);
+  for (let k = 0; k < grid.length; k++) grid[k] = radialBase(unit, g.tthRad[k]!, wavelengthM);
+  return gatherCorners(grid, g.shape);
+}
+
+/** χ at each pixel's 4 corners (A,B,C,D), float32: shape (n, 4). */
+export function cornerChi(g: CornerGrid): Float32Array {
+  return gatherCorners(Float32Array.from(g.chiRad), g.shape);
+}
+
+function gatherCorners(grid: Float32Array, shape: [number, number]): Float32Array {
+  const [n1, n2] = shape;
+  const m2 = n2 + 1;
+  const out = new Float32Array(n1 * n2 * 4);
+  for (let d1 = 0; d1 < n1; d1++) {
+    for (let d2 = 0; d2 < n2; d2++) {
+      const o = (d1 * n2 + d2) * 4;
+      const a = d1 * m2 + d2;
+      out[o] = grid[a]!; // A (d1, d2)
+      out[o + 1] = grid[a + m2]!; // B (d1+1, d2)
+      out[o + 2] = grid[a + m2 + 1]!; // C (d1+1, d2+1)
+      out[o + 3] = grid[a + 1]!; // D (d1, d2+1)
+    }
+  }
+  return out;
+}
+
+/**
+ * Half-width of each pixel in the radial unit: max over the 4 corners of |corner − centre|
+ * (pyFAI `Geometry.delta_array`, used by bounding-box splitting).
+ */
+export function radialHalfWidth(centre: Float64Array, corners: Float32Array): Float64Array {
+  const out = new Float64Array(centre.length);
+  for (let k = 0; k < centre.length; k++) {
+    const c = centre[k]!;
+    const o = k * 4;
+    out[k] = Math.max(
+      Math.abs(corners[o]! - c),
+      Math.abs(corners[o + 1]! - c),
+      Math.abs(corners[o + 2]! - c),
+      Math.abs(corners[o + 3]! - c),
+    );
+  }
+  return out;
+}
+
+/**
+ * Half-width in χ, aware of the ±π wrap: max over corners of min((corner−c) mod 2π, (c−corner) mod 2π)
+ * (pyFAI `Geometry.deltaChi`).
+ */
+export function chiHalfWidth(chiCentre: Float64Array, cornersChi: Float32Array): Float64Array {
+  const twoPi = 2 * Math.PI;
+  const mod = (x: number) => ((x % twoPi) + twoPi) % twoPi;
+  const out = new Float64Array(chiCentre.length);
+  for (let k = 0; k < chiCentre.length; k++) {
+    const c = chiCentre[k]!;
+    let m = 0;
+    for (let e = 0; e < 4; e++) {
+      const v = cornersChi[k * 4 + e]!;
+      m = Math.max(m, Math.min(mod(v - c), mod(c - v)));
+    }
+    out[k] = m;
+  }
+  return out;
+}

@@ -1,0 +1,290 @@
+/**
+ * Azimuthal integration: build the pixel→bin matrix once for a geometry, shape, mask, bin count,
+ * unit and range, then integrate any number of frames with it. Mirrors pyFAI 0.21.3
+ * `integrate1d_ng` / `integrate2d_ng` (method ("no"|"bbox"|"full", "csr")); see `accumulate.ts`
+ * for the per-frame arithmetic and `split1d.ts` / `split2d.ts` for the splitting.
+ */
+import type { Dtype, PixelArray } from "../formats/types.js";
+import {
+  type Calibration,
+  chiHalfWidth,
+  computeCentres,
+  computeCornerGrid,
+  cornerChi,
+  cornerRadial,
+  detectorMask,
+  centreRadial,
+  polarization,
+  type RadialUnit,
+  type RadialUnitName,
+  radialHalfWidth,
+  radialUnit,
+  solidAngleRelative,
+} from "../geometry/index.js";
+import { InputError } from "../util/errors.js";
+import { type Sums, accumulate, allocSums, type FramePrep } from "./accumulate.js";
+import { type BinGrid, binCentres } from "./bins.js";
+import type { Csr } from "./csr.js";
+import { buildBBox1d, buildFull1d, buildNoSplit, type Range } from "./split1d.js";
+import { build2d } from "./split2d.js";
+import { GeometryCache } from "./geometry-cache.js";
+
+export type SplitMethod = "no" | "bbox" | "full";
+export type ErrorModel = "poisson" | "none";
+
+export interface CorrectionOptions {
+  /** 1 = invalid. Combined with the detector's module-gap mask. */
+  mask?: Uint8Array | null;
+  /** Divide by the relative solid angle cos³α (default true, as pyFAI). */
+  correctSolidAngle?: boolean;
+  /** Polarisation factor f ∈ [−1, 1]; null/undefined = no polarisation correction. */
+  polarizationFactor?: number | null;
+  dark?: ArrayLike<number> | null;
+  flat?: ArrayLike<number> | null;
+  /** "poisson": σ² = max(1, raw); "none": no σ (default "none", as pyFAI). */
+  errorModel?: ErrorModel;
+  /** Skip, per frame, negative values of signed integer frames and the maximum of unsigned ones (default true). */
+  maskInvalid?: boolean;
+}
+
+export interface Integrate1dOptions extends CorrectionOptions {
+  npt: number;
+  unit?: RadialUnitName;
+  method?: SplitMethod;
+  /** In the output unit. */
+  radialRange?: [number, number] | null;
+}
+
+export interface Integrate2dOptions extends CorrectionOptions {
+  nptRad: number;
+  nptAzim?: number;
+  unit?: RadialUnitName;
+  method?: Exclude<SplitMethod, "full">;
+  radialRange?: [number, number] | null;
+  /** In degrees. */
+  azimuthRange?: [number, number] | null;
+}
+
+export interface Result1d {
+  unit: RadialUnit;
+  /** Bin centres in the output unit. */
+  radial: Float64Array;
+  intensity: Float64Array;
+  /** null when the error model is "none" */
+  sigma: Float64Array | null;
+  sums: Sums;
+}
+
+export interface Result2d {
+  unit: RadialUnit;
+  radial: Float64Array;
+  /** Azimuthal bin centres in degrees. */
+  azimuthalDeg: Float64Array;
+  /** (nptAzim × nptRad), row-major: intensity[a·nptRad + r] */
+  intensity: Float64Array;
+  sigma: Float64Array | null;
+  count: Float64Array;
+}
+
+function unitOrThrow(name: string | undefined): RadialUnit {
+  const u = radialUnit(name ?? "q_nm^-1");
+  if (!u) throw new InputError("", `unknown radial unit "${name}" (use q_nm^-1, q_A^-1, 2th_deg or 2th_rad)`);
+  return u;
+}
+
+/** Valid raw-value window [low, high) for a dtype (see `accumulate.ts`). */
+export function validWindow(dtype: Dtype, maskInvalid: boolean): [number, number] {
+  if (!maskInvalid || dtype.startsWith("float")) return [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
+  if (dtype.startsWith("int")) return [0, Number.POSITIVE_INFINITY];
+  const bits = Number(dtype.slice(4));
+  return [Number.NEGATIVE_INFINITY, 2 ** bits - 1];
+}
+
+/** Shared by 1D and 2D: static mask and normalisation for a geometry. */
+class Corrections {
+  readonly mask: Uint8Array;
+  readonly norm: Float32Array;
+  readonly dark: Float32Array | null;
+  readonly poisson: boolean;
+  readonly maskInvalid: boolean;
+
+  constructor(geo: GeometryCache, opts: CorrectionOptions) {
+    const n = geo.size;
+    const mask = detectorMask(geo.cal.detector, geo.shape);
+    if (opts.mask) {
+      if (opts.mask.length !== n) throw new InputError("", `mask has ${opts.mask.length} pixels, frame has ${n}`);
+      for (let k = 0; k < n; k++) if (opts.mask[k]) mask[k] = 1;
+    }
+    checkLength("dark", opts.dark, n);
+    checkLength("flat", opts.flat, n);
+    const sa = opts.correctSolidAngle === false ? null : solidAngleRelative(geo.centres());
+    const pol = opts.polarizationFactor == null ? null : polarization(geo.centres(), opts.polarizationFactor);
+    const flat = opts.flat ?? null;
+    const norm = new Float32Array(n);
+    for (let k = 0; k < n; k++) {
+      let v = 1;
+      if (pol) v = Math.fround(v * pol[k]!);
+      if (sa) v = Math.fround(v * Math.fround(sa[k]!));
+      if (flat) v = Math.fround(v * flat[k]!);
+      if (!(Number.isFinite(v) && v !== 0)) mask[k] = 1;
+      norm[k] = mask[k] ? 0 : v;
+    }
+    this.mask = mask;
+    this.norm = norm;
+    this.dark = opts.dark ? Float32Array.from(opts.dark) : null;
+    this.poisson = opts.errorModel === "poisson";
+    this.maskInvalid = opts.maskInvalid !== false;
+  }
+
+  prep(dtype: Dtype): FramePrep {
+    const [validLow, validHigh] = validWindow(dtype, this.maskInvalid);
+    return { norm: this.norm, dark: this.dark, poisson: this.poisson, validLow, validHigh };
+  }
+}
+
+function checkLength(what: string, a: ArrayLike<number> | null | undefined, n: number): void {
+  if (a && a.length !== n) throw new InputError("", `${what} has ${a.length} pixels, frame has ${n}`);
+}
+
+function scaledRange(r: [number, number] | null | undefined, scale: number): Range {
+  return r ? [r[0] / scale, r[1] / scale] : null;
+}
+
+function divide(sums: Sums, nf: number, poisson: boolean): { intensity: Float64Array; sigma: Float64Array | null } {
+  const n = sums.signal.length;
+  const intensity = new Float64Array(n);
+  const sigma = poisson ? new Float64Array(n) : null;
+  for (let i = 0; i < n; i++) {
+    sums.normalization[i] = sums.normalization[i]! * nf;
+    if (sums.count[i]! > 0) {
+      const norm = sums.normalization[i]!;
+      intensity[i] = sums.signal[i]! / norm;
+      if (sigma) sigma[i] = Math.sqrt(sums.variance[i]!) / norm;
+    }
+  }
+  return { intensity, sigma };
+}
+
+/** A 1D integrator bound to one geometry, frame shape, mask, binning and set of corrections. */
+export class Integrator1d {
+  readonly unit: RadialUnit;
+  readonly csr: Csr;
+  readonly grid: BinGrid;
+  /** Bin centres in the output unit. */
+  readonly radial: Float64Array;
+  readonly shape: [number, number];
+  private readonly corr: Corrections;
+
+  constructor(cal: Calibration, shape: [number, number], opts: Integrate1dOptions, cache?: GeometryCache) {
+    const geo = cache ?? new GeometryCache(cal, shape);
+    this.shape = shape;
+    this.unit = unitOrThrow(opts.unit);
+    if (!(Number.isInteger(opts.npt) && opts.npt > 0)) throw new InputError("", `npt must be a positive integer`);
+    this.corr = new Corrections(geo, opts);
+    const range = scaledRange(opts.radialRange, this.unit.scale);
+    const method = opts.method ?? "bbox";
+    const lambda = cal.wavelengthM;
+    let built: { csr: Csr; grid: BinGrid };
+    if (method === "no") {
+      built = buildNoSplit(geo.radial(this.unit), this.corr.mask, opts.npt, range);
+    } else if (method === "bbox") {
+      built = buildBBox1d(geo.radial(this.unit), geo.radialHalf(this.unit), this.corr.mask, opts.npt, range);
+    } else if (method === "full") {
+      built = buildFull1d(cornerRadial(geo.corners(), this.unit, lambda), geo.chiCorners(), this.corr.mask, opts.npt, range);
+    } else {
+      throw new InputError("", `unknown splitting method "${method}" (use no, bbox or full)`);
+    }
+    this.csr = built.csr;
+    this.grid = built.grid;
+    this.radial = binCentres(built.grid).map((v) => v * this.unit.scale);
+  }
+
+  /** Integrate one frame; `normalizationFactor` divides I and σ (e.g. the monitor count). */
+  integrate(data: PixelArray, dtype: Dtype, normalizationFactor = 1): Result1d {
+    checkFrame(data, this.shape);
+    const sums = allocSums(this.csr.nRows);
+    accumulate(this.csr, data, this.corr.prep(dtype), sums);
+    const { intensity, sigma } = divide(sums, normalizationFactor, this.corr.poisson);
+    return { unit: this.unit, radial: this.radial, intensity, sigma, sums };
+  }
+
+  /** What a worker needs to integrate with this matrix (all typed arrays; transferable/shareable). */
+  get framePrep(): (dtype: Dtype) => FramePrep {
+    return (dtype) => this.corr.prep(dtype);
+  }
+
+  get poisson(): boolean {
+    return this.corr.poisson;
+  }
+}
+
+function checkFrame(data: PixelArray, shape: [number, number]): void {
+  if (data.length !== shape[0] * shape[1])
+    throw new InputError("", `frame has ${data.length} pixels, integrator expects ${shape[0]}×${shape[1]}`);
+}
+
+/** A 2D (radial × χ) integrator: caking for texture. */
+export class Integrator2d {
+  readonly unit: RadialUnit;
+  readonly csr: Csr;
+  readonly radial: Float64Array;
+  readonly azimuthalDeg: Float64Array;
+  readonly nptRad: number;
+  readonly nptAzim: number;
+  readonly shape: [number, number];
+  private readonly corr: Corrections;
+
+  constructor(cal: Calibration, shape: [number, number], opts: Integrate2dOptions, cache?: GeometryCache) {
+    const geo = cache ?? new GeometryCache(cal, shape);
+    this.shape = shape;
+    this.unit = unitOrThrow(opts.unit);
+    this.nptRad = opts.nptRad;
+    this.nptAzim = opts.nptAzim ?? 360;
+    this.corr = new Corrections(geo, opts);
+    const method = opts.method ?? "bbox";
+    if (method !== "no" && method !== "bbox")
+      throw new InputError("", `2D integration supports splitting "no" or "bbox", not "${method}"`);
+    const split = method === "bbox";
+    const deg = Math.PI / 180;
+    const built = build2d(
+      {
+        radial: geo.radial(this.unit),
+        radialHalf: split ? geo.radialHalf(this.unit) : null,
+        chi: geo.centres().chiRad,
+        chiHalf: split ? chiHalfWidth(geo.centres().chiRad, geo.chiCorners()) : null,
+      },
+      this.corr.mask,
+      this.nptRad,
+      this.nptAzim,
+      scaledRange(opts.radialRange, this.unit.scale),
+      opts.azimuthRange ? [opts.azimuthRange[0] * deg, opts.azimuthRange[1] * deg] : null,
+    );
+    this.csr = built.csr;
+    this.radial = binCentres(built.radial).map((v) => v * this.unit.scale);
+    this.azimuthalDeg = binCentres(built.azimuthal).map((v) => v / deg);
+  }
+
+  integrate(data: PixelArray, dtype: Dtype, normalizationFactor = 1): Result2d {
+    checkFrame(data, this.shape);
+    const sums = allocSums(this.csr.nRows);
+    accumulate(this.csr, data, this.corr.prep(dtype), sums);
+    const { intensity, sigma } = divide(sums, normalizationFactor, this.corr.poisson);
+    // CSR rows are radial·nptAzim + azim; pyFAI returns (nptAzim, nptRad): transpose
+    const nr = this.nptRad;
+    const na = this.nptAzim;
+    const t = (a: Float64Array) => {
+      const o = new Float64Array(a.length);
+      for (let r = 0; r < nr; r++) for (let z = 0; z < na; z++) o[z * nr + r] = a[r * na + z]!;
+      return o;
+    };
+    return {
+      unit: this.unit,
+      radial: this.radial,
+      azimuthalDeg: this.azimuthalDeg,
+      intensity: t(intensity),
+      sigma: sigma ? t(sigma) : null,
+      count: t(sums.count),
+    };
+  }
+}
+
