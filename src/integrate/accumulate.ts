@@ -4,7 +4,8 @@
  * and reads it back; skipping that is where our speed comes from).
  *
  * Per pixel j (pyFAI engines/preproc, 0.21.3):
- *   signal = float32(raw) − dark          var = max(1, raw) (Poisson; dark adds no variance, pitfall P2)
+ *   signal = float32(raw) − dark          var = max(1, raw) (Poisson; dark adds no variance, pitfall P2;
+ *                                        integrate2d_ng uses var = raw)
  *   norm   = polarisation · solid angle · flat   (static, float32, precomputed per geometry)
  * Per bin i, with coefficient c_ij (float64 accumulators):
  *   S = Σ c·signal,  V = Σ c²·var,  N = Σ c·norm,  C = Σ c
@@ -27,6 +28,11 @@ export interface FramePrep {
   norm: Float32Array;
   dark: Float32Array | null;
   poisson: boolean;
+  /**
+   * Poisson variance is max(varianceFloor, raw). pyFAI 0.21.3 uses 1 in integrate1d (Cython preproc)
+   * but passes variance = raw (floor −∞) in integrate2d_ng; we copy both to stay exact.
+   */
+  varianceFloor: number;
   validLow: number;
   validHigh: number;
 }
@@ -52,7 +58,7 @@ export function accumulate(
   rowEnd = csr.nRows,
 ): void {
   const { indptr, indices, data } = csr;
-  const { norm, dark, poisson, validLow, validHigh } = prep;
+  const { norm, dark, poisson, varianceFloor, validLow, validHigh } = prep;
   const S = out.signal;
   const V = out.variance;
   const N = out.normalization;
@@ -71,7 +77,7 @@ export function accumulate(
       const r32 = f32(raw);
       const sig = dark === null ? r32 : f32(r32 - dark[j]!);
       s += w * sig;
-      if (poisson) v += w * w * (r32 > 1 ? r32 : 1);
+      if (poisson) v += w * w * (r32 > varianceFloor ? r32 : varianceFloor);
       nn += w * norm[j]!;
       c += w;
     }

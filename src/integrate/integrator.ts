@@ -136,9 +136,9 @@ class Corrections {
     this.maskInvalid = opts.maskInvalid !== false;
   }
 
-  prep(dtype: Dtype): FramePrep {
+  prep(dtype: Dtype, varianceFloor: number): FramePrep {
     const [validLow, validHigh] = validWindow(dtype, this.maskInvalid);
-    return { norm: this.norm, dark: this.dark, poisson: this.poisson, validLow, validHigh };
+    return { norm: this.norm, dark: this.dark, poisson: this.poisson, varianceFloor, validLow, validHigh };
   }
 }
 
@@ -203,14 +203,14 @@ export class Integrator1d {
   integrate(data: PixelArray, dtype: Dtype, normalizationFactor = 1): Result1d {
     checkFrame(data, this.shape);
     const sums = allocSums(this.csr.nRows);
-    accumulate(this.csr, data, this.corr.prep(dtype), sums);
+    accumulate(this.csr, data, this.framePrep(dtype), sums);
     const { intensity, sigma } = divide(sums, normalizationFactor, this.corr.poisson);
     return { unit: this.unit, radial: this.radial, intensity, sigma, sums };
   }
 
-  /** What a worker needs to integrate with this matrix (all typed arrays; transferable/shareable). */
-  get framePrep(): (dtype: Dtype) => FramePrep {
-    return (dtype) => this.corr.prep(dtype);
+  /** What the accumulation needs besides the matrix (typed arrays only, so workers can share it). */
+  framePrep(dtype: Dtype): FramePrep {
+    return this.corr.prep(dtype, 1);
   }
 
   get poisson(): boolean {
@@ -267,7 +267,7 @@ export class Integrator2d {
   integrate(data: PixelArray, dtype: Dtype, normalizationFactor = 1): Result2d {
     checkFrame(data, this.shape);
     const sums = allocSums(this.csr.nRows);
-    accumulate(this.csr, data, this.corr.prep(dtype), sums);
+    accumulate(this.csr, data, this.corr.prep(dtype, Number.NEGATIVE_INFINITY), sums);
     const { intensity, sigma } = divide(sums, normalizationFactor, this.corr.poisson);
     // CSR rows are radial·nptAzim + azim; pyFAI returns (nptAzim, nptRad): transpose
     const nr = this.nptRad;
