@@ -1,4 +1,8 @@
 /** Azimuthal integration: sparse pixel→bin matrices built once, fused per-frame accumulation. */
+
+export { type BinGrid, binCentres, binGrid, EPS32 } from "./bins.js";
+export type { Csr } from "./csr.js";
+export { GeometryCache } from "./geometry-cache.js";
 export {
   type CorrectionOptions,
   type ErrorModel,
@@ -11,7 +15,5 @@ export {
   type SplitMethod,
   validWindow,
 } from "./integrator.js";
-export { GeometryCache } from "./geometry-cache.js";
-export type { Csr } from "./csr.js";
-export { type Sums, type FramePrep, accumulate, allocSums } from "./accumulate.js";
-export { type BinGrid, binCentres, binGrid, EPS32 } from "./bins.js";
+export { accumulate, allocSums, type FramePrep, type Sums } from "./kernel.js";
+export { IntegrationPool } from "./parallel.js";

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { fixturePath, fractionWithin, maxRelDev, readCsvTable, readRefFrame } from "../../test/support/fixtures.js";
+import {
+  fixturePath,
+  fractionWithin,
+  maxRelDev,
+  readCsvTable,
+  readRefFrame,
+} from "../../test/support/fixtures.js";
 import { readPoni } from "../geometry/index.js";
 import { Integrator1d, type SplitMethod } from "./index.js";
 
@@ -77,7 +83,10 @@ describe("normalisation and corrections", () => {
     const cal = await readPoni(fixturePath("pyfai", "ref_waxs.poni"));
     const frame = readRefFrame("pilatus100k");
     const n = frame.data.length;
-    const plain = new Integrator1d(cal, frame.shape, { npt: 100, errorModel: "poisson" }).integrate(frame.data, "int32");
+    const plain = new Integrator1d(cal, frame.shape, { npt: 100, errorModel: "poisson" }).integrate(
+      frame.data,
+      "int32",
+    );
     const dark = new Float32Array(n).fill(1);
     const flat = new Float32Array(n).fill(2);
     const corr = new Integrator1d(cal, frame.shape, { npt: 100, errorModel: "poisson", dark, flat });
@@ -105,16 +114,22 @@ describe("normalisation and corrections", () => {
   it("q_A^-1 and 2th_deg: the same bins scaled", async () => {
     const cal = await readPoni(fixturePath("pyfai", "ref_saxs.poni"));
     const frame = readRefFrame("pilatus1m");
-    const nm = new Integrator1d(cal, frame.shape, { npt: 300, unit: "q_nm^-1" }).integrate(frame.data, "int32");
+    const nm = new Integrator1d(cal, frame.shape, { npt: 300, unit: "q_nm^-1" }).integrate(
+      frame.data,
+      "int32",
+    );
     const a = new Integrator1d(cal, frame.shape, { npt: 300, unit: "q_A^-1" }).integrate(frame.data, "int32");
     for (let i = 0; i < 300; i++) {
       expect(a.radial[i]).toBeCloseTo(nm.radial[i]! / 10, 12);
       expect(a.intensity[i]).toBe(nm.intensity[i]);
     }
-    const t = new Integrator1d(cal, frame.shape, { npt: 300, unit: "2th_deg" }).integrate(frame.data, "int32");
+    const t = new Integrator1d(cal, frame.shape, { npt: 300, unit: "2th_deg" }).integrate(
+      frame.data,
+      "int32",
+    );
     // the last 2θ bin edge is the 2θ of the last q bin edge: 2·asin(q·λ/4π)
     const qEdge = nm.radial[299]! + (nm.radial[1]! - nm.radial[0]!) / 2;
-    const tthEdgeDeg = ((2 * Math.asin((qEdge * cal.wavelengthM * 1e9) / (4 * Math.PI))) * 180) / Math.PI;
+    const tthEdgeDeg = (2 * Math.asin((qEdge * cal.wavelengthM * 1e9) / (4 * Math.PI)) * 180) / Math.PI;
     const halfBin = (t.radial[1]! - t.radial[0]!) / 2;
     expect(t.radial[299]! + halfBin).toBeCloseTo(tthEdgeDeg, 6);
   });

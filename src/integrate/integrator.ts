@@ -8,26 +8,21 @@ import type { Dtype, PixelArray } from "../formats/types.js";
 import {
   type Calibration,
   chiHalfWidth,
-  computeCentres,
-  computeCornerGrid,
-  cornerChi,
   cornerRadial,
   detectorMask,
-  centreRadial,
   polarization,
   type RadialUnit,
   type RadialUnitName,
-  radialHalfWidth,
   radialUnit,
   solidAngleRelative,
 } from "../geometry/index.js";
 import { InputError } from "../util/errors.js";
-import { type Sums, accumulate, allocSums, type FramePrep } from "./accumulate.js";
 import { type BinGrid, binCentres } from "./bins.js";
 import type { Csr } from "./csr.js";
+import { GeometryCache } from "./geometry-cache.js";
+import { accumulate, allocSums, type FramePrep, type Sums } from "./kernel.js";
 import { buildBBox1d, buildFull1d, buildNoSplit, type Range } from "./split1d.js";
 import { build2d } from "./split2d.js";
-import { GeometryCache } from "./geometry-cache.js";
 
 export type SplitMethod = "no" | "bbox" | "full";
 export type ErrorModel = "poisson" | "none";
@@ -112,7 +107,8 @@ class Corrections {
     const n = geo.size;
     const mask = detectorMask(geo.cal.detector, geo.shape);
     if (opts.mask) {
-      if (opts.mask.length !== n) throw new InputError("", `mask has ${opts.mask.length} pixels, frame has ${n}`);
+      if (opts.mask.length !== n)
+        throw new InputError("", `mask has ${opts.mask.length} pixels, frame has ${n}`);
       for (let k = 0; k < n; k++) if (opts.mask[k]) mask[k] = 1;
     }
     checkLength("dark", opts.dark, n);
@@ -150,7 +146,11 @@ function scaledRange(r: [number, number] | null | undefined, scale: number): Ran
   return r ? [r[0] / scale, r[1] / scale] : null;
 }
 
-function divide(sums: Sums, nf: number, poisson: boolean): { intensity: Float64Array; sigma: Float64Array | null } {
+function divide(
+  sums: Sums,
+  nf: number,
+  poisson: boolean,
+): { intensity: Float64Array; sigma: Float64Array | null } {
   const n = sums.signal.length;
   const intensity = new Float64Array(n);
   const sigma = poisson ? new Float64Array(n) : null;
@@ -179,7 +179,8 @@ export class Integrator1d {
     const geo = cache ?? new GeometryCache(cal, shape);
     this.shape = shape;
     this.unit = unitOrThrow(opts.unit);
-    if (!(Number.isInteger(opts.npt) && opts.npt > 0)) throw new InputError("", `npt must be a positive integer`);
+    if (!(Number.isInteger(opts.npt) && opts.npt > 0))
+      throw new InputError("", `npt must be a positive integer`);
     this.corr = new Corrections(geo, opts);
     const range = scaledRange(opts.radialRange, this.unit.scale);
     const method = opts.method ?? "bbox";
@@ -190,7 +191,13 @@ export class Integrator1d {
     } else if (method === "bbox") {
       built = buildBBox1d(geo.radial(this.unit), geo.radialHalf(this.unit), this.corr.mask, opts.npt, range);
     } else if (method === "full") {
-      built = buildFull1d(cornerRadial(geo.corners(), this.unit, lambda), geo.chiCorners(), this.corr.mask, opts.npt, range);
+      built = buildFull1d(
+        cornerRadial(geo.corners(), this.unit, lambda),
+        geo.chiCorners(),
+        this.corr.mask,
+        opts.npt,
+        range,
+      );
     } else {
       throw new InputError("", `unknown splitting method "${method}" (use no, bbox or full)`);
     }
@@ -204,8 +211,7 @@ export class Integrator1d {
     checkFrame(data, this.shape);
     const sums = allocSums(this.csr.nRows);
     accumulate(this.csr, data, this.framePrep(dtype), sums);
-    const { intensity, sigma } = divide(sums, normalizationFactor, this.corr.poisson);
-    return { unit: this.unit, radial: this.radial, intensity, sigma, sums };
+    return finishSums(this, sums, normalizationFactor);
   }
 
   /** What the accumulation needs besides the matrix (typed arrays only, so workers can share it). */
@@ -216,6 +222,12 @@ export class Integrator1d {
   get poisson(): boolean {
     return this.corr.poisson;
   }
+}
+
+/** I and σ from the four sums of one frame (also used by the worker pool). */
+export function finishSums(integ: Integrator1d, sums: Sums, normalizationFactor: number): Result1d {
+  const { intensity, sigma } = divide(sums, normalizationFactor, integ.poisson);
+  return { unit: integ.unit, radial: integ.radial, intensity, sigma, sums };
 }
 
 function checkFrame(data: PixelArray, shape: [number, number]): void {
@@ -287,4 +299,3 @@ export class Integrator2d {
     };
   }
 }
-

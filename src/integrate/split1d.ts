@@ -6,7 +6,7 @@
  *   full — the pixel is its quadrilateral in (bin, χ); each bin gets its exact area share
  *          (splitpixel calc_lut_1d), by the signed line integral ∫χ dx of the 4 edges.
  */
-import { bboxWeights, type BinGrid, binGrid } from "./bins.js";
+import { type BinGrid, bboxWeights, binGrid } from "./bins.js";
 import { CooBuilder, type Csr } from "./csr.js";
 
 export interface Built1d {
@@ -27,7 +27,12 @@ function rangeOrData(range: Range, lo: number, hi: number, npt: number): BinGrid
  * No splitting. The range comes from *all* pixel centres, masked ones included: pyFAI's histogram
  * engine does this (pitfall P1 of the reference), and copying it keeps the bin grid identical.
  */
-export function buildNoSplit(centre: Float64Array, mask: Uint8Array | null, npt: number, range: Range): Built1d {
+export function buildNoSplit(
+  centre: Float64Array,
+  mask: Uint8Array | null,
+  npt: number,
+  range: Range,
+): Built1d {
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;
   if (!range) {

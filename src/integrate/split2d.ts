@@ -4,7 +4,7 @@
  * 1D bounding-box weights (splitBBox calc_lut_2d); "no" puts each pixel centre in one cell.
  * The χ range is clipped to [−π, π] (the discontinuity sits at ±π, pyFAI's default).
  */
-import { bboxWeights, type BinGrid, binGrid } from "./bins.js";
+import { type BinGrid, bboxWeights, binGrid } from "./bins.js";
 import { CooBuilder, type Csr } from "./csr.js";
 import type { Range } from "./split1d.js";
 
@@ -73,7 +73,9 @@ export function build2d(
     const a = px.chi[k]!;
     if (rh) {
       const d = rh[k]!;
-      if (!bboxWeights((r - d - radial.min) / radial.delta, (r + d - radial.min) / radial.delta, nptRad, pushR))
+      if (
+        !bboxWeights((r - d - radial.min) / radial.delta, (r + d - radial.min) / radial.delta, nptRad, pushR)
+      )
         continue;
     } else if (!singleBin(r, radial, pushR)) continue;
     if (ch) {
@@ -81,7 +83,14 @@ export function build2d(
       const lo = Math.max(a - d, azimuthal.min);
       const hi = Math.min(a + d, azimuthal.maxIn);
       if (hi < lo) continue;
-      if (!bboxWeights((lo - azimuthal.min) / azimuthal.delta, (hi - azimuthal.min) / azimuthal.delta, nptAzim, pushA))
+      if (
+        !bboxWeights(
+          (lo - azimuthal.min) / azimuthal.delta,
+          (hi - azimuthal.min) / azimuthal.delta,
+          nptAzim,
+          pushA,
+        )
+      )
         continue;
     } else if (!singleBin(a, azimuthal, pushA)) continue;
     for (let i = 0; i < rb.length; i++) {

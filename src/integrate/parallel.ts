@@ -1,0 +1,119 @@
+/**
+ * Frame-parallel integration on worker threads. The pixel→bin matrix and the static normalisation
+ * live in SharedArrayBuffers, so every worker reads the same copy; each frame is transferred (not
+ * copied) to one worker, which returns its four sums. Frames are independent, so this scales with
+ * cores without atomics (pyFAI parallelises inside one frame over bins instead).
+ */
+import { Worker } from "node:worker_threads";
+import type { Dtype, PixelArray } from "../formats/types.js";
+import type { Csr } from "./csr.js";
+import { finishSums, type Integrator1d, type Result1d, validWindow } from "./integrator.js";
+import type { FramePrep, Sums } from "./kernel.js";
+
+export interface WorkerInit {
+  csr: Csr;
+  prep: Omit<FramePrep, "validLow" | "validHigh">;
+}
+
+export interface WorkerTask {
+  id: number;
+  data: PixelArray;
+  validLow: number;
+  validHigh: number;
+}
+
+export interface WorkerReply {
+  id: number;
+  sums: Sums;
+}
+
+type Shareable = Int32Array | Float32Array;
+
+function share<T extends Shareable>(a: T): T {
+  const Ctor = a.constructor as { new (b: SharedArrayBuffer): T };
+  const out = new Ctor(new SharedArrayBuffer(a.byteLength));
+  (out as unknown as { set(x: T): void }).set(a);
+  return out;
+}
+
+function workerUrl(): URL {
+  return new URL("./worker.js", import.meta.url);
+}
+
+interface Pending {
+  resolve: (s: Sums) => void;
+  reject: (e: Error) => void;
+}
+
+export class IntegrationPool {
+  private readonly workers: Worker[] = [];
+  private readonly load: number[] = [];
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 0;
+
+  constructor(
+    private readonly integ: Integrator1d,
+    nWorkers: number,
+    private readonly maskInvalid = true,
+  ) {
+    const p = integ.framePrep("float32");
+    const init: WorkerInit = {
+      csr: {
+        nRows: integ.csr.nRows,
+        nCols: integ.csr.nCols,
+        indptr: share(integ.csr.indptr),
+        indices: share(integ.csr.indices),
+        data: share(integ.csr.data),
+      },
+      prep: {
+        norm: share(p.norm),
+        dark: p.dark ? share(p.dark) : null,
+        poisson: p.poisson,
+        varianceFloor: p.varianceFloor,
+      },
+    };
+    for (let w = 0; w < nWorkers; w++) {
+      const worker = new Worker(workerUrl(), { workerData: init });
+      worker.on("message", (m: WorkerReply) => this.done(w, m));
+      worker.on("error", (e) => this.failAll(e));
+      this.workers.push(worker);
+      this.load.push(0);
+    }
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** Integrate one frame on the least busy worker. `data`'s buffer is transferred: do not reuse it. */
+  async integrate(data: PixelArray, dtype: Dtype, normalizationFactor = 1): Promise<Result1d> {
+    const [validLow, validHigh] = validWindow(dtype, this.maskInvalid);
+    const id = this.nextId++;
+    let w = 0;
+    for (let i = 1; i < this.load.length; i++) if (this.load[i]! < this.load[w]!) w = i;
+    this.load[w]!++;
+    const sums = await new Promise<Sums>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      const task: WorkerTask = { id, data, validLow, validHigh };
+      const transfer = data.buffer instanceof ArrayBuffer ? [data.buffer] : [];
+      this.workers[w]!.postMessage(task, transfer);
+    });
+    return finishSums(this.integ, sums, normalizationFactor);
+  }
+
+  private done(w: number, m: WorkerReply): void {
+    this.load[w]!--;
+    const p = this.pending.get(m.id);
+    this.pending.delete(m.id);
+    p?.resolve(m.sums);
+  }
+
+  private failAll(e: Error): void {
+    for (const p of this.pending.values()) p.reject(e);
+    this.pending.clear();
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
