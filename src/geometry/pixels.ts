@@ -14,7 +14,7 @@
  * stored as float32 (`corner_array`). Emulating this reproduces pyFAI to ~1e-12 instead of ~1e-7.
  */
 import type { Calibration, PoniGeometry } from "./types.js";
-import { type RadialUnit, qNmFromTth } from "./units.js";
+import { qNmFromTth, type RadialUnit } from "./units.js";
 
 const f32 = Math.fround;
 
@@ -74,7 +74,11 @@ export interface PixelCentres {
  * Lab-frame position [m] of one pixel centre: (x=t2, y=t1, z=t3). Like pyFAI's `calc_pos_zyx`, this
  * uses float64 positions (no float32 index grid), so it differs from the 2θ path by ~1e-9 m.
  */
-export function pixelCentreLab(cal: Calibration, d1: number, d2: number): { x: number; y: number; z: number } {
+export function pixelCentreLab(
+  cal: Calibration,
+  d1: number,
+  d2: number,
+): { x: number; y: number; z: number } {
   const shape = cal.detector.shape ?? [d1 + 1, d2 + 1];
   const [flip1, flip2] = flips(cal.detector.orientation);
   const p1 = (orient(flip1, d1, shape[0] - 1) + 0.5) * cal.detector.pixel1M - cal.poni1M;

@@ -1,7 +1,6 @@
 /** Azimuthal integration: sparse pixel→bin matrices built once, fused per-frame accumulation. */
 
 export { type BinGrid, binCentres, binGrid, EPS32 } from "./bins.js";
-export type { Csr } from "./csr.js";
 export { GeometryCache } from "./geometry-cache.js";
 export {
   type CorrectionOptions,
@@ -15,5 +14,6 @@ export {
   type SplitMethod,
   validWindow,
 } from "./integrator.js";
-export { accumulate, allocSums, type FramePrep, type Sums } from "./kernel.js";
+export { type FramePrep, frameSums, type Sums, staticSums } from "./kernel.js";
 export { IntegrationPool } from "./parallel.js";
+export { type Csr, type PixelBins, toCsr } from "./sparse.js";

@@ -1,7 +1,7 @@
 /**
  * Azimuthal integration: build the pixel→bin matrix once for a geometry, shape, mask, bin count,
  * unit and range, then integrate any number of frames with it. Mirrors pyFAI 0.21.3
- * `integrate1d_ng` / `integrate2d_ng` (method ("no"|"bbox"|"full", "csr")); see `accumulate.ts`
+ * `integrate1d_ng` / `integrate2d_ng` (method ("no"|"bbox"|"full", "csr")); see `kernel.js`
  * for the per-frame arithmetic and `split1d.ts` / `split2d.ts` for the splitting.
  */
 import type { Dtype, PixelArray } from "../formats/types.js";
@@ -18,9 +18,9 @@ import {
 } from "../geometry/index.js";
 import { InputError } from "../util/errors.js";
 import { type BinGrid, binCentres } from "./bins.js";
-import type { Csr } from "./csr.js";
 import { GeometryCache } from "./geometry-cache.js";
-import { accumulate, allocSums, type FramePrep, type Sums } from "./kernel.js";
+import { type FramePrep, frameSums, type Sums, staticSums } from "./kernel.js";
+import type { PixelBins } from "./sparse.js";
 import { buildBBox1d, buildFull1d, buildNoSplit, type Range } from "./split1d.js";
 import { build2d } from "./split2d.js";
 
@@ -87,7 +87,7 @@ function unitOrThrow(name: string | undefined): RadialUnit {
   return u;
 }
 
-/** Valid raw-value window [low, high) for a dtype (see `accumulate.ts`). */
+/** Valid raw-value window [low, high) for a dtype (see `kernel.js`). */
 export function validWindow(dtype: Dtype, maskInvalid: boolean): [number, number] {
   if (!maskInvalid || dtype.startsWith("float")) return [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
   if (dtype.startsWith("int")) return [0, Number.POSITIVE_INFINITY];
@@ -102,6 +102,7 @@ class Corrections {
   readonly dark: Float32Array | null;
   readonly poisson: boolean;
   readonly maskInvalid: boolean;
+  private statics: { staticNorm: Float64Array; staticCount: Float64Array } | null = null;
 
   constructor(geo: GeometryCache, opts: CorrectionOptions) {
     const n = geo.size;
@@ -132,9 +133,18 @@ class Corrections {
     this.maskInvalid = opts.maskInvalid !== false;
   }
 
-  prep(dtype: Dtype, varianceFloor: number): FramePrep {
+  prep(matrix: PixelBins, dtype: Dtype, varianceFloor: number): FramePrep {
     const [validLow, validHigh] = validWindow(dtype, this.maskInvalid);
-    return { norm: this.norm, dark: this.dark, poisson: this.poisson, varianceFloor, validLow, validHigh };
+    this.statics ??= staticSums(matrix, this.norm);
+    return {
+      norm: this.norm,
+      ...this.statics,
+      dark: this.dark,
+      poisson: this.poisson,
+      varianceFloor,
+      validLow,
+      validHigh,
+    };
   }
 }
 
@@ -168,7 +178,7 @@ function divide(
 /** A 1D integrator bound to one geometry, frame shape, mask, binning and set of corrections. */
 export class Integrator1d {
   readonly unit: RadialUnit;
-  readonly csr: Csr;
+  readonly matrix: PixelBins;
   readonly grid: BinGrid;
   /** Bin centres in the output unit. */
   readonly radial: Float64Array;
@@ -185,7 +195,7 @@ export class Integrator1d {
     const range = scaledRange(opts.radialRange, this.unit.scale);
     const method = opts.method ?? "bbox";
     const lambda = cal.wavelengthM;
-    let built: { csr: Csr; grid: BinGrid };
+    let built: { matrix: PixelBins; grid: BinGrid };
     if (method === "no") {
       built = buildNoSplit(geo.radial(this.unit), this.corr.mask, opts.npt, range);
     } else if (method === "bbox") {
@@ -201,7 +211,7 @@ export class Integrator1d {
     } else {
       throw new InputError("", `unknown splitting method "${method}" (use no, bbox or full)`);
     }
-    this.csr = built.csr;
+    this.matrix = built.matrix;
     this.grid = built.grid;
     this.radial = binCentres(built.grid).map((v) => v * this.unit.scale);
   }
@@ -209,14 +219,12 @@ export class Integrator1d {
   /** Integrate one frame; `normalizationFactor` divides I and σ (e.g. the monitor count). */
   integrate(data: PixelArray, dtype: Dtype, normalizationFactor = 1): Result1d {
     checkFrame(data, this.shape);
-    const sums = allocSums(this.csr.nRows);
-    accumulate(this.csr, data, this.framePrep(dtype), sums);
-    return finishSums(this, sums, normalizationFactor);
+    return finishSums(this, frameSums(this.matrix, data, this.framePrep(dtype)), normalizationFactor);
   }
 
   /** What the accumulation needs besides the matrix (typed arrays only, so workers can share it). */
   framePrep(dtype: Dtype): FramePrep {
-    return this.corr.prep(dtype, 1);
+    return this.corr.prep(this.matrix, dtype, 1);
   }
 
   get poisson(): boolean {
@@ -238,7 +246,7 @@ function checkFrame(data: PixelArray, shape: [number, number]): void {
 /** A 2D (radial × χ) integrator: caking for texture. */
 export class Integrator2d {
   readonly unit: RadialUnit;
-  readonly csr: Csr;
+  readonly matrix: PixelBins;
   readonly radial: Float64Array;
   readonly azimuthalDeg: Float64Array;
   readonly nptRad: number;
@@ -271,17 +279,16 @@ export class Integrator2d {
       scaledRange(opts.radialRange, this.unit.scale),
       opts.azimuthRange ? [opts.azimuthRange[0] * deg, opts.azimuthRange[1] * deg] : null,
     );
-    this.csr = built.csr;
+    this.matrix = built.matrix;
     this.radial = binCentres(built.radial).map((v) => v * this.unit.scale);
     this.azimuthalDeg = binCentres(built.azimuthal).map((v) => v / deg);
   }
 
   integrate(data: PixelArray, dtype: Dtype, normalizationFactor = 1): Result2d {
     checkFrame(data, this.shape);
-    const sums = allocSums(this.csr.nRows);
-    accumulate(this.csr, data, this.corr.prep(dtype, Number.NEGATIVE_INFINITY), sums);
+    const sums = frameSums(this.matrix, data, this.corr.prep(this.matrix, dtype, Number.NEGATIVE_INFINITY));
     const { intensity, sigma } = divide(sums, normalizationFactor, this.corr.poisson);
-    // CSR rows are radial·nptAzim + azim; pyFAI returns (nptAzim, nptRad): transpose
+    // bins are radial·nptAzim + azim; pyFAI returns (nptAzim, nptRad): transpose
     const nr = this.nptRad;
     const na = this.nptAzim;
     const t = (a: Float64Array) => {

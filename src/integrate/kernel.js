@@ -1,31 +1,34 @@
 /**
- * The per-frame hot loop: a CSR "gather" fused with pyFAI's preprocessing, so the frame is read
- * once and no per-pixel intermediate array is written (pyFAI writes a (pixels × 4) float32 array
- * and reads it back; skipping that is where our speed comes from).
+ * The per-frame hot loop, fused with pyFAI's preprocessing: the frame is read once, in order,
+ * and no per-pixel intermediate array is written (pyFAI writes a pixels × 4 float32 array and reads
+ * it back, which is where most of its time goes: pyfai.md §8.2).
  *
- * Per pixel j (pyFAI engines/preproc, 0.21.3):
- *   signal = float32(raw) − dark          var = max(1, raw) (Poisson; dark adds no variance, pitfall P2;
- *                                        integrate2d_ng uses var = raw)
- *   norm   = polarisation · solid angle · flat   (static, float32, precomputed per geometry)
- * Per bin i, with coefficient c_ij (float64 accumulators):
+ * Per pixel p (pyFAI engines/preproc, 0.21.3):
+ *   signal = float32(raw) − dark      var = max(1, raw) (Poisson; the dark adds no variance, pitfall P2;
+ *                                                         integrate2d_ng uses var = raw)
+ *   norm   = polarisation · solid angle · flat      (static, float32, precomputed per geometry)
+ * Per bin b, with coefficient c_pb (float64 accumulators):
  *   S = Σ c·signal,  V = Σ c²·var,  N = Σ c·norm,  C = Σ c
- *   I = S / (N·nf),  σ = √V / (N·nf)     (nf: normalisation factor / monitor)
- * Pixels whose raw value is outside [validLow, validHigh) — negative Pilatus flags, the Eiger
- * saturation value, NaN — are skipped for that frame.
+ *   I = S / (N·nf),  σ = √V / (N·nf)     (nf: normalisation factor, e.g. the monitor)
+ * N and C do not depend on the frame, so they are summed once (`staticSums`); a pixel that is
+ * invalid in one frame only (raw outside [validLow, validHigh): negative Pilatus flags, the Eiger
+ * saturation value, NaN) has its share taken back out of them for that frame.
+ *
+ * Plain JavaScript typed with JSDoc so that worker threads load it without a TypeScript loader
+ * (Node 20 does not apply `--import tsx` hooks inside workers).
  */
-// Plain JavaScript (typed with JSDoc) so that worker threads can load it without a TypeScript
-// loader: Node 20 does not apply `--import tsx` hooks inside workers.
 
 /**
  * @typedef {import("../formats/types.js").PixelArray} PixelArray
- * @typedef {import("./csr.js").Csr} Csr
+ * @typedef {import("./sparse.js").PixelBins} PixelBins
  * @typedef {{ signal: Float64Array, variance: Float64Array, normalization: Float64Array, count: Float64Array }} Sums
  * @typedef {object} FramePrep
  * @property {Float32Array} norm static per-pixel normalisation (0 for masked pixels)
+ * @property {Float64Array} staticNorm Σ c·norm per bin over all pixels in the matrix
+ * @property {Float64Array} staticCount Σ c per bin
  * @property {Float32Array | null} dark
  * @property {boolean} poisson
- * @property {number} varianceFloor Poisson variance is max(varianceFloor, raw). pyFAI 0.21.3 uses 1 in
- *   integrate1d (Cython preproc) but passes variance = raw (floor −∞) in integrate2d_ng; both are copied.
+ * @property {number} varianceFloor Poisson variance is max(varianceFloor, raw): 1 in integrate1d, −∞ in 2D
  * @property {number} validLow
  * @property {number} validHigh
  */
@@ -33,55 +36,70 @@
 const f32 = Math.fround;
 
 /**
- * @param {number} n
- * @returns {Sums}
+ * Σ c·norm and Σ c per bin, in pixel order (the order of pyFAI's CSR rows).
+ * @param {PixelBins} m
+ * @param {Float32Array} norm
+ * @returns {{ staticNorm: Float64Array, staticCount: Float64Array }}
  */
-export function allocSums(n) {
-  return {
-    signal: new Float64Array(n),
-    variance: new Float64Array(n),
-    normalization: new Float64Array(n),
-    count: new Float64Array(n),
-  };
+export function staticSums(m, norm) {
+  const staticNorm = new Float64Array(m.nBins);
+  const staticCount = new Float64Array(m.nBins);
+  const { ptr, bins, coef } = m;
+  for (let p = 0; p < m.nPixels; p++) {
+    const end = /** @type {number} */ (ptr[p + 1]);
+    const np = /** @type {number} */ (norm[p]);
+    for (let k = /** @type {number} */ (ptr[p]); k < end; k++) {
+      const b = /** @type {number} */ (bins[k]);
+      const c = /** @type {number} */ (coef[k]);
+      staticNorm[b] += c * np;
+      staticCount[b] += c;
+    }
+  }
+  return { staticNorm, staticCount };
 }
 
 /**
- * Fills `out` for CSR rows [rowStart, rowEnd).
- * @param {Csr} csr
+ * The four sums of one frame.
+ * @param {PixelBins} m
  * @param {PixelArray} frame
  * @param {FramePrep} prep
- * @param {Sums} out
- * @param {number} [rowStart]
- * @param {number} [rowEnd]
+ * @returns {Sums}
  */
-export function accumulate(csr, frame, prep, out, rowStart = 0, rowEnd = csr.nRows) {
-  const { indptr, indices, data } = csr;
+export function frameSums(m, frame, prep) {
+  const { ptr, bins, coef } = m;
   const { norm, dark, poisson, varianceFloor, validLow, validHigh } = prep;
-  const S = out.signal;
-  const V = out.variance;
-  const N = out.normalization;
-  const C = out.count;
-  for (let b = rowStart; b < rowEnd; b++) {
-    let s = 0;
-    let v = 0;
-    let nn = 0;
-    let c = 0;
-    const end = /** @type {number} */ (indptr[b + 1]);
-    for (let k = /** @type {number} */ (indptr[b]); k < end; k++) {
-      const j = /** @type {number} */ (indices[k]);
-      const raw = /** @type {number} */ (frame[j]);
-      if (!(raw >= validLow && raw < validHigh)) continue;
-      const w = /** @type {number} */ (data[k]);
-      const r32 = f32(raw);
-      const sig = dark === null ? r32 : f32(r32 - /** @type {number} */ (dark[j]));
-      s += w * sig;
-      if (poisson) v += w * w * Math.max(r32, varianceFloor);
-      nn += w * /** @type {number} */ (norm[j]);
-      c += w;
+  const S = new Float64Array(m.nBins);
+  const V = new Float64Array(m.nBins);
+  const N = Float64Array.from(prep.staticNorm);
+  const C = Float64Array.from(prep.staticCount);
+  let k = 0;
+  for (let p = 0; p < m.nPixels; p++) {
+    const end = /** @type {number} */ (ptr[p + 1]);
+    if (k === end) continue; // masked or out of range: not in the matrix
+    const raw = /** @type {number} */ (frame[p]);
+    if (!(raw >= validLow && raw < validHigh)) {
+      const np = /** @type {number} */ (norm[p]);
+      for (; k < end; k++) {
+        const b = /** @type {number} */ (bins[k]);
+        const c = /** @type {number} */ (coef[k]);
+        N[b] -= c * np;
+        C[b] -= c;
+      }
+      continue;
     }
-    S[b] = s;
-    V[b] = v;
-    N[b] = nn;
-    C[b] = c;
+    const r32 = f32(raw);
+    const sig = dark === null ? r32 : f32(r32 - /** @type {number} */ (dark[p]));
+    if (poisson) {
+      const vr = Math.max(r32, varianceFloor);
+      for (; k < end; k++) {
+        const b = /** @type {number} */ (bins[k]);
+        const c = /** @type {number} */ (coef[k]);
+        S[b] += c * sig;
+        V[b] += c * c * vr;
+      }
+    } else {
+      for (; k < end; k++) S[/** @type {number} */ (bins[k])] += /** @type {number} */ (coef[k]) * sig;
+    }
   }
+  return { signal: S, variance: V, normalization: N, count: C };
 }

@@ -6,12 +6,12 @@
  */
 import { Worker } from "node:worker_threads";
 import type { Dtype, PixelArray } from "../formats/types.js";
-import type { Csr } from "./csr.js";
 import { finishSums, type Integrator1d, type Result1d, validWindow } from "./integrator.js";
 import type { FramePrep, Sums } from "./kernel.js";
+import type { PixelBins } from "./sparse.js";
 
 export interface WorkerInit {
-  csr: Csr;
+  matrix: PixelBins;
   prep: Omit<FramePrep, "validLow" | "validHigh">;
 }
 
@@ -27,7 +27,7 @@ export interface WorkerReply {
   sums: Sums;
 }
 
-type Shareable = Int32Array | Float32Array;
+type Shareable = Int32Array | Float32Array | Float64Array;
 
 function share<T extends Shareable>(a: T): T {
   const Ctor = a.constructor as { new (b: SharedArrayBuffer): T };
@@ -58,15 +58,17 @@ export class IntegrationPool {
   ) {
     const p = integ.framePrep("float32");
     const init: WorkerInit = {
-      csr: {
-        nRows: integ.csr.nRows,
-        nCols: integ.csr.nCols,
-        indptr: share(integ.csr.indptr),
-        indices: share(integ.csr.indices),
-        data: share(integ.csr.data),
+      matrix: {
+        nBins: integ.matrix.nBins,
+        nPixels: integ.matrix.nPixels,
+        ptr: share(integ.matrix.ptr),
+        bins: share(integ.matrix.bins),
+        coef: share(integ.matrix.coef),
       },
       prep: {
         norm: share(p.norm),
+        staticNorm: p.staticNorm,
+        staticCount: p.staticCount,
         dark: p.dark ? share(p.dark) : null,
         poisson: p.poisson,
         varianceFloor: p.varianceFloor,

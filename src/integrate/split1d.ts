@@ -7,10 +7,10 @@
  *          (splitpixel calc_lut_1d), by the signed line integral ∫χ dx of the 4 edges.
  */
 import { type BinGrid, bboxWeights, binGrid } from "./bins.js";
-import { CooBuilder, type Csr } from "./csr.js";
+import { CooBuilder, type PixelBins } from "./sparse.js";
 
 export interface Built1d {
-  csr: Csr;
+  matrix: PixelBins;
   grid: BinGrid;
 }
 
@@ -51,7 +51,7 @@ export function buildNoSplit(
     const b = Math.trunc((c - grid.min) / grid.delta);
     if (b >= 0 && b < npt) coo.add(b, k, 1);
   }
-  return { csr: coo.toCsr(), grid };
+  return { matrix: coo.toPixelBins(), grid };
 }
 
 /** Bounding-box splitting: pixel k covers [centre−halfWidth, centre+halfWidth]. */
@@ -82,7 +82,7 @@ export function buildBBox1d(
     pixel = k;
     bboxWeights((c - d - grid.min) / grid.delta, (c + d - grid.min) / grid.delta, npt, emit);
   }
-  return { csr: coo.toCsr(), grid };
+  return { matrix: coo.toPixelBins(), grid };
 }
 
 /**
@@ -144,7 +144,7 @@ export function buildFull1d(
     for (let s = 0; s < span; s++) total += areas[s]!;
     for (let s = 0; s < span; s++) coo.add(lowBin + s, k, areas[s]! / total);
   }
-  return { csr: coo.toCsr(), grid };
+  return { matrix: coo.toPixelBins(), grid };
 }
 
 /** Adds edge e's signed contribution sign(xb−xa)·∫χ dx to each unit-wide strip [lowBin+s, lowBin+s+1]. */

@@ -5,11 +5,11 @@
  * The χ range is clipped to [−π, π] (the discontinuity sits at ±π, pyFAI's default).
  */
 import { type BinGrid, bboxWeights, binGrid } from "./bins.js";
-import { CooBuilder, type Csr } from "./csr.js";
+import { CooBuilder, type PixelBins } from "./sparse.js";
 import type { Range } from "./split1d.js";
 
 export interface Built2d {
-  csr: Csr;
+  matrix: PixelBins;
   radial: BinGrid;
   azimuthal: BinGrid;
 }
@@ -97,7 +97,7 @@ export function build2d(
       for (let j = 0; j < ab.length; j++) coo.add(rb[i]! * nptAzim + ab[j]!, k, rw[i]! * aw[j]!);
     }
   }
-  return { csr: coo.toCsr(), radial, azimuthal };
+  return { matrix: coo.toPixelBins(), radial, azimuthal };
 }
 
 function singleBin(v: number, g: BinGrid, emit: (b: number, w: number) => void): boolean {
