@@ -130,7 +130,7 @@ function benchPyfai(name: string, frames: Int32Array[], shape: [number, number],
   try {
     const path = join(dir, "frames.bin");
     const all = new Int32Array(frames.length * frames[0]!.length);
-    frames.forEach((f, i) => all.set(f, i * f.length));
+    for (const [i, f] of frames.entries()) all.set(f, i * f.length);
     writeFileSync(path, all);
     const r = spawnSync(
       py,

@@ -1,19 +1,30 @@
 /** Geometry: PONI calibrations, detectors, and per-pixel 2θ, χ, q, solid angle and polarisation. */
-export type { Calibration, Detector, PoniGeometry } from "./types.js";
-export { type RadialUnit, type RadialUnitName, RADIAL_UNIT_NAMES, radialUnit, qNmFromTth } from "./units.js";
+
+export { polarization, solidAngleAbsolute, solidAngleRelative } from "./corrections.js";
+export {
+  closestDetectorNames,
+  detectorForFrame,
+  detectorMask,
+  detectorNames,
+  GENERIC_DETECTOR_NAME,
+  genericDetector,
+  getDetector,
+  withOrientation,
+  withPixelSize,
+} from "./detectors.js";
 export {
   type CornerGrid,
-  type PixelCentres,
   centreRadial,
   chiHalfWidth,
   computeCentres,
   computeCornerGrid,
   cornerChi,
   cornerRadial,
+  type PixelCentres,
   pixelCentreLab,
   radialBase,
   radialHalfWidth,
 } from "./pixels.js";
-export { polarization, solidAngleAbsolute, solidAngleRelative } from "./corrections.js";
-export * from "./detectors.js";
-export * from "./poni.js";
+export { beamCentre, type Fit2dGeometry, fit2dGeometry, formatPoni, parsePoni, readPoni } from "./poni.js";
+export type { Calibration, Detector, PoniGeometry } from "./types.js";
+export { qNmFromTth, RADIAL_UNIT_NAMES, type RadialUnit, type RadialUnitName, radialUnit } from "./units.js";

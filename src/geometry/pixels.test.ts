@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { fixturePath, readCsvTable } from "../../test/support/fixtures.js";
 import {
+  centreRadial,
   computeCentres,
   computeCornerGrid,
   cornerRadial,
-  centreRadial,
   pixelCentreLab,
   polarization,
   radialHalfWidth,
@@ -15,7 +15,19 @@ import {
 } from "./index.js";
 
 // Columns of ref_*_pixels.csv (pyFAI 0.21.3 per-pixel output, 32 pixels per geometry)
-const D1 = 0, D2 = 1, X = 2, Y = 3, Z = 4, TTH = 5, CHI = 6, Q = 7, SA = 8, SA_ABS = 9, POL = 10, DQ = 11, QA = 12;
+const D1 = 0,
+  D2 = 1,
+  X = 2,
+  Y = 3,
+  Z = 4,
+  TTH = 5,
+  CHI = 6,
+  Q = 7,
+  SA = 8,
+  SA_ABS = 9,
+  POL = 10,
+  DQ = 11,
+  QA = 12;
 
 describe.each(["saxs", "waxs"])("per-pixel geometry vs pyFAI 0.21.3 (%s)", (name) => {
   it("2θ, χ, q, lab position, solid angle, polarisation, Δq and corner q agree to 1e-9", async () => {
