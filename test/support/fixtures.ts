@@ -26,8 +26,13 @@ export function readCsvTable(...parts: string[]): number[][] {
 }
 
 /** The pyFAI reference frames: int32 little-endian, row-major. */
-export function readRefFrame(tag: "pilatus1m" | "pilatus100k"): { data: Int32Array; shape: [number, number] } {
-  const meta = JSON.parse(readFixture("pyfai", `ref_frame_${tag}.json`).toString("utf8")) as { shape: [number, number] };
+export function readRefFrame(tag: "pilatus1m" | "pilatus100k"): {
+  data: Int32Array;
+  shape: [number, number];
+} {
+  const meta = JSON.parse(readFixture("pyfai", `ref_frame_${tag}.json`).toString("utf8")) as {
+    shape: [number, number];
+  };
   const buf = readFixture("pyfai", `ref_frame_${tag}.bin.gz`);
   const data = new Int32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
   return { data, shape: meta.shape };

@@ -1,0 +1,83 @@
+/**
+ * The `swaxs` command line. Bad input ends with one line on stderr (`swaxs: <file>: <problem>`) and
+ * exit code 2; usage errors also exit 2; anything else is a bug and prints its stack (exit 1).
+ */
+import { readFileSync } from "node:fs";
+import { Command, CommanderError, Option } from "commander";
+import { RADIAL_UNIT_NAMES } from "../geometry/index.js";
+import { isInputError } from "../util/errors.js";
+import { inspectCommand } from "./inspect.js";
+import { integrateCommand } from "./integrate.js";
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+export function buildProgram(): Command {
+  const program = new Command("swaxs")
+    .description(
+      "Operando scanning SAXS/WAXS of battery cells: frames in, integrated curves, maps and time series out",
+    )
+    .version(version())
+    .showHelpAfterError()
+    .exitOverride();
+
+  program
+    .command("inspect")
+    .description("show format, shape, dtype, frame count, metadata and statistics of a detector file")
+    .argument("<file>", "CBF, EDF, TIFF or HDF5/NeXus file")
+    .option("--dataset <path>", "HDF5 dataset holding the frames")
+    .option("--frame <n>", "frame index for the statistics", "0")
+    .option("--json", "print a JSON object")
+    .action((file: string, o) => inspectCommand(file, o));
+
+  program
+    .command("integrate")
+    .description("azimuthal integration (pyFAI-exact) of one or more frames")
+    .argument("<files...>", "detector frames (CBF, EDF, TIFF, HDF5/NeXus)")
+    .requiredOption("--poni <file>", "pyFAI calibration (PONI v1, v2 or 2.1)")
+    .requiredOption("--out <file>", "one frame: .csv, .xy or .dat; many frames: .h5 or .nxs (NeXus NXdata)")
+    .option("--mask <file>", "mask image (nonzero = invalid), added to the detector's gap mask")
+    .option("--dark <file>", "dark image, subtracted from every frame")
+    .option("--flat <file>", "flat-field image, divides every frame")
+    .option("--npt <n>", "number of radial bins", "1000")
+    .addOption(new Option("--unit <unit>", "radial unit").choices(RADIAL_UNIT_NAMES).default("q_nm^-1"))
+    .addOption(
+      new Option("--method <split>", "pixel splitting").choices(["no", "bbox", "full"]).default("bbox"),
+    )
+    .option("--polarization <f>", "polarisation factor in [-1, 1] (default: no correction)")
+    .addOption(new Option("--error-model <m>", "error model").choices(["poisson", "none"]).default("poisson"))
+    .option("--radial-range <A:B>", "radial range in the chosen unit")
+    .option(
+      "--flip-ud",
+      "flip frames (and mask, dark, flat) top-to-bottom first, as Dioptas-made PONI files need",
+    )
+    .option("--dataset <path>", "HDF5 dataset holding the frames")
+    .option("--frame <n>", "integrate only this frame of each file")
+    .option("--workers <n>", "worker threads for many frames (default: cores, at most 4)")
+    .action((files: string[], o) => integrateCommand(files, o));
+
+  return program;
+}
+
+/** Run the CLI; returns the exit code instead of exiting, so tests can call it in-process. */
+export async function run(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === "commander.helpDisplayed" || err.code === "commander.version") return 0;
+      return 2;
+    }
+    if (isInputError(err)) {
+      process.stderr.write(`swaxs: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+}

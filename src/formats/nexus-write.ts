@@ -1,0 +1,294 @@
+/**
+ * NeXus (HDF5) output of `swaxs integrate`: one 1D curve per frame, stacked (frames × bins).
+ *
+ *   /                      @default="entry"  @NX_class="NXroot"  @creator  @file_time
+ *   /entry                 NXentry  @default="data"
+ *   /entry/data            NXdata   @signal="I"  @axes=[".", "q"]  @q_indices=1
+ *   /entry/data/I          frames × bins (float32 or float64), @interpretation="spectrum"
+ *   /entry/data/I_errors   same shape (the NeXus `<signal>_errors` convention), when given
+ *   /entry/data/q          bins, float64, @units, @long_name
+ *   /entry/process         NXprocess: program, version, date, sequence_index, source_files,
+ *                          configuration (NXnote, type application/json, the config as text)
+ *
+ * The file is written under a temporary name in the target directory and renamed when complete,
+ * so a crash or an error never leaves a file at `path` that looks finished. Rows are stored one per
+ * chunk (deflate), so writing row by row keeps memory flat whatever the number of frames.
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync, renameSync, rmSync, statSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { InputError } from "../util/errors.js";
+import { closeQuietly, createH5, type Dataset, type H5File, h5Problem } from "./h5.js";
+
+type FloatArray = Float32Array | Float64Array;
+
+export interface NxIntegratedHeader {
+  /** Radial bin centres. */
+  radial: Float64Array;
+  /** Name of the radial axis dataset: "q" or "2th". */
+  radialName: string;
+  /** "1/nm", "1/angstrom" or "deg". */
+  radialUnits: string;
+  /** Number of frames (rows). */
+  frames: number;
+  sourceFiles: string[];
+  program: string;
+  version: string;
+  /** ISO 8601 date of processing. */
+  date: string;
+  /** The configuration used, as a JSON string. */
+  config: string;
+  /** Optional axis along the frames (e.g. time since start); default: no axis ("."). */
+  frameAxis?: { name: string; values: Float64Array; units: string; longName?: string };
+}
+
+export interface NxIntegratedData extends NxIntegratedHeader {
+  /** frames × bins, row-major. */
+  intensity: FloatArray;
+  /** Standard deviations, same shape as intensity. */
+  errors?: FloatArray;
+}
+
+export interface NxIntegratedWriter {
+  readonly path: string;
+  /** Where the file is being written until finish() renames it to `path`. */
+  readonly tempPath: string;
+  /** Write row `i` (frame i) of I and, when the writer was created with errors, of I_errors. */
+  writeRow(i: number, intensity: ArrayLike<number>, sigma?: ArrayLike<number>): void;
+  /** Close and rename to `path`; throws (and discards the file) if a row was never written. */
+  finish(): void;
+  /** Close and delete the temporary file. Safe to call more than once, or after finish(). */
+  abort(): void;
+}
+
+// NeXus names: the "relaxed" rule of the NeXus validation (letters, digits, _, inner dots).
+const NX_NAME = /^[A-Za-z0-9_]([A-Za-z0-9_.]*[A-Za-z0-9_])?$/;
+
+/** Write all frames at once (the data are already in memory). */
+export async function writeNxIntegrated(path: string, data: NxIntegratedData): Promise<void> {
+  const bins = data.radial.length;
+  const n = data.frames * bins;
+  if (data.intensity.length !== n) {
+    throw new RangeError(`intensity has ${data.intensity.length} values, expected ${data.frames} × ${bins}`);
+  }
+  if (data.errors && data.errors.length !== n) {
+    throw new RangeError(`errors has ${data.errors.length} values, expected ${data.frames} × ${bins}`);
+  }
+  const writer = await createNxIntegrated(path, data, {
+    dtype: data.intensity instanceof Float32Array ? "float32" : "float64",
+    errors: data.errors !== undefined,
+  });
+  try {
+    (writer as Writer).writeBlock(0, data.frames, data.intensity, data.errors);
+    writer.finish();
+  } catch (err) {
+    writer.abort();
+    throw err;
+  }
+}
+
+/** Start a file whose rows are written one at a time with writeRow(), then finish(). */
+export async function createNxIntegrated(
+  path: string,
+  header: NxIntegratedHeader,
+  opts: { dtype?: "float32" | "float64"; errors?: boolean } = {},
+): Promise<NxIntegratedWriter> {
+  checkHeader(header);
+  const dir = dirname(path);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new InputError(path, `cannot write: directory ${dir} does not exist`);
+  }
+  const tempPath = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  const file = await createH5(tempPath).catch((err: unknown) => {
+    throw new InputError(path, `cannot write: ${err instanceof InputError ? err.message : String(err)}`);
+  });
+  try {
+    const writer = new Writer(file, path, tempPath, header, opts.dtype ?? "float32", opts.errors ?? false);
+    return writer;
+  } catch (err) {
+    closeQuietly(file);
+    rmSync(tempPath, { force: true });
+    throw err instanceof InputError || err instanceof RangeError
+      ? err
+      : new InputError(path, `cannot write: ${h5Problem(err)}`);
+  }
+}
+
+function checkHeader(h: NxIntegratedHeader): void {
+  if (!Number.isInteger(h.frames) || h.frames < 1)
+    throw new RangeError(`frames must be ≥ 1, got ${h.frames}`);
+  if (h.radial.length < 1) throw new RangeError("radial axis is empty");
+  for (const name of [h.radialName, h.frameAxis?.name]) {
+    if (name !== undefined && (!NX_NAME.test(name) || name === "I" || name === "I_errors")) {
+      throw new RangeError(`"${name}" cannot be used as a NeXus axis name`);
+    }
+  }
+  if (h.frameAxis && h.frameAxis.values.length !== h.frames) {
+    throw new RangeError(`frame axis has ${h.frameAxis.values.length} values, expected ${h.frames}`);
+  }
+  if (h.frameAxis?.name === h.radialName) throw new RangeError("frame and radial axes need different names");
+}
+
+class Writer implements NxIntegratedWriter {
+  private readonly bins: number;
+  private readonly written: Uint8Array;
+  private state: "open" | "finished" | "aborted" = "open";
+  private readonly intensity: Dataset;
+  private readonly errors: Dataset | null;
+  private readonly ctor: Float32ArrayConstructor | Float64ArrayConstructor;
+
+  constructor(
+    private readonly file: H5File,
+    readonly path: string,
+    readonly tempPath: string,
+    private readonly header: NxIntegratedHeader,
+    dtype: "float32" | "float64",
+    withErrors: boolean,
+  ) {
+    const h = header;
+    this.bins = h.radial.length;
+    this.written = new Uint8Array(h.frames);
+    this.ctor = dtype === "float32" ? Float32Array : Float64Array;
+
+    file.create_attribute("NX_class", "NXroot");
+    file.create_attribute("default", "entry");
+    file.create_attribute("creator", `${h.program} ${h.version}`);
+    file.create_attribute("file_time", h.date);
+
+    const entry = file.create_group("entry");
+    entry.create_attribute("NX_class", "NXentry");
+    entry.create_attribute("default", "data");
+    entry.create_dataset({ name: "program_name", data: h.program }).create_attribute("version", h.version);
+
+    const data = entry.create_group("data");
+    data.create_attribute("NX_class", "NXdata");
+    data.create_attribute("signal", "I");
+    data.create_attribute("axes", [h.frameAxis?.name ?? ".", h.radialName]);
+    data.create_attribute(`${h.radialName}_indices`, 1, null, "<i");
+    if (h.frameAxis) data.create_attribute(`${h.frameAxis.name}_indices`, 0, null, "<i");
+
+    // Created empty with a fixed maximum, then extended: h5wasm wants the full data at creation
+    // otherwise. Unwritten rows would read as 0, but finish() refuses to publish those.
+    const make = (name: string) => {
+      const ds = data.create_dataset({
+        name,
+        data: dtype === "float32" ? new Float32Array(0) : new Float64Array(0),
+        shape: [0, this.bins],
+        maxshape: [h.frames, this.bins],
+        dtype: dtype === "float32" ? "<f" : "<d",
+        chunks: [1, this.bins],
+        compression: "gzip",
+        compression_opts: 4,
+      });
+      ds.resize([h.frames, this.bins]);
+      return ds;
+    };
+    this.intensity = make("I");
+    this.intensity.create_attribute("long_name", "intensity");
+    this.intensity.create_attribute("interpretation", "spectrum");
+    this.errors = withErrors ? make("I_errors") : null;
+    this.errors?.create_attribute("long_name", "standard deviation of intensity");
+
+    const radial = data.create_dataset({
+      name: h.radialName,
+      data: exact(h.radial, Float64Array),
+      dtype: "<d",
+    });
+    radial.create_attribute("units", h.radialUnits);
+    radial.create_attribute(
+      "long_name",
+      `${h.radialName === "2th" ? "2theta" : h.radialName} (${h.radialUnits})`,
+    );
+    if (h.frameAxis) {
+      const fa = data.create_dataset({
+        name: h.frameAxis.name,
+        data: exact(h.frameAxis.values, Float64Array),
+        dtype: "<d",
+      });
+      fa.create_attribute("units", h.frameAxis.units);
+      fa.create_attribute("long_name", h.frameAxis.longName ?? `${h.frameAxis.name} (${h.frameAxis.units})`);
+    }
+
+    const proc = entry.create_group("process");
+    proc.create_attribute("NX_class", "NXprocess");
+    proc.create_dataset({ name: "program", data: h.program });
+    proc.create_dataset({ name: "version", data: h.version });
+    proc.create_dataset({ name: "date", data: h.date });
+    proc.create_dataset({ name: "sequence_index", data: 1, dtype: "<i" });
+    if (h.sourceFiles.length > 0) proc.create_dataset({ name: "source_files", data: h.sourceFiles });
+    const note = proc.create_group("configuration");
+    note.create_attribute("NX_class", "NXnote");
+    note.create_dataset({ name: "type", data: "application/json" });
+    note.create_dataset({ name: "description", data: `${h.program} configuration` });
+    note.create_dataset({ name: "data", data: h.config });
+  }
+
+  writeRow(i: number, intensity: ArrayLike<number>, sigma?: ArrayLike<number>): void {
+    if (!Number.isInteger(i) || i < 0 || i >= this.header.frames) {
+      throw new RangeError(`row ${i} out of range 0…${this.header.frames - 1}`);
+    }
+    this.writeBlock(i, 1, intensity, sigma);
+  }
+
+  /** Rows start … start+count-1 from row-major arrays of count × bins values. */
+  writeBlock(start: number, count: number, intensity: ArrayLike<number>, sigma?: ArrayLike<number>): void {
+    if (this.state !== "open") throw new Error(`${this.path}: write after ${this.state}`);
+    const n = count * this.bins;
+    if (intensity.length !== n)
+      throw new RangeError(`intensity row has ${intensity.length} values, expected ${n}`);
+    if ((sigma !== undefined) !== (this.errors !== null)) {
+      throw new RangeError(this.errors ? "this file has I_errors: give sigma" : "this file has no I_errors");
+    }
+    if (sigma && sigma.length !== n)
+      throw new RangeError(`sigma row has ${sigma.length} values, expected ${n}`);
+    try {
+      this.intensity.write_slice([[start, start + count], []], exact(intensity, this.ctor));
+      if (sigma) this.errors!.write_slice([[start, start + count], []], exact(sigma, this.ctor));
+    } catch (err) {
+      throw new InputError(this.path, `cannot write rows ${start}…${start + count - 1}: ${h5Problem(err)}`);
+    }
+    this.written.fill(1, start, start + count);
+  }
+
+  finish(): void {
+    if (this.state !== "open") throw new Error(`${this.path}: finish after ${this.state}`);
+    const missing = this.written.reduce((m, w) => m + (w ? 0 : 1), 0);
+    if (missing > 0) {
+      this.abort();
+      throw new RangeError(`${this.path}: ${missing} of ${this.header.frames} rows were never written`);
+    }
+    this.state = "finished";
+    let problem: string | null = null;
+    try {
+      if (this.file.close() < 0) problem = "closing the HDF5 file failed";
+    } catch (err) {
+      problem = h5Problem(err);
+    }
+    if (problem) {
+      rmSync(this.tempPath, { force: true });
+      throw new InputError(this.path, `cannot write: ${problem}`);
+    }
+    try {
+      renameSync(this.tempPath, this.path);
+    } catch (err) {
+      rmSync(this.tempPath, { force: true });
+      throw new InputError(this.path, `cannot write: ${(err as NodeJS.ErrnoException).code ?? err}`);
+    }
+  }
+
+  abort(): void {
+    if (this.state === "open") closeQuietly(this.file);
+    if (this.state !== "finished") rmSync(this.tempPath, { force: true });
+    if (this.state === "open") this.state = "aborted";
+  }
+}
+
+/**
+ * The values as a typed array h5wasm writes correctly. h5wasm 0.8.9 writes a typed array of the
+ * dataset's own type straight from `array.buffer`, ignoring byteOffset/length, so a subarray view
+ * would write the wrong values: copy unless the array is exactly its whole buffer.
+ */
+function exact(a: ArrayLike<number>, ctor: Float32ArrayConstructor | Float64ArrayConstructor): FloatArray {
+  if (a instanceof ctor && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength) return a;
+  return ctor.from(a);
+}
