@@ -35,7 +35,10 @@ function testFrame(): { frame: Frame; source: string } {
     s = (s * 1103515245 + 12345) >>> 0;
     const r = Math.floor(i / COLS);
     const c = i % COLS;
-    data[i] = r % 212 >= 195 || c % 494 >= 487 ? -1 : 20 + (s % 40) + (((r - 520) ** 2 + (c - 490) ** 2) % 9000 < 300 ? 5000 : 0);
+    data[i] =
+      r % 212 >= 195 || c % 494 >= 487
+        ? -1
+        : 20 + (s % 40) + (((r - 520) ** 2 + (c - 490) ** 2) % 9000 < 300 ? 5000 : 0);
   }
   return { frame: { data, shape: [ROWS, COLS], dtype: "int32", metadata: {} }, source: "synthetic" };
 }
@@ -64,7 +67,9 @@ async function main(): Promise<void> {
   writeFileSync(paths.edf, edf);
   writeFileSync(paths.tif, tif);
   const binStart = Buffer.from(cbf).indexOf(Uint8Array.of(0x0c, 0x1a, 0x04, 0xd5)) + 4;
-  const binSize = Number(/X-Binary-Size: (\d+)/.exec(Buffer.from(cbf.subarray(0, binStart)).toString("latin1"))![1]);
+  const binSize = Number(
+    /X-Binary-Size: (\d+)/.exec(Buffer.from(cbf.subarray(0, binStart)).toString("latin1"))![1],
+  );
   const compressed = cbf.subarray(binStart, binStart + binSize);
   const out = new Int32Array(N);
 

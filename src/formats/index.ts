@@ -1,0 +1,17 @@
+/** Detector frames: readers for CBF, EDF, TIFF and HDF5/NeXus; writers for CBF, EDF, TIFF and NeXus curves. */
+
+export { decodeCbf, encodeCbf, openCbf, writeCbf } from "./cbf.js";
+export { dtypeMax, isFloat, isInteger, isSigned } from "./dtype.js";
+export { decodeEdf, encodeEdf, openEdf, writeEdf } from "./edf.js";
+export { type Hdf5DatasetInfo, listDatasets, openHdf5, readHdf5Mask } from "./hdf5.js";
+export { combineMasks, flipRows, flipUd, invalidPixelMask, maskFromFrame } from "./invalid.js";
+export {
+  createNxIntegrated,
+  type NxIntegratedData,
+  type NxIntegratedHeader,
+  type NxIntegratedWriter,
+  writeNxIntegrated,
+} from "./nexus-write.js";
+export { detectFormat, type FrameFormat, type OpenOptions, openFrames, readFrame, readMask } from "./open.js";
+export { decodeTiff, encodeTiff, openTiff, writeTiff } from "./tiff.js";
+export type { Dtype, Frame, FrameSource, Metadata, PixelArray } from "./types.js";
