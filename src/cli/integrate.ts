@@ -5,6 +5,7 @@
 import { availableParallelism } from "node:os";
 import { extname } from "node:path";
 import {
+  combineMasks,
   createNxIntegrated,
   type Frame,
   type FrameSource,
@@ -151,11 +152,10 @@ export async function integrateCommand(files: string[], o: IntegrateCliOptions):
     const first = await readJob(jobs[0]!, flip);
     // pyFAI users pass mask = (image < 0) with Pilatus data; the first frame's invalid pixels join
     // the static mask (so the radial range ignores them) and later frames are checked per frame.
-    const mask = invalidPixelMask(first);
-    if (o.mask) {
-      const m = await readMask(o.mask, shape, { flipUd: flip });
-      for (let k = 0; k < mask.length; k++) mask[k] = mask[k]! | m[k]!;
-    }
+    const mask = combineMasks([
+      invalidPixelMask(first),
+      o.mask ? await readMask(o.mask, shape, { flipUd: flip }) : null,
+    ]);
     const integ = new Integrator1d(cal, shape, {
       npt: s.npt,
       unit: s.unit,

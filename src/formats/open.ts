@@ -10,7 +10,7 @@ import { decodeCbf, openCbf, sniffCbf } from "./cbf.js";
 import { decodeEdf, openEdf, sniffEdf } from "./edf.js";
 import { looksLikeHdf5 } from "./h5.js";
 import { openHdf5, readHdf5Mask } from "./hdf5.js";
-import { flipRows } from "./invalid.js";
+import { flipRows, maskFromFrame } from "./invalid.js";
 import { decodeTiff, openTiff, sniffTiff } from "./tiff.js";
 import type { Frame, FrameSource } from "./types.js";
 
@@ -145,8 +145,7 @@ export async function readMask(
   } else {
     const f = await readFrame(path, 0, opts);
     mshape = f.shape;
-    mask = new Uint8Array(f.data.length);
-    for (let k = 0; k < mask.length; k++) mask[k] = f.data[k] !== 0 ? 1 : 0;
+    mask = maskFromFrame(f);
   }
   if (mshape[0] !== shape[0] || mshape[1] !== shape[1])
     throw new InputError(path, `mask is ${mshape[0]}×${mshape[1]}, frames are ${shape[0]}×${shape[1]}`);

@@ -22,6 +22,7 @@ export {
   cornerRadial,
   type PixelCentres,
   pixelCentreLab,
+  pixelCorners,
   radialBase,
   radialHalfWidth,
 } from "./pixels.js";

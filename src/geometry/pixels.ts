@@ -61,6 +61,33 @@ function rotationTerms(g: PoniGeometry): RotationTerms {
   };
 }
 
+/**
+ * Pixel corners on the detector plane, pyFAI `Detector.get_pixel_corners` layout: float32 array of
+ * shape (n1, n2, 4, 3) holding (z, y, x) [m] for corners A=(d1,d2), B=(d1+1,d2), C=(d1+1,d2+1),
+ * D=(d1,d2+1); positions are index·pixel size and z = 0 (flat detector).
+ */
+export function pixelCorners(cal: Calibration, shape: [number, number]): Float32Array {
+  const [n1, n2] = shape;
+  const out = new Float32Array(n1 * n2 * 12);
+  const { pixel1M, pixel2M } = cal.detector;
+  const corner = [
+    [0, 0],
+    [1, 0],
+    [1, 1],
+    [0, 1],
+  ] as const;
+  for (let d1 = 0; d1 < n1; d1++) {
+    for (let d2 = 0; d2 < n2; d2++) {
+      const o = (d1 * n2 + d2) * 12;
+      for (let c = 0; c < 4; c++) {
+        out[o + 3 * c + 1] = (d1 + corner[c]![0]) * pixel1M;
+        out[o + 3 * c + 2] = (d2 + corner[c]![1]) * pixel2M;
+      }
+    }
+  }
+  return out;
+}
+
 /** Pixel-centre arrays, row-major over `shape`. */
 export interface PixelCentres {
   shape: [number, number];

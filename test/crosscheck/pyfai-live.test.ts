@@ -104,3 +104,20 @@ describe.skipIf(!run)("live cross-check with pyFAI 0.21.3 (WAXS frame)", () => {
     );
   });
 });
+
+describe.skipIf(!run)("pixel corners vs pyFAI Detector.get_pixel_corners (Pilatus 100k)", () => {
+  it("(z, y, x) of the 4 corners of every pixel agree exactly (float32)", async () => {
+    const { pixelCorners } = await import("../../src/geometry/index.js");
+    const cal = await readPoni(fixturePath("pyfai", "ref_waxs.poni"));
+    const ours = pixelCorners(cal, [195, 487]);
+    const hex = runPython(
+      py!,
+      "import pyFAI, sys; sys.stdout.write(pyFAI.detector_factory('Pilatus100k').get_pixel_corners().astype('<f4').tobytes().hex())",
+    );
+    const ref = new Float32Array(Buffer.from(hex, "hex").buffer.slice(0));
+    expect(ref.length).toBe(ours.length);
+    let diff = 0;
+    for (let k = 0; k < ref.length; k++) diff = Math.max(diff, Math.abs(ref[k]! - ours[k]!));
+    expect(diff).toBe(0);
+  });
+});
