@@ -33,8 +33,6 @@
  * @property {number} validHigh
  */
 
-const f32 = Math.fround;
-
 /**
  * Σ c·norm and Σ c per bin, in pixel order (the order of pyFAI's CSR rows).
  * @param {PixelBins} m
@@ -66,29 +64,23 @@ export function staticSums(m, norm) {
  * @returns {Sums}
  */
 export function frameSums(m, frame, prep) {
-  const { ptr, bins, coef } = m;
-  const { norm, dark, poisson, varianceFloor, validLow, validHigh } = prep;
+  const { ptr, bins, coef, nPixels } = m;
+  const { dark, poisson, varianceFloor, validLow, validHigh } = prep;
   const S = new Float64Array(m.nBins);
   const V = new Float64Array(m.nBins);
-  const N = Float64Array.from(prep.staticNorm);
-  const C = Float64Array.from(prep.staticCount);
   let k = 0;
-  for (let p = 0; p < m.nPixels; p++) {
+  let invalid = 0;
+  for (let p = 0; p < nPixels; p++) {
     const end = /** @type {number} */ (ptr[p + 1]);
     if (k === end) continue; // masked or out of range: not in the matrix
     const raw = /** @type {number} */ (frame[p]);
     if (!(raw >= validLow && raw < validHigh)) {
-      const np = /** @type {number} */ (norm[p]);
-      for (; k < end; k++) {
-        const b = /** @type {number} */ (bins[k]);
-        const c = /** @type {number} */ (coef[k]);
-        N[b] -= c * np;
-        C[b] -= c;
-      }
+      invalid++;
+      k = end;
       continue;
     }
-    const r32 = f32(raw);
-    const sig = dark === null ? r32 : f32(r32 - /** @type {number} */ (dark[p]));
+    const r32 = Math.fround(raw);
+    const sig = dark === null ? r32 : Math.fround(r32 - /** @type {number} */ (dark[p]));
     if (poisson) {
       const vr = Math.max(r32, varianceFloor);
       for (; k < end; k++) {
@@ -101,5 +93,34 @@ export function frameSums(m, frame, prep) {
       for (; k < end; k++) S[/** @type {number} */ (bins[k])] += /** @type {number} */ (coef[k]) * sig;
     }
   }
+  const N = prep.staticNorm.slice();
+  const C = prep.staticCount.slice();
+  if (invalid > 0) removeInvalid(m, frame, prep, N, C);
   return { signal: S, variance: V, normalization: N, count: C };
+}
+
+/**
+ * Take the share of this frame's invalid pixels back out of the static N and C (a second pass, kept
+ * out of the main loop so that loop stays small for the JIT; frames rarely have any).
+ * @param {PixelBins} m
+ * @param {PixelArray} frame
+ * @param {FramePrep} prep
+ * @param {Float64Array} N
+ * @param {Float64Array} C
+ */
+function removeInvalid(m, frame, prep, N, C) {
+  const { ptr, bins, coef, nPixels } = m;
+  const { norm, validLow, validHigh } = prep;
+  for (let p = 0; p < nPixels; p++) {
+    const raw = /** @type {number} */ (frame[p]);
+    if (raw >= validLow && raw < validHigh) continue;
+    const np = /** @type {number} */ (norm[p]);
+    const end = /** @type {number} */ (ptr[p + 1]);
+    for (let k = /** @type {number} */ (ptr[p]); k < end; k++) {
+      const b = /** @type {number} */ (bins[k]);
+      const c = /** @type {number} */ (coef[k]);
+      N[b] -= c * np;
+      C[b] -= c;
+    }
+  }
 }

@@ -27,7 +27,7 @@ export interface WorkerReply {
   sums: Sums;
 }
 
-type Shareable = Int32Array | Float32Array | Float64Array;
+type Shareable = Uint16Array | Int32Array | Float32Array | Float64Array;
 
 function share<T extends Shareable>(a: T): T {
   const Ctor = a.constructor as { new (b: SharedArrayBuffer): T };
