@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
 import { RADIAL_UNIT_NAMES } from "../geometry/index.js";
 import { isInputError } from "../util/errors.js";
+import { echemCommand } from "./echem.js";
 import { inspectCommand } from "./inspect.js";
 import { integrateCommand } from "./integrate.js";
 
@@ -59,6 +60,26 @@ export function buildProgram(): Command {
     .option("--frame <n>", "integrate only this frame of each file")
     .option("--workers <n>", "worker threads for many frames (default: cores, at most 4)")
     .action((files: string[], o) => integrateCommand(files, o));
+
+  program
+    .command("echem")
+    .description(
+      "read a cycler log (EC-Lab .mpt/.mpr, Neware, Arbin, Maccor, CSV): half-cycles, capacities, SODC",
+    )
+    .argument("<file>", "cycler file")
+    .option("--mass-mg <m>", "active-material mass [mg], for mAh/g")
+    .option("--timezone <tz>", "the cycler clock's time zone: IANA name (Europe/Berlin) or offset (+01:00)")
+    .option("--clock-offset-s <s>", "or: seconds the cycler clock runs ahead of UTC")
+    .option(
+      "--columns <map>",
+      "generic CSV: time=COL,voltage=COL,current=COL[,charge=COL,step=COL,cycle=COL]",
+    )
+    .option("--json", "print the summary as JSON")
+    .option(
+      "--csv <out>",
+      "write one row per record: time_s, ewe_v, i_ma, unix_time, q_mah, step, cycle, sodc_pct",
+    )
+    .action((file: string, o) => echemCommand(file, o));
 
   return program;
 }

@@ -1,0 +1,108 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { swaxs } from "../../test/support/cli.js";
+import { fixturePath } from "../../test/support/fixtures.js";
+
+const tmp = mkdtempSync(join(tmpdir(), "swaxs-echem-"));
+const fx = (name: string) => fixturePath("echem", name);
+
+function summary(...args: string[]) {
+  const r = swaxs("echem", ...args, "--json");
+  expect(r.code, r.stderr).toBe(0);
+  return JSON.parse(r.stdout);
+}
+
+describe("swaxs echem on real cycler files", () => {
+  it("the EC-Lab .mpr and its .mpt export give the same records, start and half-cycles", () => {
+    const mpr = summary(fx("yadg_gcpl.issue_149.mpr"), "--timezone", "Europe/Paris");
+    const mpt = summary(fx("yadg_gcpl.issue_149.mpt"), "--timezone", "Europe/Paris");
+    expect(mpr.format).toBe("biologic-mpr");
+    expect(mpt.format).toBe("biologic-mpt");
+    expect(mpr.records).toBe(132);
+    expect(mpt.records).toBe(132);
+    expect(mpr.start_local).toBe("2024-01-10T11:02:29.886");
+    expect(mpr.start_utc).toBe("2024-01-10T10:02:29.886Z");
+    expect(mpt.start_utc).toBe(mpr.start_utc);
+    expect(mpr.half_cycles.length).toBe(mpt.half_cycles.length);
+    for (const [i, h] of mpr.half_cycles.entries()) {
+      expect(h.kind).toBe(mpt.half_cycles[i].kind);
+      expect(h.capacity_mah).toBeCloseTo(mpt.half_cycles[i].capacity_mah, 9);
+    }
+  });
+
+  it("the operando LNO cell (perex .mpt, decimal commas): charge first, capacities and mAh/g", () => {
+    const s = summary(fx("perex_220726cell4operandoxascontinuation_C06.mpt.gz"), "--mass-mg", "5");
+    expect(s.records).toBe(1402);
+    expect(s.start_utc).toBeNull(); // no time zone stated
+    const kinds = s.half_cycles.map((h: { kind: string }) => h.kind);
+    expect(kinds.slice(0, 3)).toEqual(["charge", "discharge", "charge"]);
+    const first = s.half_cycles[0];
+    expect(first.capacity_mah).toBeGreaterThan(0.9);
+    expect(first.capacity_mah).toBeLessThan(1.1);
+    expect(first.capacity_mah_per_g).toBeCloseTo(first.capacity_mah / 0.005, 9);
+    expect(first.c_rate_per_h).toBeGreaterThan(0.25);
+    expect(first.c_rate_per_h).toBeLessThan(0.4);
+  });
+
+  it.each([
+    ["neware_uio_head2599.csv.gz", "neware-csv", 2599, "2022-05-18T16:27:52"],
+    ["FastCharge_000025_CH8.csv", "arbin-csv", 248, null],
+    ["PredictionDiagnostics_000151_test.052", "maccor-txt", 333, "2019-10-13T02:18:52.330"],
+  ])("%s is read as %s with %i records", (file, format, n, start) => {
+    const s = summary(fx(file));
+    expect(s.format).toBe(format);
+    expect(s.records).toBe(n);
+    expect(s.start_local).toBe(start);
+  });
+
+  it("Arbin gives UTC itself (DateTime is a Unix epoch): start_utc without a time zone", () => {
+    expect(summary(fx("FastCharge_000025_CH8.csv")).start_utc).toMatch(/^20\d\d-\d\d-\d\dT/);
+  });
+
+  it("--csv writes one row per record with time_s, ewe_v, i_ma, unix_time, q_mah, step, cycle, sodc_pct", () => {
+    const out = join(tmp, "neware.csv");
+    const r = swaxs("echem", fx("neware_uio_head2599.csv.gz"), "--timezone", "+02:00", "--csv", out);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = readFileSync(out, "utf8").trim().split("\n");
+    const head = lines[0]!.split(",");
+    expect(head).toEqual([
+      "time_s",
+      "ewe_v",
+      "i_ma",
+      "unix_time",
+      "q_mah",
+      "step",
+      "cycle",
+      "half_cycle",
+      "sodc_pct",
+    ]);
+    expect(lines.length).toBe(2600);
+    const rows = lines.slice(1).map((l) => l.split(",").map(Number));
+    expect(rows[0]![0]).toBe(0);
+    // unix_time = start (16:27:52 at +02:00 = 14:27:52Z) + time_s
+    expect(rows[0]![3]).toBe(Date.UTC(2022, 4, 18, 14, 27, 52) / 1000);
+    const sod = rows.map((x) => x[8]!);
+    expect(Math.max(...sod)).toBeCloseTo(100, 6);
+    expect(sod[0]).toBe(0);
+  });
+});
+
+describe("swaxs echem: bad input", () => {
+  it.each([
+    ["a frame file", fixturePath("pyfai", "ref_waxs.poni"), /ref_waxs\.poni: not a cycler file/],
+    ["a missing file", join(tmp, "none.mpt"), /none\.mpt: no such file/],
+  ])("%s → one line, exit 2", (_w, file, msg) => {
+    const r = swaxs("echem", file);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split("\n").length).toBe(1);
+    expect(r.stderr).toMatch(msg);
+  });
+
+  it("an unknown time zone", () => {
+    const r = swaxs("echem", fx("yadg_gcpl.issue_149.mpt"), "--timezone", "Mars/Base");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown time zone/);
+  });
+});
