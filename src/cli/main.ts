@@ -9,6 +9,7 @@ import { isInputError } from "../util/errors.js";
 import { echemCommand } from "./echem.js";
 import { inspectCommand } from "./inspect.js";
 import { integrateCommand } from "./integrate.js";
+import { simulateCommand } from "./simulate.js";
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
@@ -80,6 +81,16 @@ export function buildProgram(): Command {
       "write one row per record: time_s, ewe_v, i_ma, unix_time, q_mah, step, cycle, sodc_pct",
     )
     .action((file: string, o) => echemCommand(file, o));
+
+  program
+    .command("simulate")
+    .description("simulate an operando scanning SAXS/WAXS experiment (the digital twin) in real file formats")
+    .requiredOption("--preset <name>", "paper-assb | paper-liquid | demo | tiny")
+    .requiredOption("--out <dir>", "output folder (replaced when the simulation completes)")
+    .option("--seed <n>", "random seed (same seed, same files)", "1")
+    .option("--grid <RxC>", "scan grid rows x columns (rows along the stack)")
+    .option("--sweeps <n>", "number of sweeps over the grid")
+    .action((o) => simulateCommand(o));
 
   return program;
 }

@@ -9,12 +9,12 @@ export interface Progress {
   stop(): void;
 }
 
-export function progress(label: string, total: number): Progress {
+export function progress(label: string, total: number, unit = "frames"): Progress {
   if (total <= 1 || (!process.stderr.isTTY && total < 20)) return { tick() {}, stop() {} };
   if (process.stderr.isTTY) {
     const bar = new cliProgress.SingleBar(
       {
-        format: `${label} [{bar}] {value}/{total} frames | {percentage}% | ETA {eta_formatted}`,
+        format: `${label} [{bar}] {value}/{total} ${unit} | {percentage}% | ETA {eta_formatted}`,
         stream: process.stderr,
       },
       cliProgress.Presets.shades_classic,
@@ -31,7 +31,7 @@ export function progress(label: string, total: number): Progress {
       if (done / total >= nextReport && done < total) {
         const s = (Date.now() - t0) / 1000;
         process.stderr.write(
-          `${label}: ${done}/${total} frames, ETA ${Math.round((s / done) * (total - done))} s\n`,
+          `${label}: ${done}/${total} ${unit}, ETA ${Math.round((s / done) * (total - done))} s\n`,
         );
         while (done / total >= nextReport) nextReport += 0.1;
       }

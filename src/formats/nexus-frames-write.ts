@@ -1,0 +1,316 @@
+/**
+ * Eiger-like NeXus/HDF5 frame stacks, written one frame at a time (the digital twin's detector
+ * output). One file holds what a Dectris data file and its master hold between them:
+ *
+ *   /                                      @NX_class="NXroot" @default="entry" @creator
+ *   /entry                                 NXentry  @default="data"  (+ the caller's attrs)
+ *   /entry/data                            NXdata   @signal="data"
+ *   /entry/data/data                       (frames, rows, cols) uint16|uint32, one frame per chunk,
+ *                                          @image_nr_low=1 @image_nr_high=frames, @interpretation="image"
+ *   /entry/instrument                      NXinstrument
+ *   /entry/instrument/beam                 NXbeam: incident_wavelength [Å, as Dectris writes it]
+ *   /entry/instrument/detector             NXdetector: x/y_pixel_size [m], detector_distance [m],
+ *                                          count_time, frame_time [s], beam_center_x/y [pixels],
+ *                                          description, sensor_thickness [m], bit_depth_image
+ *   /entry/instrument/detector/detectorSpecific   NXcollection: pixel_mask (uint32, 1 = gap, as
+ *                                          Dectris), x/y_pixels_in_detector, nimages, saturation_value
+ *
+ * Compression as the Eiger writes it: bitshuffle + LZ4 (HDF5 filter 32008; the plugin fills in
+ * cd_values = (major, minor, element size, block size 0 = auto, 2 = LZ4), the layout DECTRIS files
+ * carry), plain HDF5-LZ4 (filter 32004, no cd_values), or gzip. The filters are h5wasm-plugins'
+ * wasm builds of the reference plugins, so h5py + bitshuffle and fabio read the result.
+ *
+ * The file is written under a temporary name in the target folder and renamed by finish(), so an
+ * interrupted run never leaves a complete-looking file.
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync, renameSync, rmSync, statSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { InputError } from "../util/errors.js";
+import { closeQuietly, createH5, type Dataset, type H5File, h5Problem } from "./h5.js";
+
+export type StackCompression = "bslz4" | "lz4" | "gzip" | "none";
+
+export interface EigerStackOptions {
+  /** [rows, cols] of one frame. */
+  shape: [number, number];
+  frames: number;
+  dtype: "uint16" | "uint32";
+  compression: StackCompression;
+  /** gzip level 1–9 (default 4); ignored by the other compressions. */
+  gzipLevel?: number;
+  /** Extra attributes on /entry (scan point, sample, run id, …). */
+  attrs?: Record<string, string | number>;
+  /** Nonzero = invalid pixel; written as Dectris' pixel_mask (uint32; the values are kept). */
+  pixelMask?: Uint8Array | Uint32Array;
+  xPixelSizeM: number;
+  yPixelSizeM: number;
+  distanceM: number;
+  wavelengthM: number;
+  countTimeS: number;
+  /** Default: countTimeS. */
+  frameTimeS?: number;
+  /** Beam centre [pixels] along columns (x) and rows (y). */
+  beamCenterXPx?: number;
+  beamCenterYPx?: number;
+  /** Default "Dectris EIGER2 Si 1M". */
+  description?: string;
+  sensorThicknessM?: number;
+  /** Program that wrote the file (root @creator); default "operando-swaxs". */
+  creator?: string;
+}
+
+export interface EigerStackWriter {
+  readonly path: string;
+  /** Where the file is being written until finish() renames it to `path`. */
+  readonly tempPath: string;
+  /** Write frame i (row-major rows × cols, of the stack's dtype or any numbers that fit it). */
+  writeFrame(i: number, data: ArrayLike<number>): void;
+  /** Close and rename to `path`; throws (and discards the file) if a frame was never written. */
+  finish(): void;
+  /** Close and delete the temporary file. Safe to call more than once, or after finish(). */
+  abort(): void;
+}
+
+type UintArray = Uint16Array | Uint32Array;
+
+/** Filter id and cd_values handed to HDF5 (h5wasm's create_dataset `compression`/`compression_opts`). */
+export function filterSettings(
+  c: StackCompression,
+  gzipLevel = 4,
+): { id: number | "gzip"; opts: number[] } | null {
+  switch (c) {
+    // Bitshuffle's set_local puts (major, minor, element size) in front of what it is given:
+    // (block size 0 = automatic, 2 = LZ4) becomes the (0, 4, 2|4, 0, 2) Dectris files carry.
+    case "bslz4":
+      return { id: 32008, opts: [0, 2] };
+    // An explicit empty list: without it h5wasm would take the id as a gzip level.
+    case "lz4":
+      return { id: 32004, opts: [] };
+    case "gzip":
+      if (!(Number.isInteger(gzipLevel) && gzipLevel >= 1 && gzipLevel <= 9)) {
+        throw new RangeError(`gzip level must be 1…9, got ${gzipLevel}`);
+      }
+      return { id: "gzip", opts: [gzipLevel] };
+    case "none":
+      return null;
+    default:
+      throw new RangeError(`unknown compression "${c as string}" (bslz4, lz4, gzip or none)`);
+  }
+}
+
+/** Start a stack; write every frame with writeFrame(), then finish(). */
+export async function createEigerStack(path: string, opts: EigerStackOptions): Promise<EigerStackWriter> {
+  checkOptions(opts);
+  const dir = dirname(path);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new InputError(path, `cannot write: directory ${dir} does not exist`);
+  }
+  const tempPath = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  const file = await createH5(tempPath).catch((err: unknown) => {
+    throw new InputError(path, `cannot write: ${err instanceof InputError ? err.message : String(err)}`);
+  });
+  try {
+    return new StackWriter(file, path, tempPath, opts);
+  } catch (err) {
+    closeQuietly(file);
+    rmSync(tempPath, { force: true });
+    throw err instanceof InputError || err instanceof RangeError
+      ? err
+      : new InputError(path, `cannot write: ${h5Problem(err)}`);
+  }
+}
+
+function checkOptions(o: EigerStackOptions): void {
+  const [rows, cols] = o.shape;
+  if (!(Number.isInteger(rows) && Number.isInteger(cols) && rows > 0 && cols > 0)) {
+    throw new RangeError(`shape must be two positive integers, got ${o.shape.join("×")}`);
+  }
+  if (!(Number.isInteger(o.frames) && o.frames >= 1))
+    throw new RangeError(`frames must be ≥ 1, got ${o.frames}`);
+  if (o.dtype !== "uint16" && o.dtype !== "uint32") {
+    throw new RangeError(`dtype must be uint16 or uint32, got ${o.dtype as string}`);
+  }
+  filterSettings(o.compression, o.gzipLevel);
+  if (o.pixelMask && o.pixelMask.length !== rows * cols) {
+    throw new RangeError(`pixelMask has ${o.pixelMask.length} values, expected ${rows} × ${cols}`);
+  }
+  const positive: [string, number | undefined][] = [
+    ["xPixelSizeM", o.xPixelSizeM],
+    ["yPixelSizeM", o.yPixelSizeM],
+    ["distanceM", o.distanceM],
+    ["wavelengthM", o.wavelengthM],
+    ["countTimeS", o.countTimeS],
+    ["frameTimeS", o.frameTimeS],
+    ["sensorThicknessM", o.sensorThicknessM],
+  ];
+  for (const [name, v] of positive) {
+    if (v !== undefined && !(Number.isFinite(v) && v > 0))
+      throw new RangeError(`${name} must be > 0, got ${v}`);
+  }
+}
+
+class StackWriter implements EigerStackWriter {
+  private readonly data: Dataset;
+  private readonly written: Uint8Array;
+  private readonly pixels: number;
+  private readonly max: number;
+  private state: "open" | "finished" | "aborted" = "open";
+
+  constructor(
+    private readonly file: H5File,
+    readonly path: string,
+    readonly tempPath: string,
+    private readonly opts: EigerStackOptions,
+  ) {
+    const o = opts;
+    const [rows, cols] = o.shape;
+    this.pixels = rows * cols;
+    this.written = new Uint8Array(o.frames);
+    this.max = o.dtype === "uint16" ? 0xffff : 0xffffffff;
+    const h5type = o.dtype === "uint16" ? "<H" : "<I";
+
+    file.create_attribute("NX_class", "NXroot");
+    file.create_attribute("default", "entry");
+    file.create_attribute("creator", o.creator ?? "operando-swaxs");
+
+    const entry = file.create_group("entry");
+    entry.create_attribute("NX_class", "NXentry");
+    entry.create_attribute("default", "data");
+    for (const [k, v] of Object.entries(o.attrs ?? {})) {
+      if (k === "NX_class" || k === "default") throw new RangeError(`attribute "${k}" is reserved`);
+      if (typeof v === "number") entry.create_attribute(k, v, null, Number.isInteger(v) ? "<q" : "<d");
+      else entry.create_attribute(k, v);
+    }
+
+    const group = entry.create_group("data");
+    group.create_attribute("NX_class", "NXdata");
+    group.create_attribute("signal", "data");
+    const filter = filterSettings(o.compression, o.gzipLevel);
+    // Created empty with a fixed maximum and then extended: h5wasm otherwise wants all the data at
+    // creation. Unwritten frames would read as 0, but finish() refuses to publish those.
+    this.data = group.create_dataset({
+      name: "data",
+      data: o.dtype === "uint16" ? new Uint16Array(0) : new Uint32Array(0),
+      shape: [0, rows, cols],
+      maxshape: [o.frames, rows, cols],
+      dtype: h5type,
+      chunks: [1, rows, cols],
+      ...(filter ? { compression: filter.id, compression_opts: filter.opts } : {}),
+    });
+    this.data.resize([o.frames, rows, cols]);
+    this.data.create_attribute("image_nr_low", 1, null, "<i");
+    this.data.create_attribute("image_nr_high", o.frames, null, "<i");
+    this.data.create_attribute("interpretation", "image");
+
+    const instrument = entry.create_group("instrument");
+    instrument.create_attribute("NX_class", "NXinstrument");
+    const beam = instrument.create_group("beam");
+    beam.create_attribute("NX_class", "NXbeam");
+    scalar(beam, "incident_wavelength", o.wavelengthM * 1e10, "angstrom");
+
+    const det = instrument.create_group("detector");
+    det.create_attribute("NX_class", "NXdetector");
+    det.create_dataset({ name: "description", data: o.description ?? "Dectris EIGER2 Si 1M" });
+    scalar(det, "x_pixel_size", o.xPixelSizeM, "m");
+    scalar(det, "y_pixel_size", o.yPixelSizeM, "m");
+    scalar(det, "detector_distance", o.distanceM, "m");
+    scalar(det, "count_time", o.countTimeS, "s");
+    scalar(det, "frame_time", o.frameTimeS ?? o.countTimeS, "s");
+    if (o.beamCenterXPx !== undefined) scalar(det, "beam_center_x", o.beamCenterXPx, "pixel");
+    if (o.beamCenterYPx !== undefined) scalar(det, "beam_center_y", o.beamCenterYPx, "pixel");
+    if (o.sensorThicknessM !== undefined) scalar(det, "sensor_thickness", o.sensorThicknessM, "m");
+    det.create_dataset({ name: "bit_depth_image", data: o.dtype === "uint16" ? 16 : 32, dtype: "<i" });
+
+    const spec = det.create_group("detectorSpecific");
+    spec.create_attribute("NX_class", "NXcollection");
+    spec.create_dataset({ name: "x_pixels_in_detector", data: cols, dtype: "<i" });
+    spec.create_dataset({ name: "y_pixels_in_detector", data: rows, dtype: "<i" });
+    spec.create_dataset({ name: "nimages", data: o.frames, dtype: "<i" });
+    spec.create_dataset({ name: "saturation_value", data: this.max - 1, dtype: "<I" });
+    if (o.pixelMask) {
+      spec.create_dataset({
+        name: "pixel_mask",
+        data: Uint32Array.from(o.pixelMask),
+        shape: [rows, cols],
+        dtype: "<I",
+        chunks: [rows, cols],
+        compression: "gzip",
+        compression_opts: 4,
+      });
+    }
+  }
+
+  writeFrame(i: number, data: ArrayLike<number>): void {
+    if (this.state !== "open") throw new Error(`${this.path}: write after ${this.state}`);
+    if (!Number.isInteger(i) || i < 0 || i >= this.opts.frames) {
+      throw new RangeError(`frame ${i} out of range 0…${this.opts.frames - 1}`);
+    }
+    if (data.length !== this.pixels) {
+      throw new RangeError(`frame has ${data.length} pixels, expected ${this.opts.shape.join(" × ")}`);
+    }
+    const values = this.exact(data);
+    try {
+      this.data.write_slice([[i, i + 1], [], []], values);
+    } catch (err) {
+      throw new InputError(this.path, `cannot write frame ${i}: ${h5Problem(err)}`);
+    }
+    this.written[i] = 1;
+  }
+
+  /**
+   * The frame as a typed array h5wasm writes correctly: of the dataset's type and exactly its whole
+   * buffer (h5wasm 0.8.9 writes from `array.buffer`, ignoring byteOffset). Other arrays are copied,
+   * refusing values the dtype cannot hold rather than letting them wrap.
+   */
+  private exact(a: ArrayLike<number>): UintArray {
+    const Ctor = this.opts.dtype === "uint16" ? Uint16Array : Uint32Array;
+    if (a instanceof Ctor && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength) return a;
+    if (!(a instanceof Uint16Array || a instanceof Uint8Array || a instanceof Ctor)) {
+      for (let k = 0; k < a.length; k++) {
+        const v = a[k]!;
+        if (!(Number.isInteger(v) && v >= 0 && v <= this.max)) {
+          throw new RangeError(`pixel ${k} = ${v} does not fit ${this.opts.dtype}`);
+        }
+      }
+    }
+    return Ctor.from(a);
+  }
+
+  finish(): void {
+    if (this.state !== "open") throw new Error(`${this.path}: finish after ${this.state}`);
+    const missing = this.written.reduce((m, w) => m + (w ? 0 : 1), 0);
+    if (missing > 0) {
+      this.abort();
+      throw new RangeError(`${this.path}: ${missing} of ${this.opts.frames} frames were never written`);
+    }
+    this.state = "finished";
+    let problem: string | null = null;
+    try {
+      if (this.file.close() < 0) problem = "closing the HDF5 file failed";
+    } catch (err) {
+      problem = h5Problem(err);
+    }
+    if (problem) {
+      rmSync(this.tempPath, { force: true });
+      throw new InputError(this.path, `cannot write: ${problem}`);
+    }
+    try {
+      renameSync(this.tempPath, this.path);
+    } catch (err) {
+      rmSync(this.tempPath, { force: true });
+      throw new InputError(this.path, `cannot write: ${(err as NodeJS.ErrnoException).code ?? err}`);
+    }
+  }
+
+  abort(): void {
+    if (this.state === "open") closeQuietly(this.file);
+    if (this.state !== "finished") rmSync(this.tempPath, { force: true });
+    if (this.state === "open") this.state = "aborted";
+  }
+}
+
+/** A float64 scalar dataset with a `units` attribute. */
+function scalar(group: ReturnType<H5File["create_group"]>, name: string, value: number, units: string): void {
+  group.create_dataset({ name, data: value, dtype: "<d" }).create_attribute("units", units);
+}

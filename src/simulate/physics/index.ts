@@ -1,0 +1,57 @@
+/** The physics of the digital twin: structures, reflections, peak shapes, SAXS and attenuation. */
+export {
+  AMORPHOUS,
+  type AmorphousModel,
+  amorphousHalo,
+  amorphousScattering,
+  type Hump,
+  peekHalo,
+} from "./amorphous.js";
+export {
+  elementFractions,
+  type Layer,
+  MATERIALS,
+  type Material,
+  mu,
+  muRho,
+  transmission,
+} from "./attenuation.js";
+export {
+  addPowderPattern,
+  type PowderOptions,
+  pseudoVoigt,
+  scherrerFwhmQ,
+  scherrerSizeNm,
+  tchCombine,
+  tchSplit,
+} from "./profile.js";
+export { type Reflection, reflections, reflectionsOf } from "./reflections.js";
+export {
+  carbonPoreSaxs,
+  ELECTROLYTE_RHO_E,
+  type LiquidCellOptions,
+  liquidCellSaxs,
+  type PoreSaxsOptions,
+  type PoreState,
+  percusYevick,
+  poreContrast,
+  poreElectronDensity,
+  RHO_E,
+  schulzSpheres,
+  sldContrast,
+} from "./saxs.js";
+export {
+  type Atom,
+  alphaS8,
+  argyrodite,
+  cellVolume,
+  indium,
+  li2s,
+  liin,
+  PHASES,
+  type PhaseName,
+  type Structure,
+  steel,
+  structure,
+} from "./structures.js";
+export { electronDensity, energyKeVOf, f0, HC_KEV_A, massFractions, muRhoElement, R_E_CM } from "./xray.js";

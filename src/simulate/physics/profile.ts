@@ -1,0 +1,135 @@
+/**
+ * Peak shapes in q and the powder pattern of a phase (README §4).
+ *
+ * Broadening rule: crystallite size gives a Lorentzian of FWHM Γ_L = 2πK/L (Scherrer in q, K = 0.9),
+ * the instrument a Gaussian of FWHM Γ_G; the two combine into one pseudo-Voigt with the
+ * Thompson–Cox–Hastings (1987) Γ and η. A pipeline undoes it by fitting a pseudo-Voigt (Γ, η) and
+ * inverting TCH (`tchSplit`): Γ_L = Γ·r(η), then L = 2πK/Γ_L (`scherrerSizeNm`).
+ */
+import type { Reflection } from "./reflections.js";
+
+const LN2 = Math.LN2;
+const G_NORM = 2 * Math.sqrt(LN2 / Math.PI); // unit-area Gaussian height × FWHM
+
+/** Scherrer FWHM in q [nm⁻¹] of crystallites of size L [nm]: Δq = 2πK/L (README §4). */
+export function scherrerFwhmQ(sizeNm: number, k = 0.9): number {
+  return (2 * Math.PI * k) / sizeNm;
+}
+
+/** Inverse of scherrerFwhmQ: L = 2πK/Δq [nm], Δq the size part of the FWHM [nm⁻¹]. */
+export function scherrerSizeNm(fwhmQ: number, k = 0.9): number {
+  return (2 * Math.PI * k) / fwhmQ;
+}
+
+/** Pseudo-Voigt η·L + (1−η)·G with common FWHM, unit area over q. */
+export function pseudoVoigt(q: number, centre: number, fwhm: number, eta: number): number {
+  const x = (2 * (q - centre)) / fwhm;
+  const lor = 2 / (Math.PI * fwhm) / (1 + x * x);
+  const gau = (G_NORM / fwhm) * Math.exp(-LN2 * x * x);
+  return eta * lor + (1 - eta) * gau;
+}
+
+/** Thompson–Cox–Hastings: pseudo-Voigt FWHM Γ and mixing η of a Voigt with Γ_G, Γ_L (README §4). */
+export function tchCombine(gammaG: number, gammaL: number): { fwhm: number; eta: number } {
+  const g = gammaG;
+  const l = gammaL;
+  const fwhm =
+    (g ** 5 +
+      2.69269 * g ** 4 * l +
+      2.42843 * g ** 3 * l ** 2 +
+      4.47163 * g ** 2 * l ** 3 +
+      0.07842 * g * l ** 4 +
+      l ** 5) **
+    0.2;
+  const r = fwhm > 0 ? l / fwhm : 0;
+  const eta = 1.36603 * r - 0.47719 * r * r + 0.11116 * r ** 3;
+  return { fwhm, eta: Math.min(1, Math.max(0, eta)) };
+}
+
+/** Inverse of tchCombine: from a fitted pseudo-Voigt (Γ, η) back to the Lorentzian and Gaussian FWHMs. */
+export function tchSplit(fwhm: number, eta: number): { gammaG: number; gammaL: number } {
+  // η(r) is monotonic on 0 ≤ r ≤ 1: solve by bisection
+  let lo = 0;
+  let hi = 1;
+  for (let i = 0; i < 60; i++) {
+    const r = 0.5 * (lo + hi);
+    const e = 1.36603 * r - 0.47719 * r * r + 0.11116 * r ** 3;
+    if (e < eta) lo = r;
+    else hi = r;
+  }
+  const gammaL = 0.5 * (lo + hi) * fwhm;
+  // Γ_G from the quintic with Γ_L known: bisection on [0, Γ]
+  let a = 0;
+  let b = fwhm;
+  for (let i = 0; i < 60; i++) {
+    const g = 0.5 * (a + b);
+    if (tchCombine(g, gammaL).fwhm < fwhm) a = g;
+    else b = g;
+  }
+  return { gammaG: 0.5 * (a + b), gammaL };
+}
+
+export interface PowderOptions {
+  /** Multiplies every reflection's `intensity` (e.g. the phase's volume fraction × path). */
+  scale: number;
+  /** Crystallite size [nm] (Scherrer, K = 0.9, Lorentzian); Infinity for none. */
+  sizeNm: number;
+  /** Instrumental FWHM [nm⁻¹] (Gaussian). */
+  instrumentFwhmNm: number;
+  /** Override the TCH mixing parameter η. */
+  eta?: number;
+  /** Per-reflection weight (texture, disrupted planes, …); 0 skips the reflection. */
+  weight?: (r: Reflection) => number;
+  /** Half-width of the evaluated window in FWHMs (default 8); the Lorentzian's cut tails are renormalised. */
+  cutoffFwhm?: number;
+}
+
+/** First index i with q[i] ≥ x (q ascending). */
+function lowerBound(q: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = q.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (q[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Add Σ scale·w·intensity·PV(q − q_hkl) to out (q ascending, nm⁻¹). With `scale` = volume fraction
+ * the result is dΣ/dΩ in cm⁻¹ sr⁻¹ (no polarisation; see Reflection). Each peak is evaluated within
+ * ±cutoff·FWHM only; the Lorentzian part is divided by its area inside the window, (2/π)atan(2c),
+ * so the integrated intensity is kept.
+ */
+export function addPowderPattern(
+  out: Float64Array,
+  qNm: Float64Array,
+  refl: Reflection[],
+  opts: PowderOptions,
+): Float64Array {
+  const gammaL = Number.isFinite(opts.sizeNm) && opts.sizeNm > 0 ? scherrerFwhmQ(opts.sizeNm) : 0;
+  const tch = tchCombine(Math.max(opts.instrumentFwhmNm, 0), gammaL);
+  const fwhm = tch.fwhm;
+  if (!(fwhm > 0)) throw new RangeError("peak FWHM must be > 0 (give a size or an instrumental width)");
+  const eta = opts.eta ?? tch.eta;
+  const cut = opts.cutoffFwhm ?? 8;
+  const lorKeep = (2 / Math.PI) * Math.atan(2 * cut);
+  const cL = (eta * 2) / (Math.PI * fwhm) / lorKeep;
+  const cG = ((1 - eta) * G_NORM) / fwhm;
+  const k = 2 / fwhm;
+  const half = cut * fwhm;
+  for (const r of refl) {
+    const w = opts.weight ? opts.weight(r) : 1;
+    if (w === 0) continue;
+    const amp = opts.scale * w * r.intensity;
+    const c = r.qNm;
+    const i1 = lowerBound(qNm, c + half);
+    for (let i = lowerBound(qNm, c - half); i < i1; i++) {
+      const x = (qNm[i]! - c) * k;
+      const x2 = x * x;
+      out[i]! += amp * (cL / (1 + x2) + cG * Math.exp(-LN2 * x2));
+    }
+  }
+  return out;
+}
