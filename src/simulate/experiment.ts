@@ -26,7 +26,7 @@ export interface SimulateOptions {
 }
 
 /** Largest Li2S volume fraction reached in the cathode (full first discharge, heaviest spot). */
-export const LI2S_MAX = 0.2;
+export const LI2S_MAX = 0.3;
 /** Li2S crystallites at the end of the first discharge [nm] (the paper: ≤ 1.75 nm). */
 export const LI2S_SIZE_END_NM = 1.75;
 const SCAN_START_UTC_S = Date.UTC(2024, 4, 14, 8, 0, 0) / 1000;
