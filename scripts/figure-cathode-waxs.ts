@@ -62,6 +62,7 @@ const colour = (t: number) => {
 };
 const parts: string[] = [
   `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="DejaVu Sans, sans-serif" font-size="14">`,
+  `<title>Integrated WAXS of a cathode pixel through discharge and charge (simulated)</title>`,
   `<rect width="${W}" height="${H}" fill="white"/>`,
   `<text x="${W / 2}" y="24" text-anchor="middle" font-size="16">Simulated WAXS, cathode pixel (row ${row}, y = ${y} mm), ${curves.length} sweeps: OCV → discharge → charge</text>`,
 ];
