@@ -31,7 +31,6 @@ import {
   durationParser,
   field,
   findColumn,
-  formatLocal,
   inferDateOrder,
   integerColumn,
   intervalCharge,
@@ -41,8 +40,8 @@ import {
   readTable,
   splitFields,
   splitLines,
+  startFromDates,
   voltageToV,
-  wallClockZero,
 } from "./csv-text.js";
 import type { CyclerRecords } from "./types.js";
 
@@ -178,8 +177,7 @@ export function parseArbin(
         dateMs = numericColumn(table, iDate, file, (s) => parseLocalDateTimeMs(s, order), "a date-time");
         metadata["dateTimeKind"] = "local date-time";
       }
-      metadata["firstRecordLocal"] = formatLocal(dateMs[0]!);
-      startLocal = formatLocal(wallClockZero(dateMs, timeS));
+      startLocal = startFromDates(dateMs, timeS, metadata);
     }
   }
 

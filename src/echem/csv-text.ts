@@ -301,6 +301,20 @@ export function wallClockZero(dateMs: ArrayLike<number>, timeS: ArrayLike<number
   return best;
 }
 
+/**
+ * The log's start on the cycler's wall clock from a date-time column (`wallClockZero`), also noting
+ * the first record's own date-time in `metadata.firstRecordLocal`. Null when no record has a date.
+ */
+export function startFromDates(
+  dateMs: ArrayLike<number> | null,
+  timeS: ArrayLike<number>,
+  metadata: Record<string, string | number>,
+): string | null {
+  if (!dateMs) return null;
+  metadata["firstRecordLocal"] = formatLocal(dateMs[0]!);
+  return formatLocal(wallClockZero(dateMs, timeS));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Tables
 

@@ -11,14 +11,13 @@ import { InputError } from "../util/errors.js";
 import {
   decodeText,
   durationParser,
-  formatLocal,
   inferDateOrder,
   integerColumn,
   numericColumn,
   parseLocalDateTimeMs,
   readTable,
+  startFromDates,
   type TextTable,
-  wallClockZero,
 } from "./csv-text.js";
 import type { CyclerRecords } from "./types.js";
 
@@ -130,11 +129,7 @@ export function parseGenericCsv(
   const step = iStep >= 0 ? integerColumn(table, iStep, file) : null;
   const cycle = iCycle >= 0 ? integerColumn(table, iCycle, file) : null;
 
-  let startLocal: string | null = null;
-  if (dateMs) {
-    metadata["firstRecordLocal"] = formatLocal(dateMs[0]!);
-    startLocal = formatLocal(wallClockZero(dateMs, timeS));
-  }
+  const startLocal = startFromDates(dateMs, timeS, metadata);
 
   return {
     file,

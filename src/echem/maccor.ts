@@ -32,14 +32,13 @@ import {
   durationParser,
   field,
   findColumn,
-  formatLocal,
   hasDates,
   integerColumn,
   intervalCharge,
   numericColumn,
   readTable,
+  startFromDates,
   voltageToV,
-  wallClockZero,
 } from "./csv-text.js";
 import type { CyclerRecords } from "./types.js";
 
@@ -177,13 +176,9 @@ export function parseMaccor(input: string | Uint8Array, file: string): CyclerRec
     metadata["header"] = table.preamble.map((l) => l.trim()).join(" | ");
     for (const [k, v] of Object.entries(parseMaccorPreamble(table.preamble.join("\t")))) metadata[k] = v;
   }
-  let startLocal: string | null = null;
-  if (iDate >= 0 && hasDates(table, iDate)) {
-    const dateMs = dateTimeColumn(table, iDate, file);
-    metadata["dateColumn"] = header[iDate]!;
-    metadata["firstRecordLocal"] = formatLocal(dateMs[0]!);
-    startLocal = formatLocal(wallClockZero(dateMs, timeS));
-  }
+  const dated = iDate >= 0 && hasDates(table, iDate);
+  if (dated) metadata["dateColumn"] = header[iDate]!;
+  const startLocal = startFromDates(dated ? dateTimeColumn(table, iDate, file) : null, timeS, metadata);
 
   return {
     file,

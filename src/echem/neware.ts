@@ -34,15 +34,14 @@ import {
   durationParser,
   field,
   findColumn,
-  formatLocal,
   hasDates,
   integerColumn,
   intervalCharge,
   numericColumn,
   readTable,
+  startFromDates,
   type TextTable,
   voltageToV,
-  wallClockZero,
 } from "./csv-text.js";
 import type { CyclerRecords } from "./types.js";
 
@@ -218,12 +217,8 @@ export function parseNeware(input: string | Uint8Array, file: string): CyclerRec
   if (stepTypes.size > 0) metadata["stepTypes"] = [...stepTypes].join(", ");
   for (const [k, line] of table.preamble.entries())
     if (line.trim()) metadata[`preamble${k + 1}`] = line.trim();
-  let startLocal: string | null = null;
-  if (dateMs) {
-    metadata["dateColumn"] = header[iDate]!;
-    metadata["firstRecordLocal"] = formatLocal(dateMs[0]!);
-    startLocal = formatLocal(wallClockZero(dateMs, timeS));
-  }
+  if (dateMs) metadata["dateColumn"] = header[iDate]!;
+  const startLocal = startFromDates(dateMs, timeS, metadata);
 
   return {
     file,

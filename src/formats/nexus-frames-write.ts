@@ -1,33 +1,7 @@
-/**
- * Eiger-like NeXus/HDF5 frame stacks, written one frame at a time (the digital twin's detector
- * output). One file holds what a Dectris data file and its master hold between them:
- *
- *   /                                      @NX_class="NXroot" @default="entry" @creator
- *   /entry                                 NXentry  @default="data"  (+ the caller's attrs)
- *   /entry/data                            NXdata   @signal="data"
- *   /entry/data/data                       (frames, rows, cols) uint16|uint32, one frame per chunk,
- *                                          @image_nr_low=1 @image_nr_high=frames, @interpretation="image"
- *   /entry/instrument                      NXinstrument
- *   /entry/instrument/beam                 NXbeam: incident_wavelength [Å, as Dectris writes it]
- *   /entry/instrument/detector             NXdetector: x/y_pixel_size [m], detector_distance [m],
- *                                          count_time, frame_time [s], beam_center_x/y [pixels],
- *                                          description, sensor_thickness [m], bit_depth_image
- *   /entry/instrument/detector/detectorSpecific   NXcollection: pixel_mask (uint32, 1 = gap, as
- *                                          Dectris), x/y_pixels_in_detector, nimages, saturation_value
- *
- * Compression as the Eiger writes it: bitshuffle + LZ4 (HDF5 filter 32008; the plugin fills in
- * cd_values = (major, minor, element size, block size 0 = auto, 2 = LZ4), the layout DECTRIS files
- * carry), plain HDF5-LZ4 (filter 32004, no cd_values), or gzip. The filters are h5wasm-plugins'
- * wasm builds of the reference plugins, so h5py + bitshuffle and fabio read the result.
- *
- * The file is written under a temporary name in the target folder and renamed by finish(), so an
- * interrupted run never leaves a complete-looking file.
- */
-import { randomBytes } from "node:crypto";
-import { existsSync, renameSync, rmSync, statSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { rmSync } from "node:fs";
 import { InputError } from "../util/errors.js";
-import { closeQuietly, createH5, type Dataset, type H5File, h5Problem } from "./h5.js";
+import { closeQuietly, type Dataset, type H5File, h5Problem } from "./h5.js";
+import { createTempH5, discardTempH5, publishTempH5 } from "./h5-temp.js";
 
 export type StackCompression = "bslz4" | "lz4" | "gzip" | "none";
 
@@ -102,22 +76,11 @@ export function filterSettings(
 /** Start a stack; write every frame with writeFrame(), then finish(). */
 export async function createEigerStack(path: string, opts: EigerStackOptions): Promise<EigerStackWriter> {
   checkOptions(opts);
-  const dir = dirname(path);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new InputError(path, `cannot write: directory ${dir} does not exist`);
-  }
-  const tempPath = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
-  const file = await createH5(tempPath).catch((err: unknown) => {
-    throw new InputError(path, `cannot write: ${err instanceof InputError ? err.message : String(err)}`);
-  });
+  const { file, tempPath } = await createTempH5(path);
   try {
     return new StackWriter(file, path, tempPath, opts);
   } catch (err) {
-    closeQuietly(file);
-    rmSync(tempPath, { force: true });
-    throw err instanceof InputError || err instanceof RangeError
-      ? err
-      : new InputError(path, `cannot write: ${h5Problem(err)}`);
+    throw discardTempH5(file, tempPath, path, err);
   }
 }
 
@@ -285,22 +248,7 @@ class StackWriter implements EigerStackWriter {
       throw new RangeError(`${this.path}: ${missing} of ${this.opts.frames} frames were never written`);
     }
     this.state = "finished";
-    let problem: string | null = null;
-    try {
-      if (this.file.close() < 0) problem = "closing the HDF5 file failed";
-    } catch (err) {
-      problem = h5Problem(err);
-    }
-    if (problem) {
-      rmSync(this.tempPath, { force: true });
-      throw new InputError(this.path, `cannot write: ${problem}`);
-    }
-    try {
-      renameSync(this.tempPath, this.path);
-    } catch (err) {
-      rmSync(this.tempPath, { force: true });
-      throw new InputError(this.path, `cannot write: ${(err as NodeJS.ErrnoException).code ?? err}`);
-    }
+    publishTempH5(this.file, this.tempPath, this.path);
   }
 
   abort(): void {

@@ -1,24 +1,7 @@
-/**
- * NeXus (HDF5) output of `swaxs integrate`: one 1D curve per frame, stacked (frames × bins).
- *
- *   /                      @default="entry"  @NX_class="NXroot"  @creator  @file_time
- *   /entry                 NXentry  @default="data"
- *   /entry/data            NXdata   @signal="I"  @axes=[".", "q"]  @q_indices=1
- *   /entry/data/I          frames × bins (float32 or float64), @interpretation="spectrum"
- *   /entry/data/I_errors   same shape (the NeXus `<signal>_errors` convention), when given
- *   /entry/data/q          bins, float64, @units, @long_name
- *   /entry/process         NXprocess: program, version, date, sequence_index, source_files,
- *                          configuration (NXnote, type application/json, the config as text)
- *
- * The file is written under a temporary name in the target directory and renamed when complete,
- * so a crash or an error never leaves a file at `path` that looks finished. Rows are stored one per
- * chunk (deflate), so writing row by row keeps memory flat whatever the number of frames.
- */
-import { randomBytes } from "node:crypto";
-import { existsSync, renameSync, rmSync, statSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { rmSync } from "node:fs";
 import { InputError } from "../util/errors.js";
-import { closeQuietly, createH5, type Dataset, type H5File, h5Problem } from "./h5.js";
+import { closeQuietly, type Dataset, type H5File, h5Problem } from "./h5.js";
+import { createTempH5, discardTempH5, publishTempH5 } from "./h5-temp.js";
 
 type FloatArray = Float32Array | Float64Array;
 
@@ -94,23 +77,12 @@ export async function createNxIntegrated(
   opts: { dtype?: "float32" | "float64"; errors?: boolean } = {},
 ): Promise<NxIntegratedWriter> {
   checkHeader(header);
-  const dir = dirname(path);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new InputError(path, `cannot write: directory ${dir} does not exist`);
-  }
-  const tempPath = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
-  const file = await createH5(tempPath).catch((err: unknown) => {
-    throw new InputError(path, `cannot write: ${err instanceof InputError ? err.message : String(err)}`);
-  });
+  const { file, tempPath } = await createTempH5(path);
   try {
     const writer = new Writer(file, path, tempPath, header, opts.dtype ?? "float32", opts.errors ?? false);
     return writer;
   } catch (err) {
-    closeQuietly(file);
-    rmSync(tempPath, { force: true });
-    throw err instanceof InputError || err instanceof RangeError
-      ? err
-      : new InputError(path, `cannot write: ${h5Problem(err)}`);
+    throw discardTempH5(file, tempPath, path, err);
   }
 }
 
@@ -258,22 +230,7 @@ class Writer implements NxIntegratedWriter {
       throw new RangeError(`${this.path}: ${missing} of ${this.header.frames} rows were never written`);
     }
     this.state = "finished";
-    let problem: string | null = null;
-    try {
-      if (this.file.close() < 0) problem = "closing the HDF5 file failed";
-    } catch (err) {
-      problem = h5Problem(err);
-    }
-    if (problem) {
-      rmSync(this.tempPath, { force: true });
-      throw new InputError(this.path, `cannot write: ${problem}`);
-    }
-    try {
-      renameSync(this.tempPath, this.path);
-    } catch (err) {
-      rmSync(this.tempPath, { force: true });
-      throw new InputError(this.path, `cannot write: ${(err as NodeJS.ErrnoException).code ?? err}`);
-    }
+    publishTempH5(this.file, this.tempPath, this.path);
   }
 
   abort(): void {
