@@ -1,0 +1,144 @@
+/**
+ * Reduction of one detector's frames: integrate each frame with its detector's geometry and mask,
+ * normalise by exposure × monitor, and subtract the empty cell scaled by the frame's transmission:
+ *
+ *   I = I_frame / (t · i0)  −  T · I_empty / (t_e · i0_e),     T = (it/i0) / (it/i0)_empty
+ *   σ² = σ_frame² / (t · i0)²  +  T² · σ_empty² / (t_e · i0_e)²
+ *
+ * (the empty cell's own scattering is attenuated by the sample, as in standard SAXS reduction).
+ * Frames stream through one at a time; the caller decides where each curve goes.
+ */
+import {
+  combineMasks,
+  type Frame,
+  type FrameSource,
+  flipUd,
+  invalidPixelMask,
+  openFrames,
+  readFrame,
+  readMask,
+} from "../formats/index.js";
+import { type Calibration, detectorForFrame, readPoni } from "../geometry/index.js";
+import type { RadialUnitName } from "../geometry/units.js";
+import { Integrator1d, type SplitMethod } from "../integrate/index.js";
+import { InputError } from "../util/errors.js";
+
+export interface DetectorReduction {
+  poni: string;
+  mask?: string;
+  npt: number;
+  unit: RadialUnitName;
+  method: SplitMethod;
+  polarization: number | null;
+  flipUd: boolean;
+  dataset?: string;
+  /** Empty-cell frame and how it was counted. */
+  background?: { file: string; exposureS: number; i0: number } | null;
+  /** (it/i0) of the empty cell, for the transmission. */
+  emptyItOverI0: number;
+}
+
+export interface FrameRef {
+  file: string;
+  frame: number;
+  exposureS: number;
+  i0: number;
+  it: number;
+}
+
+export interface ReducedCurve {
+  intensity: Float32Array;
+  sigma: Float32Array;
+  transmission: number;
+}
+
+export class DetectorReducer {
+  readonly radial: Float64Array;
+  readonly unitName: string;
+  private readonly bgI: Float64Array | null;
+  private readonly bgS: Float64Array | null;
+  private readonly sources = new Map<string, FrameSource>();
+
+  private constructor(
+    private readonly integ: Integrator1d,
+    private readonly opts: DetectorReduction,
+    bg: { I: Float64Array; S: Float64Array } | null,
+  ) {
+    this.radial = integ.radial;
+    this.unitName = integ.unit.name;
+    this.bgI = bg?.I ?? null;
+    this.bgS = bg?.S ?? null;
+  }
+
+  /** Build from the first frame (its shape, its invalid pixels) and the detector's files. */
+  static async create(opts: DetectorReduction, first: FrameRef): Promise<DetectorReducer> {
+    const cal: Calibration = await readPoni(opts.poni);
+    let f = await readFrame(first.file, first.frame, { dataset: opts.dataset });
+    if (opts.flipUd) f = flipUd(f);
+    cal.detector = detectorForFrame(cal.detector, f.shape, first.file);
+    const mask = combineMasks([
+      invalidPixelMask(f),
+      opts.mask ? await readMask(opts.mask, f.shape, { flipUd: opts.flipUd, dataset: undefined }) : null,
+    ]);
+    const integ = new Integrator1d(cal, f.shape, {
+      npt: opts.npt,
+      unit: opts.unit,
+      method: opts.method,
+      polarizationFactor: opts.polarization,
+      errorModel: "poisson",
+      mask,
+    });
+    let bg: { I: Float64Array; S: Float64Array } | null = null;
+    if (opts.background) {
+      let e = await readFrame(opts.background.file, 0, { dataset: opts.dataset });
+      if (opts.flipUd) e = flipUd(e);
+      if (e.shape[0] !== f.shape[0] || e.shape[1] !== f.shape[1])
+        throw new InputError(
+          opts.background.file,
+          `empty-cell frame is ${e.shape.join("×")}, frames are ${f.shape.join("×")}`,
+        );
+      const norm = opts.background.exposureS * opts.background.i0;
+      const r = integ.integrate(e.data, e.dtype, norm);
+      bg = { I: r.intensity, S: r.sigma! };
+    }
+    return new DetectorReducer(integ, opts, bg);
+  }
+
+  private async frame(ref: FrameRef): Promise<Frame> {
+    let src = this.sources.get(ref.file);
+    if (!src) {
+      src = await openFrames(ref.file, { dataset: this.opts.dataset });
+      // keep a few files open (HDF5 stacks are read frame by frame)
+      if (this.sources.size > 8) this.closeAll();
+      this.sources.set(ref.file, src);
+    }
+    if (!(ref.frame >= 0 && ref.frame < src.frameCount))
+      throw new InputError(ref.file, `frame ${ref.frame} out of range (file has ${src.frameCount})`);
+    const f = await src.readFrame(ref.frame);
+    return this.opts.flipUd ? flipUd(f) : f;
+  }
+
+  async reduce(ref: FrameRef): Promise<ReducedCurve> {
+    const f = await this.frame(ref);
+    const norm = ref.exposureS * ref.i0;
+    if (!(norm > 0))
+      throw new InputError(ref.file, `exposure × monitor must be > 0, got ${ref.exposureS} × ${ref.i0}`);
+    const r = this.integ.integrate(f.data, f.dtype, norm);
+    const T = ref.i0 > 0 ? ref.it / ref.i0 / this.opts.emptyItOverI0 : 1;
+    const n = r.intensity.length;
+    const intensity = new Float32Array(n);
+    const sigma = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      const bi = this.bgI ? this.bgI[i]! : 0;
+      const bs = this.bgS ? this.bgS[i]! : 0;
+      intensity[i] = r.intensity[i]! - T * bi;
+      sigma[i] = Math.sqrt(r.sigma![i]! ** 2 + (T * bs) ** 2);
+    }
+    return { intensity, sigma, transmission: T };
+  }
+
+  closeAll(): void {
+    for (const s of this.sources.values()) s.close();
+    this.sources.clear();
+  }
+}
