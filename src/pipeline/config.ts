@@ -1,0 +1,404 @@
+/**
+ * The experiment config (`experiment.yaml`) of `swaxs run`: read, validated against a strict
+ * schema (an unknown key or a wrong type is one line naming the config file and the key path),
+ * defaults filled, every path resolved against the config's folder, and the files it names checked.
+ */
+import { readFile, stat } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import { z } from "zod";
+import type { CyclerClock } from "../echem/timezone.js";
+import { fixedOffsetS } from "../echem/timezone.js";
+import type { RadialUnitName } from "../geometry/units.js";
+import type { SplitMethod } from "../integrate/integrator.js";
+import { InputError } from "../util/errors.js";
+import { parseYaml } from "./yaml-read.js";
+
+export type RegionName = "anode" | "separator" | "cathode" | "other";
+export const REGION_NAMES: readonly RegionName[] = ["anode", "separator", "cathode", "other"];
+
+/** How a detector's curves are normalised: by the pixel's mean over the initial OCV, not at all, or by a reference state. */
+export type Normalize = { kind: "ocv-mean" } | { kind: "none" } | { kind: "reference"; sodPct: number };
+
+export interface DetectorConfig {
+  name: string;
+  poni: string;
+  mask?: string;
+  npt: number;
+  unit: RadialUnitName;
+  /** Scan-log column the frames are divided by (with the exposure); null for none. */
+  monitor: string | null;
+  method: SplitMethod;
+  polarization?: number;
+  flipUd: boolean;
+  /** Dataset of the frames inside HDF5/NeXus files. */
+  dataset?: string;
+}
+
+export interface BandConfig {
+  name: string;
+  detector: string;
+  q: [number, number];
+}
+
+export interface PeakConfig {
+  name: string;
+  phase: string;
+  detector: string;
+  q: [number, number];
+  region: RegionName;
+  scherrerK: number;
+  /** Instrumental FWHM in q [nm⁻¹]; falls back to the config's global one. */
+  instrumentFwhmQ?: number;
+}
+
+export interface EchemConfig {
+  file: string;
+  /** How to put the cycler's clock on UTC; null when its file carries UTC itself (Arbin). */
+  clock: CyclerClock | null;
+  massMg?: number;
+}
+
+export interface ExperimentConfig {
+  /** The config file, absolute. */
+  file: string;
+  /** The folder every relative path was resolved against. */
+  dir: string;
+  scan: string;
+  /** In the order the config lists them. */
+  detectors: Record<string, DetectorConfig>;
+  /** Empty-cell frame per detector (absent for a detector without one). */
+  background: Record<string, string>;
+  transmission?: { emptyItOverI0: number };
+  echem: EchemConfig;
+  /** One entry per detector; "ocv-mean" where the config says nothing. */
+  normalize: Record<string, Normalize>;
+  bands: BandConfig[];
+  peaks: PeakConfig[];
+  maps: { atSod: number[] };
+  /** Layer order along y, lowest y first. */
+  stack?: RegionName[];
+  /** Hand-set regions, overriding the found ones: grid row → region, rows ascending. */
+  regions: { byRow: Map<number, RegionName> };
+  /** Global instrumental FWHM in q [nm⁻¹]. */
+  instrumentFwhmQ?: number;
+  caking?: { detector: string; nptAzim: number; npt?: number };
+  workers?: number;
+  out: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Schema (the file's own spelling; mapped to ExperimentConfig below)
+
+const expected = (what: string) => ({ error: `expected ${what}` });
+
+/** A strict map whose unknown keys are reported with the keys it does allow. */
+function strict<T extends z.core.$ZodLooseShape>(shape: T) {
+  const allowed = Object.keys(shape).join(", ");
+  return z.strictObject(shape, {
+    error: (iss) =>
+      iss.code === "unrecognized_keys" ? `unknown key (allowed: ${allowed})` : "expected a map (key: value)",
+  });
+}
+
+const path = z.string(expected("a file path")).min(1, expected("a file path"));
+const name = z.string(expected("a name")).min(1, expected("a name"));
+const posInt = z
+  .number(expected("a positive integer"))
+  .int(expected("a positive integer"))
+  .positive(expected("a positive integer"));
+const posNum = z.number(expected("a positive number")).positive(expected("a positive number"));
+const sod = z
+  .number(expected("a state of discharge in % (0..100)"))
+  .min(0, expected("a state of discharge in % (0..100)"))
+  .max(100, expected("a state of discharge in % (0..100)"));
+const qRange = z
+  .tuple([z.number(expected("a number")), z.number(expected("a number"))], expected("[low, high]"))
+  .refine(([a, b]) => a < b, expected("[low, high] with low < high"));
+const region = z.enum(REGION_NAMES as [RegionName, ...RegionName[]], expected(REGION_NAMES.join(" | ")));
+
+const detectorSchema = strict({
+  poni: path,
+  mask: path.optional(),
+  npt: posInt.optional(),
+  unit: z
+    .enum(["q_nm^-1", "q_A^-1", "2th_deg", "2th_rad"], expected("q_nm^-1 | q_A^-1 | 2th_deg | 2th_rad"))
+    .optional(),
+  monitor: z.union([name, z.null()], expected("a scan-log column (i0, it, …) or none")).optional(),
+  method: z.enum(["no", "bbox", "full"], expected("no | bbox | full")).optional(),
+  polarization: z
+    .number(expected("a polarisation factor in [-1, 1]"))
+    .min(-1, expected("a polarisation factor in [-1, 1]"))
+    .max(1, expected("a polarisation factor in [-1, 1]"))
+    .optional(),
+  flip_ud: z.boolean(expected("true or false")).optional(),
+  dataset: name.optional(),
+});
+
+const normalizeSchema = z.union(
+  [z.enum(["ocv-mean", "none"]), strict({ reference: strict({ sod }) })],
+  expected("ocv-mean | none | {reference: {sod: N}}"),
+);
+
+const schema = strict({
+  scan: path,
+  detectors: z
+    .record(name, detectorSchema, expected("a map of detectors"))
+    .refine((d) => Object.keys(d).length > 0, expected("at least one detector")),
+  background: z.record(name, path, expected("a map detector: file")).optional(),
+  transmission: strict({ empty_it_over_i0: posNum }).optional(),
+  echem: strict({
+    file: path,
+    timezone: name.optional(),
+    clock_offset_s: z.number(expected("a number of seconds")).optional(),
+    mass_mg: posNum.optional(),
+  }),
+  normalize: z
+    .record(name, normalizeSchema, expected("a map detector: ocv-mean | none | {reference: …}"))
+    .optional(),
+  bands: z.array(strict({ name, detector: name, q: qRange }), expected("a list of bands")).optional(),
+  peaks: z
+    .array(
+      strict({
+        name,
+        phase: name,
+        detector: name,
+        q: qRange,
+        region,
+        scherrer_k: posNum.optional(),
+        instrument_fwhm_q: posNum.optional(),
+      }),
+      expected("a list of peaks"),
+    )
+    .optional(),
+  maps: strict({ at_sod: z.array(sod, expected("a list of SOD %")) }).optional(),
+  stack: z
+    .array(region, expected("a list of layers"))
+    .min(1, expected("a non-empty list of layers"))
+    .optional(),
+  regions: strict({
+    by_row: z.record(z.string(), region, expected("a map row: region")).optional(),
+  }).optional(),
+  instrument_fwhm_q: posNum.optional(),
+  caking: strict({ detector: name, npt_azim: posInt.optional(), npt: posInt.optional() }).optional(),
+  workers: posInt.optional(),
+  out: path.optional(),
+});
+
+type RawConfig = z.infer<typeof schema>;
+
+// ---------------------------------------------------------------------------------------------
+
+/** Reads, validates and resolves a config, then checks that the files it names exist. */
+export async function loadConfig(file: string): Promise<ExperimentConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch {
+    throw new InputError(file, "no such file or not readable");
+  }
+  const cfg = parseConfig(text, file);
+  await checkConfigFiles(cfg, file);
+  return cfg;
+}
+
+/** Parses and validates config text; `file` names it in errors and anchors the relative paths. */
+export function parseConfig(text: string, file: string): ExperimentConfig {
+  const data = parseYaml(text, file);
+  const res = schema.safeParse(data, { reportInput: true });
+  if (!res.success) throw new InputError(file, describeIssues(res.error.issues));
+  return build(res.data, file);
+}
+
+/** One line for the first problem, counting the rest. */
+function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
+  const iss = issues[0]!;
+  const at: PropertyKey[] = [...iss.path];
+  let msg = iss.message;
+  if (iss.code === "unrecognized_keys") {
+    at.push(iss.keys[0]!);
+    if (iss.keys.length > 1) msg = `${msg}; also unknown: ${iss.keys.slice(1).join(", ")}`;
+  } else if (iss.input === undefined && iss.code === "invalid_type") {
+    msg = `missing (${msg})`;
+  } else if ("input" in iss) {
+    msg = `${msg}, got ${show(iss.input)}`;
+  }
+  const more =
+    issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? "s" : ""})` : "";
+  return `${keyPath(at)}: ${msg}${more}`;
+}
+
+/** `detectors.waxs.npt`, `bands[1].q`. */
+function keyPath(at: readonly PropertyKey[]): string {
+  let s = "";
+  for (const k of at) s += typeof k === "number" ? `[${k}]` : s === "" ? String(k) : `.${String(k)}`;
+  return s || "(top level)";
+}
+
+function show(v: unknown): string {
+  if (v === null) return "nothing";
+  if (Array.isArray(v)) return `a list [${v.map(show).join(", ")}]`.slice(0, 60);
+  if (typeof v === "object") return "a map";
+  if (typeof v === "string") return JSON.stringify(v);
+  return String(v);
+}
+
+function build(raw: RawConfig, file: string): ExperimentConfig {
+  const fail = (key: string, problem: string): never => {
+    throw new InputError(file, `${key}: ${problem}`);
+  };
+  const abs = resolve(file);
+  const dir = dirname(abs);
+  const at = (p: string) => resolve(dir, p);
+  const names = Object.keys(raw.detectors);
+  const needDetector = (key: string, d: string) => {
+    if (!Object.hasOwn(raw.detectors, d))
+      fail(key, `"${d}" is not one of the detectors (${names.join(", ")})`);
+  };
+
+  const detectors: Record<string, DetectorConfig> = {};
+  for (const [n, d] of Object.entries(raw.detectors)) {
+    detectors[n] = {
+      name: n,
+      poni: at(d.poni),
+      ...(d.mask !== undefined && { mask: at(d.mask) }),
+      npt: d.npt ?? 1000,
+      unit: d.unit ?? "q_nm^-1",
+      monitor: d.monitor === undefined ? "i0" : d.monitor === null || d.monitor === "none" ? null : d.monitor,
+      method: d.method ?? "bbox",
+      ...(d.polarization !== undefined && { polarization: d.polarization }),
+      flipUd: d.flip_ud ?? false,
+      ...(d.dataset !== undefined && { dataset: d.dataset }),
+    };
+  }
+
+  const background: Record<string, string> = {};
+  for (const [d, p] of Object.entries(raw.background ?? {})) {
+    needDetector(`background.${d}`, d);
+    background[d] = at(p);
+  }
+
+  const e = raw.echem;
+  if (e.timezone !== undefined && e.clock_offset_s !== undefined)
+    fail("echem", "give timezone or clock_offset_s, not both");
+  let clock: CyclerClock | null = null;
+  if (e.timezone !== undefined) {
+    if (fixedOffsetS(e.timezone) === null && !validZone(e.timezone))
+      fail(
+        "echem.timezone",
+        `unknown time zone "${e.timezone}" (an IANA name such as Europe/Berlin, or +01:00)`,
+      );
+    clock = { timezone: e.timezone };
+  } else if (e.clock_offset_s !== undefined) clock = { clockOffsetS: e.clock_offset_s };
+  const echem: EchemConfig = {
+    file: at(e.file),
+    clock,
+    ...(e.mass_mg !== undefined && { massMg: e.mass_mg }),
+  };
+
+  const normalize: Record<string, Normalize> = {};
+  for (const n of names) normalize[n] = { kind: "ocv-mean" };
+  for (const [d, v] of Object.entries(raw.normalize ?? {})) {
+    needDetector(`normalize.${d}`, d);
+    normalize[d] = typeof v === "string" ? { kind: v } : { kind: "reference", sodPct: v.reference.sod };
+  }
+
+  const bands = (raw.bands ?? []).map((b, i) => {
+    needDetector(`bands[${i}].detector`, b.detector);
+    return { name: b.name, detector: b.detector, q: b.q } satisfies BandConfig;
+  });
+  unique(bands, "bands", fail);
+
+  const peaks = (raw.peaks ?? []).map((p, i) => {
+    needDetector(`peaks[${i}].detector`, p.detector);
+    const fwhm = p.instrument_fwhm_q ?? raw.instrument_fwhm_q;
+    return {
+      name: p.name,
+      phase: p.phase,
+      detector: p.detector,
+      q: p.q,
+      region: p.region,
+      scherrerK: p.scherrer_k ?? 0.9,
+      ...(fwhm !== undefined && { instrumentFwhmQ: fwhm }),
+    } satisfies PeakConfig;
+  });
+  unique(peaks, "peaks", fail);
+
+  const atSod = raw.maps?.at_sod ?? [];
+  atSod.forEach((s, i) => {
+    if (atSod.indexOf(s) !== i) fail(`maps.at_sod[${i}]`, `${s} is listed twice`);
+  });
+
+  const rowEntries = Object.entries(raw.regions?.by_row ?? {});
+  for (const [k] of rowEntries)
+    if (!/^\d+$/.test(k)) fail(`regions.by_row.${k}`, `expected a row number (0 = lowest y), got "${k}"`);
+  const byRow = new Map(rowEntries.map(([k, r]) => [Number(k), r] as const).sort((a, b) => a[0] - b[0]));
+
+  let caking: ExperimentConfig["caking"];
+  if (raw.caking) {
+    needDetector("caking.detector", raw.caking.detector);
+    caking = {
+      detector: raw.caking.detector,
+      nptAzim: raw.caking.npt_azim ?? 360,
+      ...(raw.caking.npt !== undefined && { npt: raw.caking.npt }),
+    };
+  }
+
+  return {
+    file: abs,
+    dir,
+    scan: at(raw.scan),
+    detectors,
+    background,
+    ...(raw.transmission && { transmission: { emptyItOverI0: raw.transmission.empty_it_over_i0 } }),
+    echem,
+    normalize,
+    bands,
+    peaks,
+    maps: { atSod },
+    ...(raw.stack && { stack: raw.stack }),
+    regions: { byRow },
+    ...(raw.instrument_fwhm_q !== undefined && { instrumentFwhmQ: raw.instrument_fwhm_q }),
+    ...(caking && { caking }),
+    ...(raw.workers !== undefined && { workers: raw.workers }),
+    out: at(raw.out ?? "results"),
+  };
+}
+
+function unique(items: { name: string }[], key: string, fail: (k: string, p: string) => never): void {
+  const seen = new Set<string>();
+  items.forEach((it, i) => {
+    // names become output file names (maps/<band>_sod<N>.csv), so they must differ
+    if (seen.has(it.name)) fail(`${key}[${i}].name`, `"${it.name}" is used twice`);
+    seen.add(it.name);
+  });
+}
+
+function validZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Every file the config names, with its key: the ones `checkConfigFiles` requires to exist. */
+export function configFiles(cfg: ExperimentConfig): { key: string; path: string }[] {
+  const out = [{ key: "scan", path: cfg.scan }];
+  for (const d of Object.values(cfg.detectors)) {
+    out.push({ key: `detectors.${d.name}.poni`, path: d.poni });
+    if (d.mask) out.push({ key: `detectors.${d.name}.mask`, path: d.mask });
+  }
+  for (const [d, p] of Object.entries(cfg.background)) out.push({ key: `background.${d}`, path: p });
+  out.push({ key: "echem.file", path: cfg.echem.file });
+  return out;
+}
+
+/** Fails on the first named file that is missing or not a file; `file` is the config as the user named it. */
+export async function checkConfigFiles(cfg: ExperimentConfig, file: string = cfg.file): Promise<void> {
+  for (const { key, path: p } of configFiles(cfg)) {
+    const st = await stat(p).catch(() => null);
+    if (!st) throw new InputError(file, `${key}: file not found: ${p}`);
+    if (!st.isFile()) throw new InputError(file, `${key}: not a file: ${p}`);
+  }
+}
