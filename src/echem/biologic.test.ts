@@ -5,6 +5,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { expectInputErrorSync as expectInputError } from "../../test/support/errors.js";
 import { fixturePath, readFixture } from "../../test/support/fixtures.js";
 import { InputError } from "../util/errors.js";
 import { parseMpr, parseMprTable, readMpr } from "./biologic-mpr.js";
@@ -29,22 +30,6 @@ const PEREX_MPT = "perex_220726cell4operandoxascontinuation_C06.mpt.gz";
 const bytesOf = (name: string): Uint8Array => new Uint8Array(readFixture("echem", name));
 const latin1Bytes = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s, "latin1"));
 const latin1Text = (b: Uint8Array): string => Buffer.from(b).toString("latin1");
-
-function expectInputError(fn: () => unknown, file: string, problem: RegExp): InputError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(InputError);
-  const e = caught as InputError;
-  expect(e.file).toBe(file);
-  expect(e.message.startsWith(`${file}: `)).toBe(true);
-  expect(e.message).not.toContain("\n");
-  expect(e.message).toMatch(problem);
-  return e;
-}
 
 function column(t: EcLabTable, name: string): Float64Array {
   const k = t.columns.findIndex((c) => c.trim() === name);

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { expectInputErrorSync as expectInputError } from "../../test/support/errors.js";
 import { readFixture } from "../../test/support/fixtures.js";
-import { InputError } from "../util/errors.js";
 import { parseArbin, parseArbinMetadata } from "./arbin.js";
 import {
   decodeText,
@@ -31,22 +31,6 @@ const fixture = (name: string) => new Uint8Array(readFixture("echem", name));
 const SHARED_NEWARE = "/work/shared/data/jepegit__cellpy/testdata__data__neware_uio.csv";
 
 const enc = (s: string) => new TextEncoder().encode(s);
-
-function expectInputError(fn: () => unknown, file: string, problem: RegExp): InputError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(InputError);
-  const e = caught as InputError;
-  expect(e.file).toBe(file);
-  expect(e.message.startsWith(`${file}: `)).toBe(true);
-  expect(e.message).not.toContain("\n");
-  expect(e.message).toMatch(problem);
-  return e;
-}
 
 function range(a: ArrayLike<number>): [number, number] {
   let lo = Number.POSITIVE_INFINITY;

@@ -6,8 +6,8 @@ import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
+import { expectInputError } from "../../test/support/errors.js";
 import { pythonWith, runPython, toolAvailable } from "../../test/support/tools.js";
-import { InputError } from "../util/errors.js";
 import {
   decodeByteOffset,
   decodeCbf,
@@ -48,23 +48,6 @@ function frameOf(dtype: Dtype, shape: [number, number], values: number[], metada
   const data = allocate(dtype, shape[0] * shape[1]);
   data.set(values);
   return { data, shape, dtype, metadata };
-}
-
-/** Run `fn`, expect an InputError whose one-line message names `file` and matches `problem`. */
-async function expectInputError(fn: () => unknown, file: string, problem: RegExp): Promise<InputError> {
-  let caught: unknown;
-  try {
-    await fn();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(InputError);
-  const e = caught as InputError;
-  expect(e.file).toBe(file);
-  expect(e.message.startsWith(`${file}: `)).toBe(true);
-  expect(e.message).not.toContain("\n");
-  expect(e.message).toMatch(problem);
-  return e;
 }
 
 const int32 = fc.oneof(

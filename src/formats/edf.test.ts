@@ -6,8 +6,8 @@ import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
+import { expectInputError } from "../../test/support/errors.js";
 import { pythonWith, runPython, toolAvailable } from "../../test/support/tools.js";
-import { InputError } from "../util/errors.js";
 import { allocate, DTYPES, dtypeMax, dtypeMin, isFloat, toBytes } from "./dtype.js";
 import { decodeEdf, type EdfByteOrder, encodeEdf, openEdf, sniffEdf, writeEdf } from "./edf.js";
 import type { Dtype, Frame, Metadata } from "./types.js";
@@ -30,21 +30,6 @@ const py = pythonWith(["fabio", "numpy"]);
 const haveFabio = toolAvailable("python3-fabio", py !== null);
 
 const sha256 = (f: Frame) => createHash("sha256").update(toBytes(f.data, true)).digest("hex");
-
-async function expectInputError(fn: () => unknown, file: string, problem: RegExp): Promise<void> {
-  let caught: unknown;
-  try {
-    await fn();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(InputError);
-  const e = caught as InputError;
-  expect(e.file).toBe(file);
-  expect(e.message.startsWith(`${file}: `)).toBe(true);
-  expect(e.message).not.toContain("\n");
-  expect(e.message).toMatch(problem);
-}
 
 /** Values spanning the dtype, its extremes included (floats: also ±Infinity, NaN, -0). */
 function values(dtype: Dtype): fc.Arbitrary<number> {

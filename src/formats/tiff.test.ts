@@ -6,8 +6,8 @@ import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
+import { expectInputError } from "../../test/support/errors.js";
 import { pythonWith, runPython, toolAvailable } from "../../test/support/tools.js";
-import { InputError } from "../util/errors.js";
 import { allocate, DTYPES, dtypeMax, dtypeMin, toBytes } from "./dtype.js";
 import { decodeTiff, encodeTiff, openTiff, sniffTiff, writeTiff } from "./tiff.js";
 import type { Dtype, Frame } from "./types.js";
@@ -20,21 +20,6 @@ const py = pythonWith(["fabio", "numpy"]);
 const haveFabio = toolAvailable("python3-fabio", py !== null);
 
 const sha256 = (f: Frame) => createHash("sha256").update(toBytes(f.data, true)).digest("hex");
-
-async function expectInputError(fn: () => unknown, file: string, problem: RegExp): Promise<void> {
-  let caught: unknown;
-  try {
-    await fn();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(InputError);
-  const e = caught as InputError;
-  expect(e.file).toBe(file);
-  expect(e.message.startsWith(`${file}: `)).toBe(true);
-  expect(e.message).not.toContain("\n");
-  expect(e.message).toMatch(problem);
-}
 
 function frameArb(dtype: Dtype, rows: number, cols: number): fc.Arbitrary<Frame> {
   const v =
