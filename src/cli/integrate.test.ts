@@ -193,6 +193,33 @@ describe("swaxs inspect", () => {
   });
 });
 
+describe("swaxs inspect on an Eiger bitshuffle-LZ4 stack", () => {
+  const file = fixturePath("hdf5", "eiger_bslz4_u16.h5");
+  const expected = JSON.parse(readFixture("hdf5", "expected.json").toString()).files["eiger_bslz4_u16.h5"]
+    .datasets["/entry/data/data"];
+
+  it("--dataset and --frame pick the frame; statistics equal h5py's", () => {
+    const r = swaxs("inspect", file, "--dataset", "/entry/data/data", "--frame", "1", "--json");
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.format).toBe("hdf5");
+    expect(j.frames).toBe(expected.frames.length);
+    expect(j.dtype).toBe("uint16");
+    expect([j.sum, j.min, j.max]).toEqual([
+      expected.frames[1].sum,
+      expected.frames[1].min,
+      expected.frames[1].max,
+    ]);
+    expect(j.datasets.length).toBeGreaterThan(0);
+  });
+
+  it("a frame out of range is one line, exit 2", () => {
+    const r = swaxs("inspect", file, "--frame", "99");
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toMatch(/eiger_bslz4_u16\.h5: --frame 99 out of range/);
+  });
+});
+
 describe("bad input: one line on stderr naming the file, exit code 2, no output left", () => {
   const poni = fixturePath("pyfai", "ref_waxs.poni");
   it.each([
