@@ -8,6 +8,7 @@ export {
   type PeakFitOptions,
   type PhaseReflection,
 } from "./peaks.js";
+export { labelRows, type Role, type RowFeatures } from "./regions.js";
 export {
   type BroadeningRule,
   type CrystalliteSize,
