@@ -9,6 +9,7 @@ import { isInputError } from "../util/errors.js";
 import { echemCommand } from "./echem.js";
 import { inspectCommand } from "./inspect.js";
 import { integrateCommand } from "./integrate.js";
+import { runCommand } from "./run.js";
 import { simulateCommand } from "./simulate.js";
 
 function version(): string {
@@ -91,6 +92,18 @@ export function buildProgram(): Command {
     .option("--grid <RxC>", "scan grid rows x columns (rows along the stack)")
     .option("--sweeps <n>", "number of sweeps over the grid")
     .action((o) => simulateCommand(o));
+
+  program
+    .command("run")
+    .description(
+      "reduce and analyse an operando scanning experiment from its config (first stage: issue 5 in progress)",
+    )
+    .argument("<config>", "experiment.yaml")
+    .option(
+      "--allow-missing",
+      "go on past missing frame files and frames outside the cycler log, and count them",
+    )
+    .action((config: string, o) => runCommand(config, o));
 
   return program;
 }

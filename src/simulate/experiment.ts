@@ -17,7 +17,7 @@ import { transmission } from "./physics/index.js";
 import { type DetectorSetup, type Preset, wavelengthM } from "./presets.js";
 import { FrameRenderer } from "./render.js";
 import { Rng } from "./rng.js";
-import { type LocalState, SaxsModel, WaxsModel } from "./spectra.js";
+import { type LocalState, SaxsModel, WAXS_INSTRUMENT_FWHM_NM, WaxsModel } from "./spectra.js";
 import { toYaml } from "./yaml.js";
 
 export interface SimulateOptions {
@@ -401,6 +401,7 @@ function experimentYaml(p: Preset, dets: Det[], tWin: number): string {
             npt: d.setup.npt,
             unit: "q_nm^-1",
             monitor: "i0",
+            polarization: 0.99,
           },
         ]),
       ),
@@ -423,6 +424,7 @@ function experimentYaml(p: Preset, dets: Det[], tWin: number): string {
           q: [15.5, 24.5],
           region: "cathode",
           scherrer_k: 0.9,
+          instrument_fwhm_q: WAXS_INSTRUMENT_FWHM_NM,
         },
       ],
       maps: { at_sod: [0, 50, 100] },

@@ -76,7 +76,7 @@ const PILATUS_WAXS: DetectorSetup = {
     rot3Rad: -0.0021,
   },
   format: "cbf",
-  countsScale: 200,
+  countsScale: 1000,
   npt: 800,
 };
 

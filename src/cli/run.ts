@@ -1,0 +1,26 @@
+/** `swaxs run experiment.yaml [--allow-missing]` */
+import { runExperiment } from "../pipeline/run.js";
+import { progress } from "./progress.js";
+
+export async function runCommand(config: string, o: { allowMissing?: boolean }): Promise<void> {
+  let bar: ReturnType<typeof progress> | null = null;
+  let last = 0;
+  const t0 = performance.now();
+  const s = await runExperiment(config, {
+    allowMissing: o.allowMissing === true,
+    onProgress: (done, total) => {
+      bar ??= progress("reduce", total);
+      bar.tick(done - last);
+      last = done;
+    },
+  });
+  (bar as ReturnType<typeof progress> | null)?.stop();
+  const sec = (performance.now() - t0) / 1000;
+  process.stderr.write(
+    `reduced ${s.frames} frames on a ${s.rows}×${s.cols} grid in ${sec.toFixed(1)} s (${(s.frames / sec).toFixed(1)} frames/s)` +
+      (s.missing || s.outsideLog
+        ? `; ${s.missing} frame files missing, ${s.outsideLog} frames outside the cycler log`
+        : "") +
+      ` → ${s.out}\n`,
+  );
+}

@@ -1,0 +1,93 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { swaxs } from "../../test/support/cli.js";
+import { PRESETS, simulate } from "../simulate/index.js";
+import { runExperiment } from "./run.js";
+
+const dir = join(mkdtempSync(join(tmpdir(), "swaxs-run-")), "tiny");
+const csv = (path: string) =>
+  readFileSync(path, "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => l.split(","));
+
+function pearson(a: number[], b: number[]): number {
+  const n = a.length;
+  const ma = a.reduce((s, v) => s + v, 0) / n;
+  const mb = b.reduce((s, v) => s + v, 0) / n;
+  let ab = 0;
+  let aa = 0;
+  let bb = 0;
+  for (let i = 0; i < n; i++) {
+    ab += (a[i]! - ma) * (b[i]! - mb);
+    aa += (a[i]! - ma) ** 2;
+    bb += (b[i]! - mb) ** 2;
+  }
+  return ab / Math.sqrt(aa * bb);
+}
+
+let truth: {
+  layers: string[];
+  li2s_at_sod: Record<string, number[][]>;
+  li2s_size_nm_end_of_discharge: number;
+  frame_sod: number[];
+};
+
+beforeAll(async () => {
+  await simulate(PRESETS.tiny, dir, { seed: 4 });
+  await runExperiment(join(dir, "experiment.yaml"));
+  truth = JSON.parse(readFileSync(join(dir, "truth.json"), "utf8"));
+}, 120_000);
+
+describe("swaxs run on the tiny digital twin recovers its truth", () => {
+  it("regions: ≥95 % of pixels right", () => {
+    const rows = csv(join(dir, "results/regions.csv")).slice(1);
+    const right = rows.filter((r) => r[4] === truth.layers[Number(r[0])]).length;
+    expect(right / rows.length).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it.each([
+    [100, 0.9],
+    [50, 0.8],
+  ])("Li2S map at %i %% SOD correlates with the true Li2S amount (r ≥ %f)", (sod, rMin) => {
+    const rows = csv(join(dir, `results/maps/Li2S_sod${sod}.csv`)).slice(1);
+    const ours = rows.map((r) => Number(r[4]));
+    const ref = rows.map((r) => truth.li2s_at_sod[String(sod)]![Number(r[0])]![Number(r[1])]!);
+    expect(ours.every(Number.isFinite)).toBe(true);
+    expect(pearson(ours, ref)).toBeGreaterThanOrEqual(rMin);
+  });
+
+  it("crystallite size at the end of discharge within 15 %", () => {
+    const rows = csv(join(dir, "results/crystallite/Li2S.csv")).slice(1);
+    const end = rows.filter((r) => Number(r[3]) > 90 && r[4] !== "");
+    expect(end.length).toBeGreaterThan(0);
+    const size = Number(end[0]![4]);
+    expect(Math.abs(size / truth.li2s_size_nm_end_of_discharge - 1)).toBeLessThan(0.15);
+  });
+
+  it("every WAXS frame's SODC within 1 % during the first discharge", () => {
+    const rows = csv(join(dir, "results/frames.csv"))
+      .slice(1)
+      .filter((r) => r[2] === "waxs");
+    expect(rows.length).toBe(truth.frame_sod.length);
+    rows.forEach((r, i) => {
+      const t = truth.frame_sod[i]!;
+      if (t < 1) expect(Math.abs(Number(r[8]) - 100 * t)).toBeLessThan(1);
+    });
+  });
+});
+
+describe("swaxs run: bad input names what and where", () => {
+  it("a frame file missing → exit 2; --allow-missing goes on and counts", () => {
+    const f = join(dir, "frames/waxs/waxs_s005_r009_c01.cbf");
+    rmSync(f);
+    const r = swaxs("run", join(dir, "experiment.yaml"));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/waxs_s005_r009_c01\.cbf: frame file missing \(scan log line \d+\)/);
+    const ok = swaxs("run", join(dir, "experiment.yaml"), "--allow-missing");
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stderr).toMatch(/1 frame files missing/);
+  });
+});
