@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -79,7 +79,49 @@ describe("swaxs run on the tiny digital twin recovers its truth", () => {
   });
 });
 
+describe("region time series (the paper's Fig. 2a, right panel)", () => {
+  it("the cathode's Li2S band rises through discharge and falls on charge; the separator's stays flat", () => {
+    const cath = csv(join(dir, "results/timeseries/cathode_Li2S.csv")).slice(1);
+    const sep = csv(join(dir, "results/timeseries/separator_Li2S.csv")).slice(1);
+    const v = (rows: string[][]) => rows.map((r) => Number(r[4]));
+    const c = v(cath);
+    const dis = cath.map((r) => Number(r[2]) === 1);
+    const cd = c.filter((_, i) => dis[i]);
+    for (let i = 1; i < cd.length; i++) expect(cd[i]!).toBeGreaterThan(cd[i - 1]! - 0.01);
+    expect(cd[cd.length - 1]!).toBeGreaterThan(1.3);
+    expect(c[c.length - 1]!).toBeLessThan(cd[cd.length - 1]!);
+    for (const x of v(sep)) expect(Math.abs(x - 1)).toBeLessThan(0.06);
+    const heat = csv(join(dir, "results/timeseries/cathode_waxs_heatmap.csv"));
+    expect(heat.length).toBe(1 + cath.length);
+    expect(heat[1]!.length).toBe(heat[0]!.length);
+  });
+});
+
 describe("swaxs run: bad input names what and where", () => {
+  it("a detector in the scan log that the config lacks", async () => {
+    const other = join(dir, "..", "nodet");
+    await simulate({ ...PRESETS.tiny, rows: 2, cols: 1, sweeps: 2 }, other, { seed: 1 });
+    const yaml = join(other, "experiment.yaml");
+    const text = readFileSync(yaml, "utf8")
+      .split("\n")
+      .filter((l) => !l.trim().startsWith("saxs:") && !l.includes("detector: saxs"))
+      .join("\n");
+    writeFileSync(yaml, text);
+    const r = swaxs("run", yaml);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/scan\.csv: detector "saxs" is in the scan log but not in experiment\.yaml/);
+  });
+
+  it("a cycler log that does not cover the scan (clock stated 12 h off)", async () => {
+    const other = join(dir, "..", "offclock");
+    await simulate({ ...PRESETS.tiny, rows: 2, cols: 1, sweeps: 2 }, other, { seed: 1 });
+    const yaml = join(other, "experiment.yaml");
+    writeFileSync(yaml, readFileSync(yaml, "utf8").replace(/timezone: .*/, "clock_offset_s: -86400"));
+    const r = swaxs("run", yaml);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/cycling\.mpt: the cycler log does not cover 8 of 8 frames/);
+  });
+
   it("a frame file missing → exit 2; --allow-missing goes on and counts", () => {
     const f = join(dir, "frames/waxs/waxs_s005_r009_c01.cbf");
     rmSync(f);

@@ -372,6 +372,20 @@ export async function runExperiment(configPath: string, opts: RunOptions = {}): 
     await writeFile(join(tmp, "crystallite", `${pk.name}.csv`), `${lines.join("\n")}\n`);
   }
 
+  await writeTimeSeries(
+    tmp,
+    cfg,
+    log,
+    curves,
+    bandValue,
+    regions,
+    grid.rowOf,
+    pixelOf,
+    grid.rows * grid.cols,
+    clock,
+    ocvMean,
+  );
+
   // reduced curves, one NeXus file per detector (frames in scan-log order)
   for (const c of Object.values(curves)) {
     const npt = c.radial.length;
@@ -416,6 +430,73 @@ export async function runExperiment(configPath: string, opts: RunOptions = {}): 
     regions,
     out: cfg.out,
   };
+}
+
+/**
+ * Region time series, one row per sweep: the mean band value of the region's pixels
+ * (`timeseries/<region>_<band>.csv`), and the q × time heatmap of the region's mean curve, normalised
+ * like the bands (`timeseries/<region>_<detector>_heatmap.csv`: first row q, then one row per sweep
+ * starting with its time) — the paper's Fig. 2a.
+ */
+async function writeTimeSeries(
+  dir: string,
+  cfg: ExperimentConfig,
+  log: ScanLog,
+  curves: Record<string, DetectorCurves>,
+  bandValue: Map<string, Float64Array>,
+  regions: Role[],
+  rowOf: Int32Array,
+  pixelOf: (i: number) => number,
+  nPix: number,
+  clock: FrameClock,
+  ocvMean: Record<string, Float64Array[]>,
+): Promise<void> {
+  await mkdir(join(dir, "timeseries"), { recursive: true });
+  const present = [...new Set(regions)];
+  for (const c of Object.values(curves)) {
+    const npt = c.radial.length;
+    const norm = cfg.normalize[c.name]?.kind ?? "none";
+    const groups = sweeps(log, c.index, nPix, pixelOf);
+    for (const region of present) {
+      const heat = [`time_utc,sod_pct,${Array.from(c.radial, (q) => fmt(q)).join(",")}`];
+      const bands = cfg.bands.filter((b) => b.detector === c.name);
+      const series = bands.map(() => ["time,sod_pct,step,cycle,value,n_pixels"]);
+      for (const ks of groups) {
+        const sel = ks.filter((k) => c.ok[k] && regions[rowOf[c.index[k]!]!] === region);
+        if (!sel.length) continue;
+        const mid = c.index[sel[sel.length >> 1]!]!;
+        const mean = new Float64Array(npt);
+        for (const k of sel) {
+          const ref = ocvMean[c.name]![pixelOf(c.index[k]!)]!;
+          for (let j = 0; j < npt; j++) {
+            const raw = c.intensity[k * npt + j]!;
+            mean[j]! += (norm === "ocv-mean" ? (ref[j]! > 0 ? raw / ref[j]! : 0) : raw) / sel.length;
+          }
+        }
+        heat.push(
+          `${isoUtc(log.timeS[mid]!)},${fmt(clock.sodcPct[mid]!)},${Array.from(mean, fmt).join(",")}`,
+        );
+        for (const [bi, b] of bands.entries()) {
+          const v = bandValue.get(b.name)!;
+          const vals = sel.map((k) => v[c.index[k]!]!).filter(Number.isFinite);
+          const avg = vals.reduce((a, x) => a + x, 0) / Math.max(1, vals.length);
+          series[bi]!.push(
+            [
+              isoUtc(log.timeS[mid]!),
+              fmt(clock.sodcPct[mid]!),
+              clock.step[mid],
+              clock.cycle[mid],
+              fmt(avg),
+              vals.length,
+            ].join(","),
+          );
+        }
+      }
+      await writeFile(join(dir, "timeseries", `${region}_${c.name}_heatmap.csv`), `${heat.join("\n")}\n`);
+      for (const [bi, b] of bands.entries())
+        await writeFile(join(dir, "timeseries", `${region}_${b.name}.csv`), `${series[bi]!.join("\n")}\n`);
+    }
+  }
 }
 
 function fmt(v: number): string {
