@@ -10,6 +10,7 @@ import {
   readFixture,
   readRefFrame,
 } from "../../test/support/fixtures.js";
+import { pearson } from "../../test/support/stats.js";
 import { openH5 } from "../formats/h5.js";
 import { writeCbf, writeEdf } from "../formats/index.js";
 
@@ -25,21 +26,6 @@ function readCurve(path: string) {
     .slice(1)
     .map((l) => l.split(",").map(Number));
   return { q: rows.map((r) => r[0]!), I: rows.map((r) => r[1]!), sigma: rows.map((r) => r[2]!) };
-}
-
-function pearson(a: number[], b: number[]): number {
-  const n = a.length;
-  const ma = a.reduce((s, v) => s + v, 0) / n;
-  const mb = b.reduce((s, v) => s + v, 0) / n;
-  let sab = 0;
-  let saa = 0;
-  let sbb = 0;
-  for (let i = 0; i < n; i++) {
-    sab += (a[i]! - ma) * (b[i]! - mb);
-    saa += (a[i]! - ma) ** 2;
-    sbb += (b[i]! - mb) ** 2;
-  }
-  return sab / Math.sqrt(saa * sbb);
 }
 
 // Reference: pyFAI 0.21.3 on flipud(CeO2 image), mask = image < 0, radial_range (0, 83) nm⁻¹, 1000 bins,
