@@ -77,9 +77,28 @@ describe("region time series (the paper's Fig. 2a, right panel)", () => {
     expect(cd[cd.length - 1]!).toBeGreaterThan(1.3);
     expect(c[c.length - 1]!).toBeLessThan(cd[cd.length - 1]!);
     for (const x of v(sep)) expect(Math.abs(x - 1)).toBeLessThan(0.06);
+    const stab = csv(join(dir, "results/band_stability.csv")).slice(1);
+    const change = (region: string, band: string) =>
+      Number(stab.find((r) => r[0] === region && r[1] === band)![4]);
+    expect(change("cathode", "Li2S")).toBeGreaterThan(0.3);
+    expect(change("separator", "Li2S")).toBeLessThan(0.06);
     const heat = csv(join(dir, "results/timeseries/cathode_waxs_heatmap.csv"));
     expect(heat.length).toBe(1 + cath.length);
     expect(heat[1]!.length).toBe(heat[0]!.length);
+  });
+});
+
+describe("hand-set regions override the found ones", () => {
+  it("a row set by hand in the config keeps its region; the others are still found", async () => {
+    const other = join(dir, "..", "byhand");
+    await simulate(PRESETS.tiny, other, { seed: 4 });
+    const yaml = join(other, "experiment.yaml");
+    const row = truth.layers.indexOf("separator");
+    writeFileSync(yaml, `${readFileSync(yaml, "utf8")}regions: {by_row: {${row}: cathode}}\n`);
+    const s = await runExperiment(yaml);
+    expect(s.regions[row]).toBe("cathode");
+    const others = s.regions.filter((r, i) => i !== row && r === truth.layers[i]).length;
+    expect(others).toBe(s.regions.length - 1);
   });
 });
 

@@ -453,6 +453,9 @@ async function writeTimeSeries(
 ): Promise<void> {
   await mkdir(join(dir, "timeseries"), { recursive: true });
   const present = [...new Set(regions)];
+  // stability of each band in each region through cycling, relative to its initial state (the paper's
+  // argument that the cathode's SAXS hardly changes, Fig. 3d–e)
+  const stability = ["region,band,detector,initial_value,max_rel_change,final_rel_change,sweeps"];
   for (const c of Object.values(curves)) {
     const npt = c.radial.length;
     const norm = cfg.normalize[c.name]?.kind ?? "none";
@@ -461,6 +464,7 @@ async function writeTimeSeries(
       const heat = [`time_utc,sod_pct,${Array.from(c.radial, (q) => fmt(q)).join(",")}`];
       const bands = cfg.bands.filter((b) => b.detector === c.name);
       const series = bands.map(() => ["time,sod_pct,step,cycle,value,n_pixels"]);
+      const sweepValues = bands.map(() => [] as { v: number; initial: boolean }[]);
       for (const ks of groups) {
         const sel = ks.filter((k) => c.ok[k] && regions[rowOf[c.index[k]!]!] === region);
         if (!sel.length) continue;
@@ -480,6 +484,8 @@ async function writeTimeSeries(
           const v = bandValue.get(b.name)!;
           const vals = sel.map((k) => v[c.index[k]!]!).filter(Number.isFinite);
           const avg = vals.reduce((a, x) => a + x, 0) / Math.max(1, vals.length);
+          if (vals.length)
+            sweepValues[bi]!.push({ v: avg, initial: clock.halfCycle[mid]! < 0 && clock.cycle[mid]! === 0 });
           series[bi]!.push(
             [
               isoUtc(log.timeS[mid]!),
@@ -493,10 +499,22 @@ async function writeTimeSeries(
         }
       }
       await writeFile(join(dir, "timeseries", `${region}_${c.name}_heatmap.csv`), `${heat.join("\n")}\n`);
-      for (const [bi, b] of bands.entries())
+      for (const [bi, b] of bands.entries()) {
         await writeFile(join(dir, "timeseries", `${region}_${b.name}.csv`), `${series[bi]!.join("\n")}\n`);
+        const sv = sweepValues[bi]!;
+        const init = sv.filter((x) => x.initial);
+        if (!init.length || !sv.length) continue;
+        const v0 = init.reduce((a, x) => a + x.v, 0) / init.length;
+        const rel = sv.map((x) => Math.abs(x.v / v0 - 1));
+        stability.push(
+          [region, b.name, c.name, fmt(v0), fmt(Math.max(...rel)), fmt(rel[rel.length - 1]!), sv.length].join(
+            ",",
+          ),
+        );
+      }
     }
   }
+  await writeFile(join(dir, "band_stability.csv"), `${stability.join("\n")}\n`);
 }
 
 function fmt(v: number): string {
