@@ -203,6 +203,24 @@ export async function runExperiment(configPath: string, opts: RunOptions = {}): 
     });
     ocvMean[c.name] = per.map((ks) => meanCurve(c, ks));
   }
+  // what each detector's curves are divided by, per pixel: its initial-OCV mean, its curve at a
+  // reference state (the liquid cell's SAXS: the moment the cell reached that SOD), or nothing
+  const reference: Record<string, Float64Array[] | null> = {};
+  for (const c of Object.values(curves)) {
+    const n = cfg.normalize[c.name] ?? { kind: "none" };
+    reference[c.name] =
+      n.kind === "ocv-mean"
+        ? ocvMean[c.name]!
+        : n.kind === "reference"
+          ? curvesAt(c, pixelOf, grid.rows * grid.cols, log.timeS, timeOfSod(series, n.sodPct))
+          : null;
+  }
+  const normalised = (c: DetectorCurves, k: number, j: number): number => {
+    const raw = c.intensity[k * c.radial.length + j]!;
+    const ref = reference[c.name]?.[pixelOf(c.index[k]!)];
+    if (!ref) return raw;
+    return ref[j]! > 0 ? raw / ref[j]! : Number.NaN;
+  };
 
   // regions from the OCV state of each row
   const rowMean = (det: string | undefined, f: (m: Float64Array, q: Float64Array) => number) =>
@@ -253,16 +271,11 @@ export async function runExperiment(configPath: string, opts: RunOptions = {}): 
     const c = curves[b.detector];
     if (!c) continue;
     const npt = c.radial.length;
-    const norm = cfg.normalize[b.detector]?.kind ?? "none";
     const v = new Float64Array(log.length).fill(Number.NaN);
     c.index.forEach((i, k) => {
       if (!c.ok[k]) return;
       const y = new Float64Array(npt);
-      const ref = ocvMean[b.detector]![pixelOf(i)]!;
-      for (let j = 0; j < npt; j++) {
-        const raw = c.intensity[k * npt + j]!;
-        y[j] = norm === "ocv-mean" ? (ref[j]! > 0 ? raw / ref[j]! : Number.NaN) : raw;
-      }
+      for (let j = 0; j < npt; j++) y[j] = normalised(c, k, j);
       v[i] = bandIntegral(c.radial, y, null, b.q).value / (b.q[1] - b.q[0]);
     });
     bandValue.set(b.name, v);
@@ -383,7 +396,7 @@ export async function runExperiment(configPath: string, opts: RunOptions = {}): 
     pixelOf,
     grid.rows * grid.cols,
     clock,
-    ocvMean,
+    normalised,
   );
 
   // reduced curves, one NeXus file per detector (frames in scan-log order)
@@ -449,7 +462,7 @@ async function writeTimeSeries(
   pixelOf: (i: number) => number,
   nPix: number,
   clock: FrameClock,
-  ocvMean: Record<string, Float64Array[]>,
+  normalised: (c: DetectorCurves, k: number, j: number) => number,
 ): Promise<void> {
   await mkdir(join(dir, "timeseries"), { recursive: true });
   const present = [...new Set(regions)];
@@ -458,7 +471,6 @@ async function writeTimeSeries(
   const stability = ["region,band,detector,initial_value,max_rel_change,final_rel_change,sweeps"];
   for (const c of Object.values(curves)) {
     const npt = c.radial.length;
-    const norm = cfg.normalize[c.name]?.kind ?? "none";
     const groups = sweeps(log, c.index, nPix, pixelOf);
     for (const region of present) {
       const heat = [`time_utc,sod_pct,${Array.from(c.radial, (q) => fmt(q)).join(",")}`];
@@ -471,10 +483,9 @@ async function writeTimeSeries(
         const mid = c.index[sel[sel.length >> 1]!]!;
         const mean = new Float64Array(npt);
         for (const k of sel) {
-          const ref = ocvMean[c.name]![pixelOf(c.index[k]!)]!;
           for (let j = 0; j < npt; j++) {
-            const raw = c.intensity[k * npt + j]!;
-            mean[j]! += (norm === "ocv-mean" ? (ref[j]! > 0 ? raw / ref[j]! : 0) : raw) / sel.length;
+            const y = normalised(c, k, j);
+            if (Number.isFinite(y)) mean[j]! += y / sel.length;
           }
         }
         heat.push(
@@ -538,6 +549,38 @@ function sweeps(log: ScanLog, index: number[], nPix: number, pixelOf: (i: number
   });
   if (cur.length) out.push(cur);
   void log;
+  return out;
+}
+
+/**
+ * Each pixel's curve at time `when`, linear between its own two visits around it (null for a pixel
+ * without visits on both sides; NaN `when` gives all null).
+ */
+function curvesAt(
+  c: DetectorCurves,
+  pixelOf: (i: number) => number,
+  nPix: number,
+  timeS: Float64Array,
+  when: number,
+): Float64Array[] {
+  const npt = c.radial.length;
+  const out: Float64Array[] = Array.from({ length: nPix }, () => new Float64Array(npt).fill(Number.NaN));
+  const visits: number[][] = Array.from({ length: nPix }, () => []);
+  for (const [k, i] of c.index.entries()) if (c.ok[k]) visits[pixelOf(i)]!.push(k);
+  for (let p = 0; p < nPix; p++) {
+    const ks = visits[p]!;
+    for (let m = 1; m < ks.length; m++) {
+      const ta = timeS[c.index[ks[m - 1]!]!]!;
+      const tb = timeS[c.index[ks[m]!]!]!;
+      if (!(ta <= when && when <= tb)) continue;
+      const w = tb === ta ? 0 : (when - ta) / (tb - ta);
+      for (let j = 0; j < npt; j++) {
+        const a = c.intensity[ks[m - 1]! * npt + j]!;
+        out[p]![j] = a + w * (c.intensity[ks[m]! * npt + j]! - a);
+      }
+      break;
+    }
+  }
   return out;
 }
 
