@@ -50,3 +50,49 @@ export function publishTempH5(file: H5File, tempPath: string, path: string): voi
     throw new InputError(path, `cannot write: ${(err as NodeJS.ErrnoException).code ?? err}`);
   }
 }
+
+/**
+ * What every temp-file HDF5 writer shares: items (rows, frames) written in any order, `finish()`
+ * publishing only when all were written, `abort()` discarding the file. Subclasses write the data.
+ */
+export abstract class TempH5Writer {
+  protected state: "open" | "finished" | "aborted" = "open";
+  protected readonly written: Uint8Array;
+
+  constructor(
+    protected readonly file: H5File,
+    readonly path: string,
+    readonly tempPath: string,
+    count: number,
+    /** What the items are called in messages: "rows", "frames". */
+    private readonly items: string,
+  ) {
+    this.written = new Uint8Array(count);
+  }
+
+  /** Throws unless the writer is still open. */
+  protected checkOpen(action = "write"): void {
+    if (this.state !== "open") throw new Error(`${this.path}: ${action} after ${this.state}`);
+  }
+
+  /** Close and rename to `path`; throws (and discards the file) if an item was never written. */
+  finish(): void {
+    this.checkOpen("finish");
+    const missing = this.written.reduce((m, w) => m + (w ? 0 : 1), 0);
+    if (missing > 0) {
+      this.abort();
+      throw new RangeError(
+        `${this.path}: ${missing} of ${this.written.length} ${this.items} were never written`,
+      );
+    }
+    this.state = "finished";
+    publishTempH5(this.file, this.tempPath, this.path);
+  }
+
+  /** Close and delete the temporary file. Safe to call more than once, or after finish(). */
+  abort(): void {
+    if (this.state === "open") closeQuietly(this.file);
+    if (this.state !== "finished") rmSync(this.tempPath, { force: true });
+    if (this.state === "open") this.state = "aborted";
+  }
+}

@@ -1,7 +1,6 @@
-import { rmSync } from "node:fs";
 import { InputError } from "../util/errors.js";
-import { closeQuietly, type Dataset, type H5File, h5Problem } from "./h5.js";
-import { createTempH5, discardTempH5, publishTempH5 } from "./h5-temp.js";
+import { type Dataset, type H5File, h5Problem } from "./h5.js";
+import { createTempH5, discardTempH5, TempH5Writer } from "./h5-temp.js";
 
 export type StackCompression = "bslz4" | "lz4" | "gzip" | "none";
 
@@ -113,23 +112,21 @@ function checkOptions(o: EigerStackOptions): void {
   }
 }
 
-class StackWriter implements EigerStackWriter {
+class StackWriter extends TempH5Writer implements EigerStackWriter {
   private readonly data: Dataset;
-  private readonly written: Uint8Array;
   private readonly pixels: number;
   private readonly max: number;
-  private state: "open" | "finished" | "aborted" = "open";
 
   constructor(
-    private readonly file: H5File,
-    readonly path: string,
-    readonly tempPath: string,
+    file: H5File,
+    path: string,
+    tempPath: string,
     private readonly opts: EigerStackOptions,
   ) {
+    super(file, path, tempPath, opts.frames, "frames");
     const o = opts;
     const [rows, cols] = o.shape;
     this.pixels = rows * cols;
-    this.written = new Uint8Array(o.frames);
     this.max = o.dtype === "uint16" ? 0xffff : 0xffffffff;
     const h5type = o.dtype === "uint16" ? "<H" : "<I";
 
@@ -205,7 +202,7 @@ class StackWriter implements EigerStackWriter {
   }
 
   writeFrame(i: number, data: ArrayLike<number>): void {
-    if (this.state !== "open") throw new Error(`${this.path}: write after ${this.state}`);
+    this.checkOpen();
     if (!Number.isInteger(i) || i < 0 || i >= this.opts.frames) {
       throw new RangeError(`frame ${i} out of range 0…${this.opts.frames - 1}`);
     }
@@ -238,23 +235,6 @@ class StackWriter implements EigerStackWriter {
       }
     }
     return Ctor.from(a);
-  }
-
-  finish(): void {
-    if (this.state !== "open") throw new Error(`${this.path}: finish after ${this.state}`);
-    const missing = this.written.reduce((m, w) => m + (w ? 0 : 1), 0);
-    if (missing > 0) {
-      this.abort();
-      throw new RangeError(`${this.path}: ${missing} of ${this.opts.frames} frames were never written`);
-    }
-    this.state = "finished";
-    publishTempH5(this.file, this.tempPath, this.path);
-  }
-
-  abort(): void {
-    if (this.state === "open") closeQuietly(this.file);
-    if (this.state !== "finished") rmSync(this.tempPath, { force: true });
-    if (this.state === "open") this.state = "aborted";
   }
 }
 

@@ -1,7 +1,6 @@
-import { rmSync } from "node:fs";
 import { InputError } from "../util/errors.js";
-import { closeQuietly, type Dataset, type H5File, h5Problem } from "./h5.js";
-import { createTempH5, discardTempH5, publishTempH5 } from "./h5-temp.js";
+import { type Dataset, type H5File, h5Problem } from "./h5.js";
+import { createTempH5, discardTempH5, TempH5Writer } from "./h5-temp.js";
 
 type FloatArray = Float32Array | Float64Array;
 
@@ -101,25 +100,23 @@ function checkHeader(h: NxIntegratedHeader): void {
   if (h.frameAxis?.name === h.radialName) throw new RangeError("frame and radial axes need different names");
 }
 
-class Writer implements NxIntegratedWriter {
+class Writer extends TempH5Writer implements NxIntegratedWriter {
   private readonly bins: number;
-  private readonly written: Uint8Array;
-  private state: "open" | "finished" | "aborted" = "open";
   private readonly intensity: Dataset;
   private readonly errors: Dataset | null;
   private readonly ctor: Float32ArrayConstructor | Float64ArrayConstructor;
 
   constructor(
-    private readonly file: H5File,
-    readonly path: string,
-    readonly tempPath: string,
+    file: H5File,
+    path: string,
+    tempPath: string,
     private readonly header: NxIntegratedHeader,
     dtype: "float32" | "float64",
     withErrors: boolean,
   ) {
+    super(file, path, tempPath, header.frames, "rows");
     const h = header;
     this.bins = h.radial.length;
-    this.written = new Uint8Array(h.frames);
     this.ctor = dtype === "float32" ? Float32Array : Float64Array;
 
     file.create_attribute("NX_class", "NXroot");
@@ -204,7 +201,7 @@ class Writer implements NxIntegratedWriter {
 
   /** Rows start … start+count-1 from row-major arrays of count × bins values. */
   writeBlock(start: number, count: number, intensity: ArrayLike<number>, sigma?: ArrayLike<number>): void {
-    if (this.state !== "open") throw new Error(`${this.path}: write after ${this.state}`);
+    this.checkOpen();
     const n = count * this.bins;
     if (intensity.length !== n)
       throw new RangeError(`intensity row has ${intensity.length} values, expected ${n}`);
@@ -220,23 +217,6 @@ class Writer implements NxIntegratedWriter {
       throw new InputError(this.path, `cannot write rows ${start}…${start + count - 1}: ${h5Problem(err)}`);
     }
     this.written.fill(1, start, start + count);
-  }
-
-  finish(): void {
-    if (this.state !== "open") throw new Error(`${this.path}: finish after ${this.state}`);
-    const missing = this.written.reduce((m, w) => m + (w ? 0 : 1), 0);
-    if (missing > 0) {
-      this.abort();
-      throw new RangeError(`${this.path}: ${missing} of ${this.header.frames} rows were never written`);
-    }
-    this.state = "finished";
-    publishTempH5(this.file, this.tempPath, this.path);
-  }
-
-  abort(): void {
-    if (this.state === "open") closeQuietly(this.file);
-    if (this.state !== "finished") rmSync(this.tempPath, { force: true });
-    if (this.state === "open") this.state = "aborted";
   }
 }
 
