@@ -285,14 +285,16 @@ export async function runExperiment(configPath: string, opts: RunOptions = {}): 
   for (const b of cfg.bands) {
     const v = bandValue.get(b.name);
     if (!v) continue;
+    // each pixel's visits with a band value, in time order (one pass over the log)
+    const visitsOf: number[][] = Array.from({ length: grid.rows * grid.cols }, () => []);
+    for (let i = 0; i < log.length; i++)
+      if (log.detector[i] === b.detector && Number.isFinite(v[i]!) && clock.inLog[i])
+        visitsOf[pixelOf(i)]!.push(i);
     for (const sod of cfg.maps.atSod) {
       const when = timeOfSod(series, sod);
       const lines = ["row,col,x_mm,y_mm,value"];
       for (let p = 0; p < grid.rows * grid.cols; p++) {
-        const visits = [...Array(log.length).keys()].filter(
-          (i) =>
-            log.detector[i] === b.detector && pixelOf(i) === p && Number.isFinite(v[i]!) && clock.inLog[i],
-        );
+        const visits = visitsOf[p]!;
         lines.push(
           `${Math.floor(p / grid.cols)},${p % grid.cols},${grid.xMm[p % grid.cols]},${grid.yMm[Math.floor(p / grid.cols)]},${valueAt(visits, v, log.timeS, when)}`,
         );
@@ -343,7 +345,7 @@ export async function runExperiment(configPath: string, opts: RunOptions = {}): 
       .filter(([i]) => inRegion(i) && inOcv(i))
       .map(([, k]) => k);
     const base = meanCurve(c, ocvFrames);
-    const perSweep = sweeps(log, c.index, grid.rows * grid.cols, pixelOf);
+    const perSweep = sweeps(c.index, grid.rows * grid.cols, pixelOf);
     const lines = ["time,step,cycle,sod_pct,size_nm,size_err_nm,center_q,fwhm_q"];
     for (const ks of perSweep) {
       const sel = ks.filter((k) => inRegion(c.index[k]!));
@@ -471,7 +473,7 @@ async function writeTimeSeries(
   const stability = ["region,band,detector,initial_value,max_rel_change,final_rel_change,sweeps"];
   for (const c of Object.values(curves)) {
     const npt = c.radial.length;
-    const groups = sweeps(log, c.index, nPix, pixelOf);
+    const groups = sweeps(c.index, nPix, pixelOf);
     for (const region of present) {
       const heat = [`time_utc,sod_pct,${Array.from(c.radial, (q) => fmt(q)).join(",")}`];
       const bands = cfg.bands.filter((b) => b.detector === c.name);
@@ -533,7 +535,7 @@ function fmt(v: number): string {
 }
 
 /** Detector frames grouped into sweeps: a sweep ends when a pixel is visited again. */
-function sweeps(log: ScanLog, index: number[], nPix: number, pixelOf: (i: number) => number): number[][] {
+function sweeps(index: number[], nPix: number, pixelOf: (i: number) => number): number[][] {
   const out: number[][] = [];
   let seen = new Set<number>();
   let cur: number[] = [];
@@ -548,7 +550,6 @@ function sweeps(log: ScanLog, index: number[], nPix: number, pixelOf: (i: number
     cur.push(k);
   });
   if (cur.length) out.push(cur);
-  void log;
   return out;
 }
 

@@ -12,7 +12,7 @@ import { createEigerStack } from "../formats/nexus-frames-write.js";
 import type { Frame } from "../formats/types.js";
 import { type Calibration, detectorMask, formatPoni, getDetector } from "../geometry/index.js";
 import { beamFractions, type Cell, makeCell, roleAt } from "./cell.js";
-import { type CyclerPlan, cyclerLog, planCycler, stateAt, totalS } from "./cycler.js";
+import { cyclerLog, planCycler, stateAt, totalS } from "./cycler.js";
 import { transmission } from "./physics/index.js";
 import { type DetectorSetup, type Preset, wavelengthM } from "./presets.js";
 import { FrameRenderer } from "./render.js";
@@ -183,6 +183,7 @@ export async function simulate(p: Preset, outDir: string, opts: SimulateOptions 
 
   // --- static files: PONI, masks, empty-cell frames ---
   const ext = (d: Det) => (d.setup.format === "cbf" ? "cbf" : "h5");
+  const empty = profiles(0, 0, 0, true);
   for (const d of dets) {
     await writeFile(join(tmp, `${d.name}.poni`), formatPoni(d.cal));
     await writeEdf(join(tmp, `${d.name}_mask.edf`), {
@@ -191,9 +192,8 @@ export async function simulate(p: Preset, outDir: string, opts: SimulateOptions 
       dtype: "uint8",
       metadata: {},
     });
-    const e = profiles(0, 0, 0, true);
     const frame = d.renderer.render(
-      { qNm: d.qNm, intensity: d.name === "saxs" ? e.saxs : e.waxs },
+      { qNm: d.qNm, intensity: d.name === "saxs" ? empty.saxs : empty.waxs },
       d.scale * p.dwellS,
       rng,
     );
@@ -437,5 +437,3 @@ function experimentYaml(p: Preset, dets: Det[], tWin: number): string {
     },
   );
 }
-
-export type { CyclerPlan };
