@@ -105,7 +105,7 @@ export async function simulate(p: Preset, outDir: string, opts: SimulateOptions 
   });
   const rowInfo = ys.map((y) => {
     const f = beamFractions(cell, y, p.beamHeightMm);
-    const T = tWindows * f.reduce((s, fi, i) => s + fi * layerT[i]!, 0);
+    const T = beamTransmission(f, tWindows, layerT);
     return { f, T, role: roleAt(cell, y, p.beamHeightMm) };
   });
 
@@ -321,6 +321,11 @@ export function sweepTimes(sweeps: number, sweepS: number, ocvS: number, endS: n
   return out;
 }
 
+/** it/i0 at a position: the windows' transmission times the beam-weighted layers' transmissions. */
+function beamTransmission(fractions: number[], tWindows: number, layerT: number[]): number {
+  return tWindows * fractions.reduce((s, fi, i) => s + fi * layerT[i]!, 0);
+}
+
 function cathodeFraction(cell: Cell, f: number[]): number {
   return cell.layers.reduce((s, l, i) => s + (l.role === "cathode" ? f[i]! : 0), 0);
 }
@@ -380,7 +385,7 @@ async function writeAlignment(dir: string, cell: Cell, p: Preset, tWin: number, 
   for (let i = 0; i <= 80; i++) {
     const y = cell.scanCentreMm - span / 2 + (span * i) / 80;
     const f = beamFractions(cell, y, p.beamHeightMm);
-    const T = tWin * f.reduce((s, fi, j) => s + fi * layerT[j]!, 0);
+    const T = beamTransmission(f, tWin, layerT);
     const i0 = Math.round(MONITOR_PER_S * (1 + 0.01 * rng.normal()));
     lines.push(`vertical,0,${y.toFixed(4)},${i0},${Math.round(i0 * T)}`);
   }
