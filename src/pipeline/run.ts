@@ -11,7 +11,7 @@ import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { bandIntegral } from "../analysis/bands.js";
 import { fitPhasePeaks } from "../analysis/peaks.js";
-import { labelRows, type Role } from "../analysis/regions.js";
+import type { Role } from "../analysis/regions.js";
 import { crystalliteSize } from "../analysis/scherrer.js";
 import {
   buildSeries,
@@ -28,6 +28,7 @@ import { type PhaseName, reflections } from "../simulate/physics/index.js";
 import { InputError } from "../util/errors.js";
 import { type ExperimentConfig, loadConfig } from "./config.js";
 import { DetectorReducer } from "./reduce.js";
+import { findRegions } from "./regions-find.js";
 
 export interface RunOptions {
   /** Go on past missing frame files and frames outside the cycler log, counting them. */
@@ -223,13 +224,6 @@ export async function runExperiment(configPath: string, opts: RunOptions = {}): 
   };
 
   // regions from the OCV state of each row
-  const rowMean = (det: string | undefined, f: (m: Float64Array, q: Float64Array) => number) =>
-    Array.from({ length: grid.rows }, (_, r) => {
-      if (!det || !curves[det]) return 0;
-      let s = 0;
-      for (let c = 0; c < grid.cols; c++) s += f(ocvMean[det]![r * grid.cols + c]!, curves[det]!.radial);
-      return s / grid.cols;
-    });
   const saxsName = names.find((n) => n.toLowerCase().includes("saxs"));
   const waxsName = names.find((n) => n.toLowerCase().includes("waxs"));
   const tRow = Array.from({ length: grid.rows }, () => [] as number[]);
@@ -237,19 +231,17 @@ export async function runExperiment(configPath: string, opts: RunOptions = {}): 
   anyCurves.index.forEach((i, k) => {
     if (inOcv(i)) tRow[grid.rowOf[i]!]!.push(anyCurves.transmission[k]!);
   });
-  const band = (m: Float64Array, q: Float64Array, a: number, b: number) =>
-    bandIntegral(q, m, null, [a, b]).value;
-  const regions = labelRows(
-    {
-      transmission: tRow.map((t) => (t.length ? t.reduce((s, v) => s + v, 0) / t.length : 0)),
-      poreSaxs: rowMean(saxsName, (m, q) => band(m, q, 1.5, 2.6)),
-      alloyWaxs: rowMean(waxsName, (m, q) =>
-        Math.max(0, band(m, q, 22.9, 23.4) / 0.5 - (band(m, q, 22.5, 22.8) + band(m, q, 23.5, 23.8)) / 0.6),
-      ),
-    },
-    (cfg.stack ?? ["other", "cathode", "separator", "anode", "other"]) as Role[],
-    cfg.regions.byRow as Map<number, Role>,
-  );
+  const det = (n: string | undefined) =>
+    n && curves[n] ? { radial: curves[n]!.radial, ocvMean: ocvMean[n]! } : undefined;
+  const regions = findRegions({
+    rows: grid.rows,
+    cols: grid.cols,
+    transmissionByRow: tRow.map((t) => (t.length ? t.reduce((s, v) => s + v, 0) / t.length : 0)),
+    saxs: det(saxsName),
+    waxs: det(waxsName),
+    stack: (cfg.stack ?? ["other", "cathode", "separator", "anode", "other"]) as Role[],
+    byRow: cfg.regions.byRow as Map<number, Role>,
+  });
 
   // outputs, written under a temporary folder and moved into place when complete
   const tmp = `${cfg.out}.partial`;
