@@ -295,6 +295,9 @@ export async function runExperiment(configPath: string, opts: RunOptions = {}): 
     }
   }
 
+  // echem.csv: the cycler series on the UTC clock (the voltage curve beside the maps), at most ~5000 rows
+  await writeFile(join(tmp, "echem.csv"), echemCsv(series));
+
   // frames.csv
   const fl = [
     `index,time,detector,row,col,step,cycle,half_cycle,sod_pct,ewe_v,transmission,${cfg.bands.map((b) => `band_${b.name}`).join(",")}`,
@@ -520,6 +523,31 @@ async function writeTimeSeries(
     }
   }
   await writeFile(join(dir, "band_stability.csv"), `${stability.join("\n")}\n`);
+}
+
+/** The cycler records, thinned to at most ~5000 rows (every k-th, always the last). */
+function echemCsv(s: EchemSeries): string {
+  const step = Math.max(1, Math.ceil(s.n / 5000));
+  const perG = s.massMg ? 1000 / s.massMg : Number.NaN;
+  const lines = ["time,ewe_v,i_ma,charge_mah,capacity_mah_g,sodc_pct,step,cycle,half_cycle"];
+  const keep = [...Array(Math.ceil(s.n / step)).keys()].map((j) => j * step);
+  if (keep[keep.length - 1] !== s.n - 1) keep.push(s.n - 1);
+  for (const k of keep) {
+    lines.push(
+      [
+        s.unixS ? isoUtc(s.unixS[k]!) : "",
+        fmt(s.eweV[k]!),
+        fmt(s.currentMA[k]!),
+        fmt(s.chargeMAh[k]!),
+        fmt(-s.chargeMAh[k]! * perG),
+        s.sodcPct ? fmt(s.sodcPct[k]!) : "",
+        s.step ? s.step[k] : "",
+        s.cycle[k],
+        s.halfCycle[k],
+      ].join(","),
+    );
+  }
+  return `${lines.join("\n")}\n`;
 }
 
 function fmt(v: number): string {
