@@ -8,6 +8,7 @@ export async function runCommand(config: string, o: { allowMissing?: boolean }):
   const t0 = performance.now();
   const s = await runExperiment(config, {
     allowMissing: o.allowMissing === true,
+    onNote: (m) => process.stderr.write(`${m}\n`),
     onProgress: (done, total) => {
       bar ??= progress("reduce", total);
       bar.tick(done - last);

@@ -1,8 +1,13 @@
-/** Detector frames: readers for CBF, EDF, TIFF and HDF5/NeXus; writers for CBF, EDF, TIFF and NeXus curves. */
+/**
+ * Detector frames: readers for CBF, EDF, TIFF and HDF5/NeXus; writers for CBF, EDF, TIFF, NeXus curves
+ * and NXcanSAS (SasView) curves.
+ */
 
 export { decodeCbf, encodeCbf, openCbf, writeCbf } from "./cbf.js";
 export { dtypeMax, isFloat, isInteger, isSigned } from "./dtype.js";
 export { decodeEdf, encodeEdf, openEdf, writeEdf } from "./edf.js";
+export type { Dataset, H5File } from "./h5.js";
+export { createTempH5, discardTempH5, publishTempH5 } from "./h5-temp.js";
 export { type Hdf5DatasetInfo, listDatasets, openHdf5, readHdf5Mask } from "./hdf5.js";
 export { combineMasks, flipRows, flipUd, invalidPixelMask, maskFromFrame } from "./invalid.js";
 export {
@@ -12,6 +17,13 @@ export {
   type NxIntegratedWriter,
   writeNxIntegrated,
 } from "./nexus-write.js";
+export {
+  type CanSasEntry,
+  type CanSasIntensityUnits,
+  type CanSasMeta,
+  type CanSasQUnits,
+  writeNxCanSas,
+} from "./nxcansas-write.js";
 export { detectFormat, type FrameFormat, type OpenOptions, openFrames, readFrame, readMask } from "./open.js";
 export { decodeTiff, encodeTiff, openTiff, writeTiff } from "./tiff.js";
 export type { Dtype, Frame, FrameSource, Metadata, PixelArray } from "./types.js";

@@ -20,7 +20,7 @@ import {
 } from "../formats/index.js";
 import { type Calibration, detectorForFrame, readPoni } from "../geometry/index.js";
 import type { RadialUnitName } from "../geometry/units.js";
-import { Integrator1d, type SplitMethod } from "../integrate/index.js";
+import { IntegrationPool, Integrator1d, type Result1d, type SplitMethod } from "../integrate/index.js";
 import { InputError } from "../util/errors.js";
 
 export interface DetectorReduction {
@@ -58,6 +58,8 @@ export class DetectorReducer {
   private readonly bgI: Float64Array | null;
   private readonly bgS: Float64Array | null;
   private readonly sources = new Map<string, FrameSource>();
+  private readonly inUse = new Map<string, number>();
+  private pool: IntegrationPool | null = null;
 
   private constructor(
     private readonly integ: Integrator1d,
@@ -108,14 +110,42 @@ export class DetectorReducer {
     let src = this.sources.get(ref.file);
     if (!src) {
       src = await openFrames(ref.file, { dataset: this.opts.dataset });
-      // keep a few files open (HDF5 stacks are read frame by frame)
-      if (this.sources.size > 8) this.closeAll();
       this.sources.set(ref.file, src);
+      this.evict();
     }
     if (!(ref.frame >= 0 && ref.frame < src.frameCount))
       throw new InputError(ref.file, `frame ${ref.frame} out of range (file has ${src.frameCount})`);
-    const f = await src.readFrame(ref.frame);
-    return this.opts.flipUd ? flipUd(f) : f;
+    this.inUse.set(ref.file, (this.inUse.get(ref.file) ?? 0) + 1);
+    try {
+      const f = await src.readFrame(ref.frame);
+      return this.opts.flipUd ? flipUd(f) : f;
+    } finally {
+      this.inUse.set(ref.file, this.inUse.get(ref.file)! - 1);
+    }
+  }
+
+  /** Keep a few files open (HDF5 stacks are read frame by frame); close the oldest idle ones. */
+  private evict(): void {
+    for (const [file, src] of this.sources) {
+      if (this.sources.size <= 8) return;
+      if (this.inUse.get(file)) continue;
+      src.close();
+      this.sources.delete(file);
+      this.inUse.delete(file);
+    }
+  }
+
+  /** Frame pixels: what decides whether worker threads pay off (see `usePool`). */
+  get pixels(): number {
+    return this.integ.matrix.nPixels;
+  }
+
+  /**
+   * Integrate on `workers` threads from now on (the frames are still read and decoded here, which
+   * overlaps with the workers' integration). Each frame's buffer is handed to a worker, not copied.
+   */
+  usePool(workers: number): void {
+    if (workers > 0 && !this.pool) this.pool = new IntegrationPool(this.integ, workers);
   }
 
   async reduce(ref: FrameRef): Promise<ReducedCurve> {
@@ -123,7 +153,9 @@ export class DetectorReducer {
     const norm = ref.exposureS * ref.i0;
     if (!(norm > 0))
       throw new InputError(ref.file, `exposure × monitor must be > 0, got ${ref.exposureS} × ${ref.i0}`);
-    const r = this.integ.integrate(f.data, f.dtype, norm);
+    const r: Result1d = this.pool
+      ? await this.pool.integrate(f.data, f.dtype, norm)
+      : this.integ.integrate(f.data, f.dtype, norm);
     const T = ref.i0 > 0 ? ref.it / ref.i0 / this.opts.emptyItOverI0 : 1;
     const n = r.intensity.length;
     const intensity = new Float32Array(n);
@@ -140,5 +172,12 @@ export class DetectorReducer {
   closeAll(): void {
     for (const s of this.sources.values()) s.close();
     this.sources.clear();
+  }
+
+  /** Close the files and stop the workers. */
+  async close(): Promise<void> {
+    this.closeAll();
+    await this.pool?.close();
+    this.pool = null;
   }
 }

@@ -1,0 +1,228 @@
+/**
+ * The analysis passes of `swaxs run` over one detector's stored curves. Each pass streams the
+ * CurveStore block by block, so memory grows with pixels × q and sweeps × q, never frames × q:
+ *
+ * - `ocvPass`: each pixel's mean curve over the initial OCV (the paper's normalisation), and every
+ *   frame's transmission;
+ * - `referenceCurves`: each pixel's curve at a reference moment, linear between its two visits;
+ * - `streamPass`: per frame the normalised curve and its band values; per sweep and region the mean
+ *   normalised curve (heatmap rows), the mean reduced curve and its σ (Scherrer fits, NXcanSAS);
+ *   each sweep handed on as a pixel × q slab (results.h5).
+ */
+import { bandIntegral } from "../analysis/bands.js";
+import type { Role } from "../analysis/regions.js";
+import type { DetectorFrames } from "./reduce-stage.js";
+
+export interface PassContext {
+  nPix: number;
+  pixelOf: (i: number) => number;
+  /** Region of each scan-log frame's row. */
+  regionOf: (i: number) => Role;
+  inOcv: (i: number) => boolean;
+}
+
+export interface OcvResult {
+  /** nPix × npt, NaN-free: 0 where a pixel had no OCV frame (see `count`). */
+  mean: Float64Array;
+  count: Int32Array;
+  /** Per record: the sample transmission T (NaN for a skipped frame). */
+  transmission: Float64Array;
+}
+
+export function ocvPass(d: DetectorFrames, ctx: PassContext): OcvResult {
+  const npt = d.radial.length;
+  const mean = new Float64Array(ctx.nPix * npt);
+  const count = new Int32Array(ctx.nPix);
+  const transmission = new Float64Array(d.index.length).fill(Number.NaN);
+  d.store.forEach((k, r) => {
+    if (!r.ok) return;
+    transmission[k] = r.transmission;
+    const i = d.index[k]!;
+    if (!ctx.inOcv(i)) return;
+    const p = ctx.pixelOf(i);
+    count[p]!++;
+    const o = p * npt;
+    for (let j = 0; j < npt; j++) mean[o + j]! += r.intensity[j]!;
+  });
+  for (let p = 0; p < ctx.nPix; p++) {
+    const n = count[p]!;
+    if (n > 1) for (let j = 0; j < npt; j++) mean[p * npt + j]! /= n;
+  }
+  return { mean, count, transmission };
+}
+
+/**
+ * Each pixel's curve at Unix time `when`, linear between its own two visits around it (NaN for a
+ * pixel without visits on both sides, and for all when `when` is NaN). nPix × npt.
+ */
+export function referenceCurves(
+  d: DetectorFrames,
+  ctx: PassContext,
+  timeS: Float64Array,
+  when: number,
+): Float64Array {
+  const npt = d.radial.length;
+  const out = new Float64Array(ctx.nPix * npt).fill(Number.NaN);
+  if (!Number.isFinite(when)) return out;
+  const last = new Int32Array(ctx.nPix).fill(-1);
+  const done = new Uint8Array(ctx.nPix);
+  const okRecords: number[] = [];
+  // which two records bracket `when` for each pixel: decided on scalars, then read just those
+  const pairs: [number, number, number][] = [];
+  d.store.forEach((k, r) => {
+    if (r.ok) okRecords.push(k);
+  }, 1024);
+  for (const k of okRecords) {
+    const i = d.index[k]!;
+    const p = ctx.pixelOf(i);
+    if (done[p]) continue;
+    const a = last[p]!;
+    if (a >= 0) {
+      const ta = timeS[d.index[a]!]!;
+      const tb = timeS[i]!;
+      if (ta <= when && when <= tb) {
+        pairs.push([p, a, k]);
+        done[p] = 1;
+      }
+    }
+    last[p] = k;
+  }
+  for (const [p, a, b] of pairs) {
+    const ra = d.store.read(a);
+    const rb = d.store.read(b);
+    const ta = timeS[d.index[a]!]!;
+    const tb = timeS[d.index[b]!]!;
+    const w = tb === ta ? 0 : (when - ta) / (tb - ta);
+    for (let j = 0; j < npt; j++)
+      out[p * npt + j] = ra.intensity[j]! + w * (rb.intensity[j]! - ra.intensity[j]!);
+  }
+  return out;
+}
+
+/** Records grouped into sweeps over the grid: a sweep ends when a pixel is visited again. */
+export function sweepOfRecords(
+  index: number[],
+  nPix: number,
+  pixelOf: (i: number) => number,
+): { sweep: Int32Array; count: number } {
+  const sweep = new Int32Array(index.length);
+  let s = 0;
+  let seen = new Set<number>();
+  index.forEach((i, k) => {
+    const p = pixelOf(i);
+    if (seen.has(p) || seen.size >= nPix) {
+      s++;
+      seen = new Set();
+    }
+    seen.add(p);
+    sweep[k] = s;
+  });
+  return { sweep, count: index.length ? s + 1 : 0 };
+}
+
+/** One region's mean in one sweep. */
+export interface RegionSweep {
+  sweep: number;
+  /** Scan-log index of the middle frame of the region's frames in this sweep (its time, SOD…). */
+  mid: number;
+  /** Scan-log indices of the region's reduced frames in this sweep. */
+  frames: number[];
+  /** Mean normalised curve (the heatmap row). */
+  normalised: Float64Array;
+  /** Mean reduced curve and its σ (σ of the mean). */
+  raw: Float64Array;
+  sigma: Float64Array;
+}
+
+export interface StreamResult {
+  /** Band name → value per scan-log frame (NaN where not this detector's or not reduced). */
+  bandValue: Map<string, Float64Array>;
+  /** Region → its sweeps in order. */
+  regions: Map<Role, RegionSweep[]>;
+}
+
+export function streamPass(
+  d: DetectorFrames,
+  ctx: PassContext,
+  logLength: number,
+  opts: {
+    /** nPix × npt divisor of each pixel's curves, or null (no normalisation). */
+    reference: Float64Array | null;
+    bands: { name: string; q: [number, number] }[];
+    sweep: Int32Array;
+    /** Called with each finished sweep's pixel × q slab of I and σ (NaN where no frame). */
+    onSweep?: (sweep: number, intensity: Float32Array, sigma: Float32Array) => void;
+    /** Called with every record in order (NaN rows for skipped frames). */
+    onRecord?: (k: number, intensity: Float32Array, sigma: Float32Array) => void;
+  },
+): StreamResult {
+  const npt = d.radial.length;
+  const bandValue = new Map(opts.bands.map((b) => [b.name, new Float64Array(logLength).fill(Number.NaN)]));
+  const regions = new Map<Role, RegionSweep[]>();
+  const slabI = new Float32Array(ctx.nPix * npt).fill(Number.NaN);
+  const slabE = new Float32Array(ctx.nPix * npt).fill(Number.NaN);
+  const nanRow = new Float32Array(npt).fill(Number.NaN);
+  const y = new Float64Array(npt);
+  type Acc = { frames: number[]; norm: Float64Array; raw: Float64Array; s2: Float64Array };
+  let acc = new Map<Role, Acc>();
+  let cur = -1;
+
+  const flush = () => {
+    if (cur < 0) return;
+    for (const [role, a] of acc) {
+      const n = a.frames.length;
+      const list = regions.get(role) ?? [];
+      list.push({
+        sweep: cur,
+        mid: a.frames[n >> 1]!,
+        frames: a.frames,
+        normalised: a.norm.map((v) => v / n),
+        raw: a.raw.map((v) => v / n),
+        sigma: a.s2.map((v) => Math.sqrt(v) / n),
+      });
+      regions.set(role, list);
+    }
+    opts.onSweep?.(cur, slabI, slabE);
+    slabI.fill(Number.NaN);
+    slabE.fill(Number.NaN);
+    acc = new Map();
+  };
+
+  d.store.forEach((k, r) => {
+    if (opts.sweep[k] !== cur) {
+      flush();
+      cur = opts.sweep[k]!;
+    }
+    opts.onRecord?.(k, r.ok ? r.intensity : nanRow, r.ok ? r.sigma : nanRow);
+    if (!r.ok) return;
+    const i = d.index[k]!;
+    const p = ctx.pixelOf(i);
+    slabI.set(r.intensity, p * npt);
+    slabE.set(r.sigma, p * npt);
+    const ref = opts.reference;
+    for (let j = 0; j < npt; j++) {
+      const raw = r.intensity[j]!;
+      if (!ref) y[j] = raw;
+      else {
+        const q = ref[p * npt + j]!;
+        y[j] = q > 0 ? raw / q : Number.NaN;
+      }
+    }
+    for (const b of opts.bands)
+      bandValue.get(b.name)![i] = bandIntegral(d.radial, y, null, b.q).value / (b.q[1] - b.q[0]);
+    const role = ctx.regionOf(i);
+    let a = acc.get(role);
+    if (!a) {
+      a = { frames: [], norm: new Float64Array(npt), raw: new Float64Array(npt), s2: new Float64Array(npt) };
+      acc.set(role, a);
+    }
+    a.frames.push(i);
+    for (let j = 0; j < npt; j++) {
+      if (Number.isFinite(y[j]!)) a.norm[j]! += y[j]!;
+      a.raw[j]! += r.intensity[j]!;
+      a.s2[j]! += r.sigma[j]! ** 2;
+    }
+  });
+  flush();
+  return { bandValue, regions };
+}

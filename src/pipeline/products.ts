@@ -1,0 +1,185 @@
+/**
+ * What `swaxs run` derives from the per-sweep region means and the per-frame band values: maps at
+ * a state of discharge, region time series and band stability, Scherrer crystallite sizes. Each
+ * returns its CSV text and the numbers results.h5 stores.
+ */
+import { fitPhasePeaks } from "../analysis/peaks.js";
+import type { Role } from "../analysis/regions.js";
+import { crystalliteSize } from "../analysis/scherrer.js";
+import { type EchemSeries, type FrameClock, isoUtc } from "../echem/index.js";
+import type { Reflection } from "../simulate/physics/index.js";
+import type { RegionSweep } from "./analyse.js";
+import type { PeakConfig } from "./config.js";
+import { csv, fmt } from "./outputs.js";
+
+/**
+ * When the cell reached `sodPct` of its first discharge [Unix s], from the cycler records (linear
+ * between the two records around it); NaN if it never did.
+ */
+export function timeOfSod(series: EchemSeries, sodPct: number): number {
+  const h = series.halfCycles.find((x) => x.kind === "discharge");
+  if (!h || !series.sodcPct || !series.unixS) return Number.NaN;
+  const s = series.sodcPct;
+  const t = series.unixS;
+  if (sodPct <= 0) return t[h.first]!;
+  for (let k = h.first + 1; k <= h.end; k++) {
+    if (s[k]! >= sodPct) {
+      const w = s[k] === s[k - 1] ? 1 : (sodPct - s[k - 1]!) / (s[k]! - s[k - 1]!);
+      return t[k - 1]! + w * (t[k]! - t[k - 1]!);
+    }
+  }
+  return Number.NaN;
+}
+
+/**
+ * A band's map at Unix time `when`: each pixel's value linear in time between its own two visits
+ * around that moment (the paper's maps at a state of discharge); NaN without a visit on one side.
+ * `visits[p]`: the pixel's scan-log indices with a value, in time order.
+ */
+export function mapAt(visits: number[][], v: Float64Array, timeS: Float64Array, when: number): Float64Array {
+  const out = new Float64Array(visits.length).fill(Number.NaN);
+  if (!Number.isFinite(when)) return out;
+  visits.forEach((vs, p) => {
+    for (let j = 1; j < vs.length; j++) {
+      const a = vs[j - 1]!;
+      const b = vs[j]!;
+      if (timeS[a]! <= when && timeS[b]! >= when) {
+        const w = timeS[b] === timeS[a] ? 0 : (when - timeS[a]!) / (timeS[b]! - timeS[a]!);
+        out[p] = v[a]! + w * (v[b]! - v[a]!);
+        return;
+      }
+    }
+  });
+  return out;
+}
+
+export interface SizeSeries {
+  csv: string;
+  timeS: Float64Array;
+  sizeNm: Float64Array;
+  sizeErrNm: Float64Array;
+}
+
+/**
+ * Scherrer sizes per sweep: the phase's reflections in the window fitted together on the region's
+ * mean curve minus its initial-OCV mean (`base`), then L = 2πK/FWHM after instrumental broadening.
+ */
+export function crystalliteSeries(
+  pk: PeakConfig,
+  sweeps: RegionSweep[],
+  base: Float64Array,
+  radial: Float64Array,
+  refl: Reflection[],
+  timeS: Float64Array,
+  clock: FrameClock,
+): SizeSeries {
+  const lines = ["time,step,cycle,sod_pct,size_nm,size_err_nm,center_q,fwhm_q"];
+  const t: number[] = [];
+  const size: number[] = [];
+  const err: number[] = [];
+  for (const s of sweeps) {
+    const y = s.raw.map((v, j) => v - base[j]!);
+    const fit = fitPhasePeaks(radial, y, s.sigma, {
+      window: pk.q,
+      reflections: refl,
+      instrumentFwhmQ: pk.instrumentFwhmQ,
+    });
+    const L = fit.ok
+      ? crystalliteSize(fit.fwhmQ, fit.fwhmErr, {
+          k: pk.scherrerK,
+          instrumentFwhmQ: pk.instrumentFwhmQ,
+          eta: fit.eta,
+        })
+      : null;
+    const m = s.mid;
+    lines.push(
+      [
+        isoUtc(timeS[m]!),
+        clock.step[m],
+        clock.cycle[m],
+        fmt(clock.sodcPct[m]!),
+        L?.ok ? fmt(L.sizeNm) : "",
+        L?.ok ? fmt(L.sizeErrNm) : "",
+        fit.ok ? fmt(fit.centerQ) : "",
+        fit.ok ? fmt(fit.fwhmQ) : "",
+      ].join(","),
+    );
+    t.push(timeS[m]!);
+    size.push(L?.ok ? L.sizeNm : Number.NaN);
+    err.push(L?.ok ? L.sizeErrNm : Number.NaN);
+  }
+  return {
+    csv: csv(lines),
+    timeS: Float64Array.from(t),
+    sizeNm: Float64Array.from(size),
+    sizeErrNm: Float64Array.from(err),
+  };
+}
+
+/** A region's q × time heatmap of its mean normalised curve (the paper's Fig. 2a). */
+export function heatmapCsv(
+  sweeps: RegionSweep[],
+  radial: Float64Array,
+  timeS: Float64Array,
+  clock: FrameClock,
+): string {
+  const lines = [`time_utc,sod_pct,${Array.from(radial, fmt).join(",")}`];
+  for (const s of sweeps)
+    lines.push(
+      `${isoUtc(timeS[s.mid]!)},${fmt(clock.sodcPct[s.mid]!)},${Array.from(s.normalised, fmt).join(",")}`,
+    );
+  return csv(lines);
+}
+
+export interface BandSeries {
+  csv: string;
+  value: Float64Array;
+  /** `region,band,detector,initial_value,max_rel_change,final_rel_change,sweeps` or null without an initial state. */
+  stability: string | null;
+}
+
+/**
+ * A band through the experiment in one region: the mean band value of its pixels per sweep, and how
+ * far it strays from its initial (OCV) value — the paper's argument that the cathode's SAXS hardly
+ * changes (Fig. 3d–e).
+ */
+export function bandSeries(
+  region: Role,
+  band: { name: string; detector: string },
+  sweeps: RegionSweep[],
+  v: Float64Array,
+  timeS: Float64Array,
+  clock: FrameClock,
+): BandSeries {
+  const lines = ["time,sod_pct,step,cycle,value,n_pixels"];
+  const value = new Float64Array(sweeps.length);
+  const initial: number[] = [];
+  sweeps.forEach((s, n) => {
+    const vals = s.frames.map((i) => v[i]!).filter(Number.isFinite);
+    const avg = vals.length ? vals.reduce((a, x) => a + x, 0) / vals.length : Number.NaN;
+    value[n] = avg;
+    const m = s.mid;
+    if (vals.length && clock.halfCycle[m]! < 0 && clock.cycle[m]! === 0) initial.push(avg);
+    lines.push(
+      [isoUtc(timeS[m]!), fmt(clock.sodcPct[m]!), clock.step[m], clock.cycle[m], fmt(avg), vals.length].join(
+        ",",
+      ),
+    );
+  });
+  const seen = Array.from(value).filter(Number.isFinite);
+  let stability: string | null = null;
+  if (initial.length && seen.length) {
+    const v0 = initial.reduce((a, x) => a + x, 0) / initial.length;
+    const rel = seen.map((x) => Math.abs(x / v0 - 1));
+    stability = [
+      region,
+      band.name,
+      band.detector,
+      fmt(v0),
+      fmt(Math.max(...rel)),
+      fmt(rel[rel.length - 1]!),
+      seen.length,
+    ].join(",");
+  }
+  return { csv: csv(lines), value, stability };
+}
