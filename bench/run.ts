@@ -1,36 +1,43 @@
 /**
- * Whole-run speed of `swaxs run` on a simulated experiment: frames/s and peak memory.
- *   npm run bench:run [-- --preset demo]
- * Simulates the preset (not timed), runs the pipeline on it, prints one JSON object.
+ * Whole-run speed and memory of `swaxs run` on simulated experiments: frames/s and the run's peak
+ * RSS, measured in a child process so the simulator's memory does not count.
+ *   npm run bench:run [-- --preset demo] [--sweeps 6,12] [--rows N]
+ * With several sweep counts the same grid is run at each: peak memory should stay flat while the
+ * number of frames grows (curves stream through on-disk stores). Prints one JSON object.
  */
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
-import { performance } from "node:perf_hooks";
-import { runExperiment } from "../src/pipeline/run.js";
 import { PRESETS, type PresetName, simulate } from "../src/simulate/index.js";
 
-const i = process.argv.indexOf("--preset");
-const name = (i >= 0 ? process.argv[i + 1]! : "demo") as PresetName;
+const arg = (name: string) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const name = (arg("--preset") ?? "demo") as PresetName;
+const base = PRESETS[name];
+const sweepList = (arg("--sweeps") ?? String(base.sweeps)).split(",").map(Number);
+const rows = arg("--rows") ? Number(arg("--rows")) : base.rows;
 const root = mkdtempSync(join(tmpdir(), "swaxs-bench-run-"));
-const dir = join(root, name);
-await simulate(PRESETS[name], dir, { seed: 1 });
-const rssBefore = process.resourceUsage().maxRSS;
-const t0 = performance.now();
-const s = await runExperiment(join(dir, "experiment.yaml"));
-const sec = (performance.now() - t0) / 1000;
+const child = new URL("./run-child.ts", import.meta.url).pathname;
+
+const runs = [];
+for (const sweeps of sweepList) {
+  const dir = join(root, `${name}-${sweeps}`);
+  const t0 = performance.now();
+  await simulate({ ...base, rows, sweeps }, dir, { seed: 1 });
+  const simS = (performance.now() - t0) / 1000;
+  const r = spawnSync(process.execPath, ["--import", "tsx", child, join(dir, "experiment.yaml")], {
+    encoding: "utf8",
+  });
+  if (r.status !== 0) throw new Error(r.stderr);
+  runs.push({ sweeps, simulate_s: Math.round(simS * 10) / 10, ...JSON.parse(r.stdout) });
+  rmSync(dir, { recursive: true, force: true });
+}
 console.log(
   JSON.stringify(
-    {
-      preset: name,
-      node: process.version,
-      frames: s.frames,
-      grid: `${s.rows}x${s.cols}`,
-      wall_s: Math.round(sec * 100) / 100,
-      frames_per_s: Math.round((s.frames / sec) * 10) / 10,
-      peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
-      peak_rss_mb_before_run: Math.round(rssBefore / 1024),
-    },
+    { preset: name, rows, cols: base.cols, node: process.version, cores: availableParallelism(), runs },
     null,
     2,
   ),

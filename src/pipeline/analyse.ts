@@ -226,3 +226,45 @@ export function streamPass(
   flush();
   return { bandValue, regions };
 }
+
+/**
+ * 2D caking: each region's mean caked frame per sweep, handed on one at a time (`emit`), so that
+ * only one sweep's sums per region are held.
+ */
+export function cakePass(
+  d: DetectorFrames,
+  ctx: PassContext,
+  sweep: Int32Array,
+  emit: (region: Role, sweep: number, mean: Float32Array, mid: number) => void,
+): void {
+  const c = d.cakes;
+  if (!c) return;
+  const n = c.store.header.npt;
+  let cur = -1;
+  let acc = new Map<Role, { sum: Float64Array; frames: number[] }>();
+  const flush = () => {
+    for (const [role, a] of acc) {
+      const m = new Float32Array(n);
+      for (let j = 0; j < n; j++) m[j] = a.sum[j]! / a.frames.length;
+      emit(role, cur, m, a.frames[a.frames.length >> 1]!);
+    }
+    acc = new Map();
+  };
+  c.store.forEach((k, r) => {
+    if (sweep[k] !== cur) {
+      flush();
+      cur = sweep[k]!;
+    }
+    if (!r.ok) return;
+    const i = d.index[k]!;
+    const role = ctx.regionOf(i);
+    let a = acc.get(role);
+    if (!a) {
+      a = { sum: new Float64Array(n), frames: [] };
+      acc.set(role, a);
+    }
+    a.frames.push(i);
+    for (let j = 0; j < n; j++) a.sum[j]! += r.intensity[j]!;
+  }, 16);
+  flush();
+}

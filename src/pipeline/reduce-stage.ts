@@ -23,6 +23,8 @@ export interface DetectorFrames {
   store: CurveStore;
   /** Records found complete from an earlier, interrupted run. */
   resumed: number;
+  /** The caked frames (2D caking asked for this detector): records of nptAzim × nptRad. */
+  cakes: { store: CurveStore; radial: Float64Array; azimuthalDeg: Float64Array; nptAzim: number } | null;
 }
 
 /** Frames of at least this many pixels are integrated on worker threads (below, messaging costs more). */
@@ -72,6 +74,10 @@ export async function reduceDetector(
         }
       : null,
     emptyItOverI0: cfg.transmission?.emptyItOverI0 ?? 1,
+    cake:
+      cfg.caking?.detector === name
+        ? { nptAzim: cfg.caking.nptAzim, nptRad: cfg.caking.npt ?? Math.min(d.npt, 200) }
+        : null,
   };
   const red = await DetectorReducer.create(reduction, ref(index[0]!));
   const store = CurveStore.open(join(workDir, `${name}.curves`), {
@@ -81,6 +87,27 @@ export async function reduceDetector(
     unit: red.unitName,
     frames: index.length,
   });
+  const caker = red.caker;
+  const cakes = caker
+    ? {
+        store: CurveStore.open(join(workDir, `${name}.cakes`), {
+          key: store.header.key,
+          npt: caker.nptAzim * caker.nptRad,
+          radial: Array.from(caker.radial),
+          unit: red.unitName,
+          frames: index.length,
+        }),
+        radial: caker.radial,
+        azimuthalDeg: caker.azimuthalDeg,
+        nptAzim: caker.nptAzim,
+      }
+    : null;
+  // both stores grow together; after a crash keep what both hold
+  if (cakes) {
+    const n = Math.min(store.length, cakes.store.length);
+    store.truncate(n);
+    cakes.store.truncate(n);
+  }
   const resumed = store.length;
   opts.tick(resumed);
   const workers = cfg.workers ?? (red.pixels >= POOL_MIN_PIXELS ? Math.min(availableParallelism(), 4) : 0);
@@ -94,7 +121,13 @@ export async function reduceDetector(
       if (opts.allowMissing && err instanceof InputError) return null;
       throw err;
     });
+  const emptyCake = cakes ? new Float32Array(cakes.store.header.npt) : null;
   const put = (c: ReducedCurve | null) => {
+    cakes?.store.append(
+      c?.cake
+        ? { ...c.cake, transmission: c.transmission, ok: true }
+        : { intensity: emptyCake!, sigma: emptyCake!, transmission: Number.NaN, ok: false },
+    );
     store.append(
       c
         ? { intensity: c.intensity, sigma: c.sigma, transmission: c.transmission, ok: true }
@@ -116,11 +149,12 @@ export async function reduceDetector(
   } catch (err) {
     await Promise.allSettled(queue);
     store.close();
+    cakes?.store.close();
     throw err;
   } finally {
     await red.close();
   }
-  return { name, radial: red.radial, unit: red.unitName, index, store, resumed };
+  return { name, radial: red.radial, unit: red.unitName, index, store, resumed, cakes };
 }
 
 /**

@@ -20,7 +20,13 @@ import {
 } from "../formats/index.js";
 import { type Calibration, detectorForFrame, readPoni } from "../geometry/index.js";
 import type { RadialUnitName } from "../geometry/units.js";
-import { IntegrationPool, Integrator1d, type Result1d, type SplitMethod } from "../integrate/index.js";
+import {
+  IntegrationPool,
+  Integrator1d,
+  Integrator2d,
+  type Result1d,
+  type SplitMethod,
+} from "../integrate/index.js";
 import { InputError } from "../util/errors.js";
 
 export interface DetectorReduction {
@@ -36,6 +42,8 @@ export interface DetectorReduction {
   background?: { file: string; exposureS: number; i0: number } | null;
   /** (it/i0) of the empty cell, for the transmission. */
   emptyItOverI0: number;
+  /** Also cake each frame into (azimuth × radial) bins, reduced the same way (2D caking). */
+  cake?: { nptAzim: number; nptRad: number } | null;
 }
 
 export interface FrameRef {
@@ -50,6 +58,26 @@ export interface ReducedCurve {
   intensity: Float32Array;
   sigma: Float32Array;
   transmission: number;
+  /** The caked frame (nptAzim × nptRad, row-major), when caking was asked for. */
+  cake?: { intensity: Float32Array; sigma: Float32Array };
+}
+
+/** I − T·I_empty and σ = √(σ² + T²σ_empty²), as float32. */
+function subtract(
+  I: Float64Array,
+  S: Float64Array,
+  bgI: Float64Array | null,
+  bgS: Float64Array | null,
+  T: number,
+): { intensity: Float32Array; sigma: Float32Array } {
+  const n = I.length;
+  const intensity = new Float32Array(n);
+  const sigma = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    intensity[i] = I[i]! - (bgI ? T * bgI[i]! : 0);
+    sigma[i] = Math.sqrt(S[i]! ** 2 + (bgS ? T * bgS[i]! : 0) ** 2);
+  }
+  return { intensity, sigma };
 }
 
 export class DetectorReducer {
@@ -65,6 +93,8 @@ export class DetectorReducer {
     private readonly integ: Integrator1d,
     private readonly opts: DetectorReduction,
     bg: { I: Float64Array; S: Float64Array } | null,
+    readonly caker: Integrator2d | null,
+    private readonly cakeBg: { I: Float64Array; S: Float64Array } | null,
   ) {
     this.radial = integ.radial;
     this.unitName = integ.unit.name;
@@ -90,7 +120,19 @@ export class DetectorReducer {
       errorModel: "poisson",
       mask,
     });
+    const caker = opts.cake
+      ? new Integrator2d(cal, f.shape, {
+          nptRad: opts.cake.nptRad,
+          nptAzim: opts.cake.nptAzim,
+          unit: opts.unit,
+          method: opts.method === "full" ? "bbox" : opts.method,
+          polarizationFactor: opts.polarization,
+          errorModel: "poisson",
+          mask,
+        })
+      : null;
     let bg: { I: Float64Array; S: Float64Array } | null = null;
+    let cakeBg: { I: Float64Array; S: Float64Array } | null = null;
     if (opts.background) {
       let e = await readFrame(opts.background.file, 0, { dataset: opts.dataset });
       if (opts.flipUd) e = flipUd(e);
@@ -102,8 +144,10 @@ export class DetectorReducer {
       const norm = opts.background.exposureS * opts.background.i0;
       const r = integ.integrate(e.data, e.dtype, norm);
       bg = { I: r.intensity, S: r.sigma! };
+      const c = caker?.integrate(e.data, e.dtype, norm);
+      if (c) cakeBg = { I: c.intensity, S: c.sigma! };
     }
-    return new DetectorReducer(integ, opts, bg);
+    return new DetectorReducer(integ, opts, bg, caker, cakeBg);
   }
 
   private async frame(ref: FrameRef): Promise<Frame> {
@@ -153,20 +197,15 @@ export class DetectorReducer {
     const norm = ref.exposureS * ref.i0;
     if (!(norm > 0))
       throw new InputError(ref.file, `exposure × monitor must be > 0, got ${ref.exposureS} × ${ref.i0}`);
+    // the cake first: a frame sent to a worker is transferred away
+    const c = this.caker?.integrate(f.data, f.dtype, norm);
     const r: Result1d = this.pool
       ? await this.pool.integrate(f.data, f.dtype, norm)
       : this.integ.integrate(f.data, f.dtype, norm);
     const T = ref.i0 > 0 ? ref.it / ref.i0 / this.opts.emptyItOverI0 : 1;
-    const n = r.intensity.length;
-    const intensity = new Float32Array(n);
-    const sigma = new Float32Array(n);
-    for (let i = 0; i < n; i++) {
-      const bi = this.bgI ? this.bgI[i]! : 0;
-      const bs = this.bgS ? this.bgS[i]! : 0;
-      intensity[i] = r.intensity[i]! - T * bi;
-      sigma[i] = Math.sqrt(r.sigma![i]! ** 2 + (T * bs) ** 2);
-    }
-    return { intensity, sigma, transmission: T };
+    const out: ReducedCurve = { ...subtract(r.intensity, r.sigma!, this.bgI, this.bgS, T), transmission: T };
+    if (c) out.cake = subtract(c.intensity, c.sigma!, this.cakeBg?.I ?? null, this.cakeBg?.S ?? null, T);
+    return out;
   }
 
   closeAll(): void {

@@ -141,6 +141,34 @@ export class ResultsH5 {
     }
   }
 
+  /**
+   * A stack of 2-D images [n, a, b] under `group` written one image at a time: returns the writer of
+   * image i. `axes` names the three axes; `columns` holds their values (and any extra columns).
+   */
+  addStack(
+    group: string,
+    name: string,
+    dims: [number, number, number],
+    axes: [string, string, string],
+    columns: Record<string, { data: Num; units?: string }>,
+  ): (i: number, image: Float32Array) => void {
+    const g = this.subgroup(group).create_group(name);
+    nxData(g, "I", axes);
+    const ds = g.create_dataset({
+      name: "I",
+      data: new Float32Array(0),
+      shape: [0, dims[1], dims[2]],
+      maxshape: dims,
+      dtype: "<f",
+      chunks: [1, dims[1], dims[2]],
+      compression: "gzip",
+      compression_opts: 4,
+    });
+    ds.resize(dims);
+    for (const [k, c] of Object.entries(columns)) column(g, k, c.data, c.units ? { units: c.units } : {});
+    return (i, image) => ds.write_slice([[i, i + 1], [], []], exactCopy(image));
+  }
+
   /** A 2-D map over the grid: value [rows, cols] with y_mm and x_mm axes, under `group`. */
   addMap(
     group: string,

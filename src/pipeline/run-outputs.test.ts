@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { swaxs } from "../../test/support/cli.js";
 import { pythonWith, runPython, toolAvailable } from "../../test/support/tools.js";
+import { openH5 } from "../formats/h5.js";
 import { PRESETS, simulate } from "../simulate/index.js";
 import { runExperiment } from "./run.js";
 
@@ -197,4 +198,57 @@ describe("swaxs run: a scan log missing a column", () => {
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
     expect(existsSync(join(dir, "nocol"))).toBe(false);
   });
+});
+
+describe("2D caking (config caking:)", () => {
+  it("with one azimuthal bin the caked region means equal the 1D ones; with 36, one image per sweep and region", async () => {
+    const yaml = join(dir, "caked.yaml");
+    const cfg = readFileSync(join(dir, "experiment.yaml"), "utf8").replace(/^out: .*$/m, "out: caked");
+    writeFileSync(yaml, `${cfg}caking: {detector: waxs, npt_azim: 1, npt: ${PRESETS.tiny.waxs.npt}}\n`);
+    await runExperiment(yaml);
+    const f = await openH5(join(dir, "caked", "results.h5"));
+    const get = (p: string) => (f.get(p) as { value: Float32Array }).value;
+    const regions = readFileSync(join(dir, "caked", "regions.csv"), "utf8")
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((l) => l.split(",")[4]);
+    const cube = get("entry/waxs/I");
+    const npt = PRESETS.tiny.waxs.npt;
+    const cake = get("entry/caked/cathode_waxs/I");
+    const pix = regions.flatMap((r, p) => (r === "cathode" ? [p] : []));
+    expect(pix.length).toBeGreaterThan(0);
+    let worst = 0;
+    for (let s = 0; s < small.sweeps; s++)
+      for (let j = 0; j < npt; j++) {
+        const m = pix.reduce((a, p) => a + cube[(p * small.sweeps + s) * npt + j]!, 0) / pix.length;
+        if (m !== 0) worst = Math.max(worst, Math.abs(cake[s * npt + j]! / m - 1));
+      }
+    f.close();
+    // two independent paths (the 2D engine with one χ bin, the 1D engine) through the same frames
+    expect(worst).toBeLessThan(1e-5);
+
+    writeFileSync(yaml, `${cfg}caking: {detector: waxs, npt_azim: 36, npt: 100}\n`);
+    await runExperiment(yaml);
+    const g = await openH5(join(dir, "caked", "results.h5"));
+    const ds = g.get("entry/caked/cathode_waxs/I") as { shape: number[] };
+    expect(ds.shape).toEqual([small.sweeps, 36, 100]);
+    g.close();
+  }, 60_000);
+});
+
+describe("worker threads (config workers:)", () => {
+  it("integrating on 2 worker threads gives the same results as the main thread", async () => {
+    const yaml = join(dir, "workers.yaml");
+    const cfg = readFileSync(join(dir, "experiment.yaml"), "utf8").replace(/^out: .*$/m, "out: workers");
+    writeFileSync(yaml, `${cfg}workers: 2\n`);
+    await runExperiment(yaml);
+    for (const f of [
+      "frames.csv",
+      "maps/Li2S_sod50.csv",
+      "timeseries/cathode_waxs_heatmap.csv",
+      "crystallite/Li2S.csv",
+    ])
+      expect(readFileSync(join(dir, "workers", f), "utf8")).toBe(readFileSync(join(results, f), "utf8"));
+  }, 60_000);
 });

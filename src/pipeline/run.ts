@@ -31,6 +31,7 @@ import { findGrid, type Grid, readScanLog, type ScanLog } from "../scan/index.js
 import { type PhaseName, reflections } from "../simulate/physics/index.js";
 import { InputError } from "../util/errors.js";
 import {
+  cakePass,
   ocvPass,
   type PassContext,
   referenceCurves,
@@ -132,7 +133,10 @@ export async function runExperiment(configPath: string, opts: RunOptions = {}): 
     const resumed = dets.reduce((a, d) => a + d.resumed, 0);
     if (resumed > 0) opts.onNote?.(`resumed: ${resumed} frames were already reduced by an interrupted run`);
     const regions = await analyse(cfg, log, grid, series, clock, dets, tmp);
-    for (const d of dets) d.store.close();
+    for (const d of dets) {
+      d.store.close();
+      d.cakes?.store.close();
+    }
     await rm(work, { recursive: true, force: true });
     await rm(cfg.out, { recursive: true, force: true });
     await rename(tmp, cfg.out);
@@ -147,7 +151,10 @@ export async function runExperiment(configPath: string, opts: RunOptions = {}): 
       out: cfg.out,
     };
   } finally {
-    for (const d of dets) d.store.close();
+    for (const d of dets) {
+      d.store.close();
+      d.cakes?.store.close();
+    }
   }
 }
 
@@ -228,6 +235,7 @@ async function analyse(
     writeEchemH5(series, results);
     await writeRegionProducts(cfg, log, clock, dets, streams, ocv, regions, tmp, results);
     await writeCanSas(dets, streams, log, clock, tmp);
+    for (const d of dets) writeCakes(d, ctx, streams.get(d.name)!, log, clock, results);
     const codes = Int8Array.from({ length: nPix }, (_, p) =>
       ROLES.indexOf(regions[Math.floor(p / grid.cols)]!),
     );
@@ -540,4 +548,46 @@ async function writeCanSas(
         date: new Date().toISOString(),
       });
   }
+}
+
+/**
+ * 2D caking (config `caking:`): each region's mean (azimuth × q) image per sweep, as
+ * `/entry/caked/<region>_<det>` [sweep, chi, q] in results.h5, with each sweep's time and SOD.
+ */
+function writeCakes(
+  d: DetectorFrames,
+  ctx: PassContext,
+  stream: StreamResult,
+  log: ScanLog,
+  clock: FrameClock,
+  results: ResultsH5,
+): void {
+  const c = d.cakes;
+  if (!c) return;
+  const { sweep } = sweepOfRecords(d.index, ctx.nPix, ctx.pixelOf);
+  // one image per sweep in which the region had frames, in the order streamPass found them
+  const writers = new Map<
+    Role,
+    { write: (i: number, image: Float32Array) => void; slot: Map<number, number> }
+  >();
+  for (const [role, sweeps] of stream.regions) {
+    const write = results.addStack(
+      "caked",
+      `${role}_${d.name}`,
+      [sweeps.length, c.nptAzim, c.radial.length],
+      ["time", "chi", "q"],
+      {
+        time: { data: Float64Array.from(sweeps, (s) => log.timeS[s.mid]!), units: "s" },
+        chi: { data: c.azimuthalDeg, units: "deg" },
+        q: { data: c.radial },
+        sod_pct: { data: Float64Array.from(sweeps, (s) => clock.sodcPct[s.mid]!), units: "%" },
+      },
+    );
+    writers.set(role, { write, slot: new Map(sweeps.map((s, n) => [s.sweep, n])) });
+  }
+  cakePass(d, ctx, sweep, (role, s, mean) => {
+    const w = writers.get(role);
+    const n = w?.slot.get(s);
+    if (w && n !== undefined) w.write(n, mean);
+  });
 }

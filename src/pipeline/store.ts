@@ -86,6 +86,13 @@ export class CurveStore {
     return this.count === this.header.frames;
   }
 
+  /** Keep only the first n records (to match a companion store after a crash). */
+  truncate(n: number): void {
+    if (n >= this.count) return;
+    ftruncateSync(this.fd, n * this.recordFloats * 4);
+    this.count = n;
+  }
+
   append(r: StoredCurve): void {
     const n = this.header.npt;
     const rec = new Float32Array(this.recordFloats);
