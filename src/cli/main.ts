@@ -6,9 +6,11 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
 import { RADIAL_UNIT_NAMES } from "../geometry/index.js";
 import { isInputError } from "../util/errors.js";
+import { demoCommand } from "./demo.js";
 import { echemCommand } from "./echem.js";
 import { inspectCommand } from "./inspect.js";
 import { integrateCommand } from "./integrate.js";
+import { reportCommand } from "./report.js";
 import { runCommand } from "./run.js";
 import { simulateCommand } from "./simulate.js";
 
@@ -96,7 +98,7 @@ export function buildProgram(): Command {
   program
     .command("run")
     .description(
-      "reduce and analyse an operando scanning experiment from its config (first stage: issue 5 in progress)",
+      "reduce and analyse an operando scanning experiment from its config: maps, region time series, crystallite sizes, results.h5",
     )
     .argument("<config>", "experiment.yaml")
     .option(
@@ -105,7 +107,43 @@ export function buildProgram(): Command {
     )
     .action((config: string, o) => runCommand(config, o));
 
+  program
+    .command("view")
+    .description("look at a results folder of `swaxs run` in the browser (local web server)")
+    .argument("<results>", "results folder")
+    .option("--port <n>", "port (default 8750, or any free port when it is taken)")
+    .option("--host <h>", "address to listen on (default 127.0.0.1: this machine only)")
+    .option("--no-open", "do not open a browser, only print the URL")
+    .action(async (results: string, o) => (await import("./view.js")).viewCommand(results, o));
+
+  program
+    .command("report")
+    .description(
+      "write a self-contained HTML report with the paper's figure types (and PNG figures beside it)",
+    )
+    .argument("<results>", "results folder written by swaxs run")
+    .requiredOption("--out <file>", "report.html")
+    .action((results: string, o) => reportCommand(results, o));
+
+  program
+    .command("demo")
+    .description(
+      "simulate the paper's solid-state experiment, run the pipeline, write the report and open the viewer",
+    )
+    .option("--out <dir>", "where everything lands (default: a new folder swaxs-demo-<time> here)")
+    .option("--no-view", "stop after the report")
+    .option("--no-open", "serve the viewer but do not open a browser")
+    .option("--port <n>", "viewer port (default: a free one)")
+    .addOption(new Option("--preset <name>", "twin preset").choices(["demo", "tiny"]).default("demo"))
+    .action((o) => demoCommand(o, viewForDemo));
+
   return program;
+}
+
+/** The viewer for `swaxs demo`, loaded only when it is asked for. */
+async function viewForDemo(results: string, port: number | undefined, open: boolean): Promise<void> {
+  const { viewCommand } = await import("./view.js");
+  await viewCommand(results, { ...(port !== undefined && { port: String(port) }), open });
 }
 
 /** Run the CLI; returns the exit code instead of exiting, so tests can call it in-process. */

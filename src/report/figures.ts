@@ -1,0 +1,261 @@
+/**
+ * The report's figures, one function per figure type of the paper, each returning SVG text and
+ * the numbers behind it as CSV. All drawing is src/plot's; this file only chooses what to show.
+ */
+import { gridMap, heatmap, linePlot, voltageCapacity, waterfall } from "../plot/index.js";
+import { encodePng } from "../util/png.js";
+import type { Columns } from "../viewer/app/wire.js";
+import type { ResultsData } from "../viewer/data.js";
+
+export interface Figure {
+  id: string;
+  title: string;
+  caption: string;
+  svg: string;
+  /** The numbers behind the figure. */
+  csv: string;
+}
+
+const pngUri = (rgba: Uint8Array, w: number, h: number) =>
+  `data:image/png;base64,${encodePng(w, h, rgba).toString("base64")}`;
+const hours = (t: ArrayLike<number>, t0: number) => Float64Array.from(t, (v) => (v - t0) / 3600);
+const csvOf = (cols: Record<string, ArrayLike<number> | string[]>) => {
+  const names = Object.keys(cols);
+  const n = Math.max(...names.map((k) => cols[k]!.length));
+  const lines = [names.join(",")];
+  for (let i = 0; i < n; i++) lines.push(names.map((k) => fmtCell(cols[k]![i])).join(","));
+  return `${lines.join("\n")}\n`;
+};
+function fmtCell(v: unknown): string {
+  if (typeof v === "number") return Number.isFinite(v) ? String(Number(v.toPrecision(7))) : "";
+  return v === undefined ? "" : String(v);
+}
+
+/** Maps of every band at every SOD the pipeline wrote (the paper's Fig. 2b, 4b–c). */
+export async function mapFigures(data: ResultsData): Promise<Figure[]> {
+  const s = data.summary();
+  const out: Figure[] = [];
+  for (const m of s.maps) {
+    const v = (await data.map(m.band, m.sod)).columns.value!;
+    out.push({
+      id: `map_${m.band}_sod${m.sod}`,
+      title: `${m.band} at ${m.sod} % SOD`,
+      caption: `Integrated ${m.band} band of each scan point, normalised to its initial OCV state, at the moment the cell reached ${m.sod} % of its first discharge (interpolated between the point's own visits). Lines: region boundaries.`,
+      svg: gridMap({
+        width: 300,
+        height: 420,
+        rows: s.grid.rows,
+        cols: s.grid.cols,
+        xMm: s.grid.xMm,
+        yMm: s.grid.yMm,
+        values: v,
+        regions: s.regions,
+        title: `${m.band}, ${m.sod} % SOD`,
+        colorBarLabel: "relative to OCV",
+      }),
+      csv: csvOf({
+        row: Array.from(s.regions, (_, p) => Math.floor(p / s.grid.cols)),
+        col: Array.from(s.regions, (_, p) => p % s.grid.cols),
+        region: s.regions,
+        value: v,
+      }),
+    });
+  }
+  return out;
+}
+
+/** A region's normalised curves as a q × time heatmap with the potential and its band (Fig. 2a). */
+export async function heatmapFigure(data: ResultsData, region: string, det: string): Promise<Figure | null> {
+  const s = data.summary();
+  if (!s.heatmaps.some((h) => h.region === region && h.detector === det)) return null;
+  const h = (await data.heatmap(region, det)).columns;
+  const ec = s.hasEchem ? (await data.echem()).columns : null;
+  const t0 = s.time.start;
+  const band = s.bands.find(
+    (b) => b.detector === det && s.series.some((x) => x.region === region && x.band === b.name),
+  );
+  const series = band ? (await data.series(region, band.name)).columns : null;
+  const qUnits = s.detectors.find((d) => d.name === det)?.qUnits ?? "1/nm";
+  return {
+    id: `heatmap_${region}_${det}`,
+    title: `${region}: ${det.toUpperCase()} through the experiment`,
+    caption: `Mean ${det.toUpperCase()} curve of the ${region} region per sweep, divided by its initial-OCV mean (q × time), with the cell potential on the left${band ? ` and the ${band.name} band on the right` : ""}.`,
+    svg: heatmap({
+      width: 760,
+      height: 420,
+      x: h.q!,
+      y: hours(h.time!, t0),
+      values: h.I!,
+      encodePng: pngUri,
+      title: `${region}, ${det.toUpperCase()} (I / I_OCV)`,
+      xLabel: `q (${qUnits})`,
+      yLabel: "time (h)",
+      colorBarLabel: "I / I_OCV",
+      ...(ec && { left: { x: ec.ewe_v!, y: hours(ec.time!, t0), label: "E (V)" } }),
+      ...(series &&
+        band && { right: { x: series.value!, y: hours(series.time!, t0), label: band.name, markers: true } }),
+    }),
+    csv: csvOf({
+      time_h: hours(h.time!, t0),
+      sod_pct: h.sod!,
+      ...(series && band && { [`band_${band.name}`]: series.value! }),
+    }),
+  };
+}
+
+/** The scan point in the middle of the cathode (or of the grid). */
+export function centralPixel(data: ResultsData, region = "cathode"): { row: number; col: number } {
+  const s = data.summary();
+  const cells = s.regions.flatMap((r, p) => (r === region ? [p] : []));
+  const p = cells.length ? cells[cells.length >> 1]! : (s.grid.rows * s.grid.cols) >> 1;
+  return { row: Math.floor(p / s.grid.cols), col: p % s.grid.cols };
+}
+
+/** One scan point's SAXS and WAXS through the experiment, with the voltage curve (Fig. 1c). */
+export async function pixelFigures(data: ResultsData, at: { row: number; col: number }): Promise<Figure[]> {
+  const s = data.summary();
+  const out: Figure[] = [];
+  const t0 = s.time.start;
+  for (const d of s.detectors) {
+    const px = await data.pixel(d.name, at.row, at.col);
+    const c = px.columns;
+    const nq = Number(px.meta.nq);
+    const curves = Array.from({ length: Number(px.meta.visits) }, (_, k) =>
+      c.I!.subarray(k * nq, (k + 1) * nq),
+    );
+    const isSaxs = d.name.toLowerCase().includes("saxs");
+    out.push({
+      id: `waterfall_${d.name}`,
+      title: `${d.name.toUpperCase()} at row ${at.row}, column ${at.col}`,
+      caption: `Reduced ${d.name.toUpperCase()} curves of one scan point (row ${at.row}, column ${at.col}, ${s.regions[at.row * s.grid.cols + at.col]}) at each visit, offset and coloured by time.`,
+      svg: waterfall({
+        width: 420,
+        height: 520,
+        x: c.q!,
+        curves,
+        times: hours(c.time!, t0),
+        timeLabel: "time (h)",
+        title: `${d.name.toUpperCase()}, row ${at.row} col ${at.col}`,
+        xLabel: `q (${d.qUnits})`,
+        yLabel: "I (offset)",
+        ...(isSaxs && { xScale: "log" as const, yScale: "log" as const }),
+        ticks: isSaxs ? [] : tickSets(data, d.name),
+      }),
+      csv: csvOf({ time_h: hours(c.time!, t0), sod_pct: c.sod! }),
+    });
+  }
+  if (s.hasEchem) {
+    const e = (await data.echem()).columns;
+    out.push({
+      id: "voltage",
+      title: "Potential vs capacity",
+      caption: "Cell potential against specific capacity; discharge and charge drawn separately.",
+      svg: voltageCapacity({
+        width: 360,
+        height: 520,
+        capacity: e.capacity_mah_g!,
+        voltage: e.ewe_v!,
+        current: e.i_ma!,
+        halfCycle: e.half_cycle!,
+        title: "E vs capacity",
+        xLabel: "capacity (mAh/g)",
+      }),
+      csv: csvOf({ time_h: hours(e.time!, t0), ewe_v: e.ewe_v!, capacity_mah_g: e.capacity_mah_g! }),
+    });
+  }
+  return out;
+}
+
+const PHASE_COLORS = ["#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#8c564b", "#e377c2"];
+
+function tickSets(data: ResultsData, det: string) {
+  return data
+    .reflections(det)
+    .phases.slice(0, PHASE_COLORS.length)
+    .map((p, i) => ({ label: p.phase, color: PHASE_COLORS[i]!, x: p.q }));
+}
+
+/** Crystallite size of each fitted phase through the experiment (Fig. 3b). */
+export async function crystalliteFigure(data: ResultsData): Promise<Figure | null> {
+  const s = data.summary();
+  if (!s.peaks.length) return null;
+  const t0 = s.time.start;
+  const all: Record<string, Columns["columns"]> = {};
+  for (const p of s.peaks) all[p] = (await data.crystallite(p)).columns;
+  return {
+    id: "crystallite",
+    title: "Crystallite size",
+    caption:
+      "Scherrer crystallite size (L = 2πK/FWHM after removing the instrumental width) of each fitted phase per sweep, with 1σ errors; gaps where the phase is too weak to fit.",
+    svg: linePlot({
+      width: 560,
+      height: 340,
+      series: s.peaks.map((p, i) => ({
+        x: hours(all[p]!.time!, t0),
+        y: all[p]!.size_nm!,
+        yErr: all[p]!.size_err_nm!,
+        label: p,
+        color: PHASE_COLORS[i % PHASE_COLORS.length]!,
+        markers: true,
+      })),
+      title: "Crystallite size",
+      xLabel: "time (h)",
+      yLabel: "size (nm)",
+    }),
+    csv: csvOf(
+      Object.fromEntries(
+        s.peaks.flatMap((p) => [
+          [`${p}_time_h`, hours(all[p]!.time!, t0)],
+          [`${p}_size_nm`, all[p]!.size_nm!],
+          [`${p}_size_err_nm`, all[p]!.size_err_nm!],
+        ]),
+      ),
+    ),
+  };
+}
+
+/**
+ * A region's SAXS through discharge and through charge, one panel each (Fig. 3d–e): the mean curve
+ * per sweep, coloured by time.
+ */
+export async function saxsCyclingFigures(data: ResultsData, region = "cathode"): Promise<Figure[]> {
+  const s = data.summary();
+  const det = s.detectors.find((d) => d.name.toLowerCase().includes("saxs"));
+  if (!det || !s.heatmaps.some((h) => h.region === region && h.detector === det.name)) return [];
+  const h = (await data.heatmap(region, det.name)).columns;
+  const nq = h.q!.length;
+  const t0 = s.time.start;
+  const out: Figure[] = [];
+  for (const [kind, sign] of [
+    ["discharge", -1],
+    ["charge", 1],
+  ] as const) {
+    const ks = Array.from(h.time!, (_, k) => k).filter((k) => Math.sign(h.current![k]!) === sign);
+    if (ks.length < 2) continue;
+    const curves = ks.map((k) => h.I!.subarray(k * nq, (k + 1) * nq));
+    out.push({
+      id: `saxs_${region}_${kind}`,
+      title: `${region} SAXS during ${kind}`,
+      caption: `Mean SAXS curve of the ${region} region per sweep during ${kind}, coloured by time (as normalised by the pipeline's config).`,
+      svg: waterfall({
+        width: 420,
+        height: 380,
+        x: h.q!,
+        curves,
+        times: Float64Array.from(ks, (k) => (h.time![k]! - t0) / 3600),
+        timeLabel: "time (h)",
+        step: 1,
+        title: `${region} SAXS, ${kind}`,
+        xLabel: `q (${det.qUnits})`,
+        yLabel: "I",
+        xScale: "log",
+        yScale: "log",
+      }),
+      csv: csvOf({
+        time_h: Float64Array.from(ks, (k) => (h.time![k]! - t0) / 3600),
+        sod_pct: Float64Array.from(ks, (k) => h.sod![k]!),
+      }),
+    });
+  }
+  return out;
+}

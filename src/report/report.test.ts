@@ -1,0 +1,126 @@
+/**
+ * `swaxs report` on a simulated experiment: every figure type of the issue is there, the file is
+ * self-contained (nothing to fetch), each SVG is well-formed, and the PNG figures match committed
+ * snapshots within a tolerance (where rsvg-convert is installed; UPDATE_SNAPSHOTS=1 rewrites them).
+ */
+import { spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { beforeAll, describe, expect, it } from "vitest";
+import { swaxs } from "../../test/support/cli.js";
+import { decodePng, imageDiff } from "../../test/support/png-decode.js";
+import { toolAvailable } from "../../test/support/tools.js";
+import { parseXml } from "../../test/support/xml.js";
+import { runExperiment } from "../pipeline/run.js";
+import { PRESETS, simulate } from "../simulate/index.js";
+import { writeReport } from "./report.js";
+
+const root = mkdtempSync(join(tmpdir(), "swaxs-report-"));
+const dir = join(root, "sim");
+const out = join(root, "report.html");
+const SNAP = fileURLToPath(new URL("../../test/fixtures/report/", import.meta.url));
+let html = "";
+let r: Awaited<ReturnType<typeof writeReport>>;
+
+beforeAll(async () => {
+  await simulate({ ...PRESETS.tiny, rows: 8, cols: 2, sweeps: 6 }, dir, { seed: 11 });
+  await runExperiment(join(dir, "experiment.yaml"));
+  r = await writeReport(join(dir, "results"), out);
+  html = readFileSync(out, "utf8");
+}, 120_000);
+
+const rsvg = spawnSync("rsvg-convert", ["--version"]).status === 0;
+
+describe("swaxs report", () => {
+  it("has every figure the issue lists", () => {
+    const ids = [...html.matchAll(/<figure data-figure="([^"]+)"/g)].map((m) => m[1]);
+    for (const sod of [0, 50, 100]) {
+      expect(ids).toContain(`map_Li2S_sod${sod}`);
+      expect(ids).toContain(`map_S_sod${sod}`);
+    }
+    for (const id of [
+      "heatmap_cathode_waxs",
+      "waterfall_saxs",
+      "waterfall_waxs",
+      "voltage",
+      "crystallite",
+      "saxs_cathode_discharge",
+    ])
+      expect(ids).toContain(id);
+    expect(html).toMatch(/<h2>Experiment<\/h2>/);
+    expect(html).toMatch(/Band stability per region/);
+    expect(ids).toEqual(r.figures);
+  });
+
+  it("is self-contained: no scripts, links or remote sources; images and CSVs are data: URIs", () => {
+    expect(html).not.toMatch(/<script|<link|<iframe|@import/i);
+    // url() only for the figures' own clip paths
+    for (const m of html.matchAll(/url\(([^)]*)\)/g)) expect(m[1]).toMatch(/^#clip-\d+$/);
+    const refs = [...html.matchAll(/\b(?:src|href)="([^"]*)"/g)].map((m) => m[1]!);
+    expect(refs.length).toBeGreaterThan(10);
+    for (const ref of refs) expect(ref).toMatch(/^data:(image\/png|text\/csv);base64,/);
+  });
+
+  it("each figure is well-formed SVG with content, and carries its numbers", () => {
+    const svgs = [...html.matchAll(/<svg[\s\S]*?<\/svg>/g)].map((m) => m[0]);
+    expect(svgs.length).toBe(r.figures.length);
+    for (const svg of svgs) {
+      const doc = parseXml(svg);
+      expect(doc.name).toBe("svg");
+      expect(svg.length).toBeGreaterThan(1000);
+    }
+    const csvs = [...html.matchAll(/href="data:text\/csv;base64,([^"]+)"/g)].map((m) =>
+      Buffer.from(m[1]!, "base64").toString(),
+    );
+    expect(csvs.length).toBe(r.figures.length);
+    const map = csvs[0]!.trim().split("\n");
+    expect(map[0]).toBe("row,col,region,value");
+    expect(map.length).toBe(1 + 8 * 2);
+  });
+
+  it.runIf(toolAvailable("rsvg-convert (librsvg2-bin)", rsvg))(
+    "PNG figures beside the report match the snapshots within tolerance",
+    () => {
+      expect(r.pngs).not.toBeNull();
+      for (const id of ["map_Li2S_sod100", "heatmap_cathode_waxs", "crystallite"]) {
+        const png = r.pngs!.find((p) => p.endsWith(`/${id}.png`))!;
+        const snap = join(SNAP, `${id}.png`);
+        if (process.env.UPDATE_SNAPSHOTS === "1") {
+          mkdirSync(SNAP, { recursive: true });
+          copyFileSync(png, snap);
+        }
+        expect(existsSync(snap), `${snap} missing: UPDATE_SNAPSHOTS=1 writes it`).toBe(true);
+        const d = imageDiff(decodePng(readFileSync(png)), decodePng(readFileSync(snap)));
+        // fonts and antialiasing may differ between machines; the figure itself must not
+        expect(d.mean, id).toBeLessThan(3);
+        expect(d.changed, id).toBeLessThan(0.02);
+      }
+    },
+  );
+
+  it.runIf(toolAvailable("rsvg-convert (librsvg2-bin)", rsvg))(
+    "the PNG reader sees a known image right",
+    () => {
+      const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20" fill="white"/><rect x="20" width="20" height="20" fill="#ff0000"/></svg>`;
+      const png = spawnSync("rsvg-convert", [], { input: svg }).stdout as Buffer;
+      const img = decodePng(png);
+      expect([img.width, img.height]).toEqual([40, 20]);
+      const at = (x: number, y: number) =>
+        Array.from(img.rgba.subarray((y * 40 + x) * 4, (y * 40 + x) * 4 + 4));
+      expect(at(5, 10)).toEqual([255, 255, 255, 255]);
+      expect(at(35, 10)).toEqual([255, 0, 0, 255]);
+    },
+  );
+});
+
+describe("swaxs report: bad input", () => {
+  it("a folder that is not a results folder: one line naming it, exit 2, no report", () => {
+    const res = swaxs("report", root, "--out", join(root, "bad.html"));
+    expect(res.code).toBe(2);
+    expect(res.stderr.trim().split("\n")).toHaveLength(1);
+    expect(res.stderr).toMatch(/not a results folder/);
+    expect(existsSync(join(root, "bad.html"))).toBe(false);
+  });
+});

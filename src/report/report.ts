@@ -1,0 +1,138 @@
+/**
+ * `swaxs report RESULTS --out report.html`: one self-contained HTML file (inline SVG figures,
+ * images as data URIs, no scripts or links to fetch) with the paper's figure types and the numbers
+ * behind each, and PNG copies of the figures beside it (`<name>_figures/`), rendered with
+ * rsvg-convert where it is installed (librsvg2-bin); without it the PNGs are skipped, and said so.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, extname, join } from "node:path";
+import { esc } from "../plot/index.js";
+import { InputError } from "../util/errors.js";
+import { ResultsData } from "../viewer/data.js";
+import {
+  centralPixel,
+  crystalliteFigure,
+  type Figure,
+  heatmapFigure,
+  mapFigures,
+  pixelFigures,
+  saxsCyclingFigures,
+} from "./figures.js";
+
+export interface ReportResult {
+  html: string;
+  figures: string[];
+  /** PNG files written, or null when no SVG renderer was found. */
+  pngs: string[] | null;
+}
+
+const CSS = `body{font:14px/1.45 system-ui,sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222}
+h1{font-size:1.6em}h2{margin-top:2em;border-bottom:1px solid #ccc}figure{display:inline-block;vertical-align:top;margin:0 1em 1.5em 0}
+figcaption{max-width:42em;font-size:.9em;color:#444}table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:2px 8px;text-align:right}
+th{background:#f4f4f4}td:first-child,th:first-child{text-align:left}details{font-size:.85em}pre{max-height:20em;overflow:auto;background:#f8f8f8;padding:.5em}`;
+
+function figureHtml(f: Figure): string {
+  const data = `data:text/csv;base64,${Buffer.from(f.csv).toString("base64")}`;
+  return `<figure data-figure="${esc(f.id)}">${f.svg}<figcaption><b>${esc(f.title)}.</b> ${esc(f.caption)}
+<details><summary>numbers</summary><a download="${esc(f.id)}.csv" href="${data}">${esc(f.id)}.csv</a><pre>${esc(f.csv)}</pre></details></figcaption></figure>`;
+}
+
+function table(csv: string): string {
+  const [head, ...rows] = csv
+    .trim()
+    .split("\n")
+    .map((l) => l.split(","));
+  if (!head) return "";
+  return `<table><tr>${head.map((h) => `<th>${esc(h)}</th>`).join("")}</tr>${rows
+    .map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join("")}</tr>`)
+    .join("")}</table>`;
+}
+
+export async function writeReport(resultsDir: string, outPath: string): Promise<ReportResult> {
+  if (extname(outPath).toLowerCase() !== ".html")
+    throw new InputError(outPath, "the report must be an .html file");
+  if (!existsSync(dirname(outPath)))
+    throw new InputError(outPath, `cannot write: folder ${dirname(outPath)} does not exist`);
+  const data = await ResultsData.open(resultsDir);
+  try {
+    const s = data.summary();
+    const at = centralPixel(data);
+    const sections: [string, Figure[]][] = [
+      ["Maps at states of discharge", await mapFigures(data)],
+      [
+        "Regions through the experiment",
+        (
+          await Promise.all(
+            s.regionNames
+              .filter((r) => r !== "other")
+              .flatMap((r) => s.detectors.map((d) => heatmapFigure(data, r, d.name))),
+          )
+        ).filter((f): f is Figure => f !== null),
+      ],
+      ["One scan point through the experiment", await pixelFigures(data, at)],
+      ["Crystallite size", [await crystalliteFigure(data)].filter((f): f is Figure => f !== null)],
+      ["SAXS through cycling", await saxsCyclingFigures(data)],
+    ];
+    const stability = join(resultsDir, "band_stability.csv");
+    const counts = s.regionNames.map((r) => `${r}: ${s.regions.filter((x) => x === r).length}`).join(", ");
+    const summary = [
+      ["results", resultsDir],
+      [
+        "grid",
+        `${s.grid.rows} rows × ${s.grid.cols} columns (y ${fmtMm(s.grid.yMm)}, x ${fmtMm(s.grid.xMm)} mm)`,
+      ],
+      ["scan points per region", counts],
+      [
+        "detectors",
+        s.detectors
+          .map(
+            (d) => `${d.name}: ${d.frames} frames, q ${d.qMin.toFixed(3)}–${d.qMax.toFixed(3)} ${d.qUnits}`,
+          )
+          .join("; "),
+      ],
+      [
+        "time",
+        `${new Date(s.time.start * 1000).toISOString()} to ${new Date(s.time.end * 1000).toISOString()} (${((s.time.end - s.time.start) / 3600).toFixed(1)} h)`,
+      ],
+      ["bands", s.bands.map((b) => `${b.name} (${b.detector})`).join(", ")],
+    ];
+    const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>operando-swaxs report: ${esc(basename(resultsDir))}</title>
+<style>${CSS}</style></head><body><h1>Operando SAXS/WAXS report</h1>
+<h2>Experiment</h2><table>${summary.map(([k, v]) => `<tr><th>${esc(k!)}</th><td>${esc(v!)}</td></tr>`).join("")}</table>
+${existsSync(stability) ? `<h3>Band stability per region (largest and final change from the OCV value)</h3>${table(readFileSync(stability, "utf8"))}` : ""}
+${sections
+  .filter(([, f]) => f.length)
+  .map(([title, figs]) => `<h2>${esc(title)}</h2>\n${figs.map(figureHtml).join("\n")}`)
+  .join("\n")}
+<p style="color:#777;font-size:.8em">Written by operando-swaxs on ${new Date().toISOString()}.</p></body></html>\n`;
+    // written under a temporary name and renamed, so a failure never leaves a partial report
+    const tmp = `${outPath}.partial`;
+    writeFileSync(tmp, html);
+    renameSync(tmp, outPath);
+    const figs = sections.flatMap(([, f]) => f);
+    return { html: outPath, figures: figs.map((f) => f.id), pngs: writePngs(figs, outPath) };
+  } finally {
+    data.close();
+  }
+}
+
+const fmtMm = (v: number[]) => `${Math.min(...v).toFixed(2)}…${Math.max(...v).toFixed(2)}`;
+
+/** Each figure as PNG (2× scale, for papers) in `<report>_figures/`, if rsvg-convert is there. */
+function writePngs(figs: Figure[], outPath: string): string[] | null {
+  const probe = spawnSync("rsvg-convert", ["--version"], { encoding: "utf8" });
+  if (probe.status !== 0) return null;
+  const dir = join(dirname(outPath), `${basename(outPath, extname(outPath))}_figures`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  return figs.map((f) => {
+    const png = join(dir, `${f.id}.png`);
+    const r = spawnSync("rsvg-convert", ["--zoom", "2", "--background-color", "white", "-o", png], {
+      input: f.svg,
+    });
+    if (r.status !== 0) throw new InputError(png, `rsvg-convert failed: ${r.stderr.toString().trim()}`);
+    writeFileSync(join(dir, `${f.id}.svg`), f.svg);
+    return png;
+  });
+}
