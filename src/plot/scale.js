@@ -1,0 +1,207 @@
+/**
+ * Scales (data → pixels) and tick choice. Linear ticks are 1, 2 or 5 × 10^k; log ticks are
+ * decades, with 2 and 5 added when the range spans fewer than three decades.
+ */
+
+/**
+ * @typedef {object} Scale
+ * @property {"linear" | "log"} type
+ * @property {[number, number]} domain
+ * @property {[number, number]} range
+ * @property {(v: number) => number} map data → pixel (NaN for values a log scale cannot show)
+ * @property {(px: number) => number} invert pixel → data
+ * @property {(count?: number) => number[]} ticks
+ * @property {(v: number, step?: number) => string} format tick label; `step` is the spacing of the ticks shown
+ */
+
+/**
+ * The step of about `count` ticks over [lo, hi]: 1, 2 or 5 × 10^k.
+ * @param {number} lo
+ * @param {number} hi
+ * @param {number} count
+ */
+export function tickStep(lo, hi, count) {
+  const raw = Math.abs(hi - lo) / Math.max(1, count);
+  if (!(raw > 0) || !Number.isFinite(raw)) return 1;
+  const p = 10 ** Math.floor(Math.log10(raw));
+  const m = raw / p;
+  return (m < 1.5 ? 1 : m < 3.5 ? 2 : m < 7.5 ? 5 : 10) * p;
+}
+
+/**
+ * Tick values inside [lo, hi] (either order), multiples of tickStep.
+ * @param {number} lo
+ * @param {number} hi
+ * @param {number} [count]
+ */
+export function linearTicks(lo, hi, count = 5) {
+  const a = Math.min(lo, hi);
+  const b = Math.max(lo, hi);
+  const step = tickStep(a, b, count);
+  const out = [];
+  // integer multiples of the step rounded to 12 digits, so 3 × 0.1 is 0.3, not 0.30000000000000004
+  for (let i = Math.ceil(a / step - 1e-9); i <= Math.floor(b / step + 1e-9); i++)
+    out.push(Number((i * step).toPrecision(12)));
+  return out;
+}
+
+/**
+ * Tick values of a log axis inside [lo, hi] (both > 0).
+ * @param {number} lo
+ * @param {number} hi
+ */
+export function logTicks(lo, hi) {
+  const a = Math.min(lo, hi);
+  const b = Math.max(lo, hi);
+  const e0 = Math.floor(Math.log10(a));
+  const e1 = Math.ceil(Math.log10(b));
+  const mantissas = e1 - e0 < 3 ? [1, 2, 5] : [1];
+  const every = Math.max(1, Math.ceil((e1 - e0) / 8)); // at most ~8 decade labels
+  const out = [];
+  for (let e = e0; e <= e1; e += mantissas.length > 1 ? 1 : every)
+    for (const m of mantissas) {
+      const v = Number(`${m}e${e}`); // exact decimal: 10 ** -4 is 0.00009999…
+      if (v >= a * (1 - 1e-9) && v <= b * (1 + 1e-9)) out.push(v);
+    }
+  return out;
+}
+
+/**
+ * A tick label with as many decimals as the step needs; exponents for very large or small values.
+ * @param {number} v
+ * @param {number} step
+ */
+export function formatTick(v, step) {
+  if (v === 0) return "0";
+  const a = Math.abs(v);
+  if (a >= 1e5 || a < 1e-3) {
+    const e = Math.floor(Math.log10(a));
+    const m = v / 10 ** e;
+    const ms = Math.abs(m - Math.round(m)) < 1e-6 ? String(Math.round(m)) : m.toFixed(1);
+    return ms === "1" ? `1e${e}` : `${ms}e${e}`;
+  }
+  const decimals = Math.max(0, Math.min(8, -Math.floor(Math.log10(step) + 1e-9)));
+  return v.toFixed(decimals);
+}
+
+/**
+ * @param {[number, number]} domain
+ * @param {[number, number]} range
+ * @returns {Scale}
+ */
+export function linearScale(domain, range) {
+  let [d0, d1] = domain;
+  if (d0 === d1 || !Number.isFinite(d0) || !Number.isFinite(d1)) {
+    // a flat or empty domain still needs an axis: centre it on the one value
+    const c = Number.isFinite(d0) ? d0 : 0;
+    const h = c === 0 ? 1 : Math.abs(c) * 0.1;
+    d0 = c - h;
+    d1 = c + h;
+  }
+  const [r0, r1] = range;
+  const k = (r1 - r0) / (d1 - d0);
+  return {
+    type: "linear",
+    domain: [d0, d1],
+    range: [r0, r1],
+    map: (v) => r0 + (v - d0) * k,
+    invert: (px) => d0 + (px - r0) / k,
+    ticks: (count = 5) => linearTicks(d0, d1, count),
+    format: (v, step) => formatTick(v, step ?? tickStep(d0, d1, 5)),
+  };
+}
+
+/**
+ * @param {[number, number]} domain both > 0
+ * @param {[number, number]} range
+ * @returns {Scale}
+ */
+export function logScale(domain, range) {
+  let [d0, d1] = domain;
+  if (!(d0 > 0) || !(d1 > 0) || d0 === d1) {
+    const c = d0 > 0 ? d0 : d1 > 0 ? d1 : 1;
+    d0 = c / 10;
+    d1 = c * 10;
+  }
+  const l0 = Math.log10(d0);
+  const l1 = Math.log10(d1);
+  const [r0, r1] = range;
+  const k = (r1 - r0) / (l1 - l0);
+  return {
+    type: "log",
+    domain: [d0, d1],
+    range: [r0, r1],
+    map: (v) => (v > 0 ? r0 + (Math.log10(v) - l0) * k : Number.NaN),
+    invert: (px) => 10 ** (l0 + (px - r0) / k),
+    ticks: () => logTicks(d0, d1),
+    format: (v) => formatTick(v, v),
+  };
+}
+
+/**
+ * @param {"linear" | "log"} type
+ * @param {[number, number]} domain
+ * @param {[number, number]} range
+ */
+export function makeScale(type, domain, range) {
+  return type === "log" ? logScale(domain, range) : linearScale(domain, range);
+}
+
+/**
+ * Finite [min, max] over several arrays; with `positive`, only values > 0 count (log axes).
+ * Returns [NaN, NaN] when nothing qualifies.
+ * @param {ArrayLike<number>[]} arrays
+ * @param {boolean} [positive]
+ * @returns {[number, number]}
+ */
+export function extent(arrays, positive = false) {
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const a of arrays)
+    for (let i = 0; i < a.length; i++) {
+      const v = a[i];
+      if (v === undefined || !Number.isFinite(v) || (positive && v <= 0)) continue;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+  return lo <= hi ? [lo, hi] : [Number.NaN, Number.NaN];
+}
+
+/**
+ * Widen [lo, hi] by a fraction of its span on each side (linear) or a factor (log).
+ * @param {[number, number]} d
+ * @param {"linear" | "log"} type
+ * @param {number} [frac]
+ * @returns {[number, number]}
+ */
+export function pad(d, type, frac = 0.04) {
+  if (type === "log") {
+    const f = (d[1] / d[0]) ** frac;
+    return [d[0] / f, d[1] * f];
+  }
+  const s = (d[1] - d[0]) * frac;
+  return [d[0] - s, d[1] + s];
+}
+
+/**
+ * [q_lo, q_hi] quantiles of the finite values: a colour range that a few hot pixels or dead
+ * frames do not wash out.
+ * @param {ArrayLike<number>} values
+ * @param {number} [lo]
+ * @param {number} [hi]
+ * @returns {[number, number]}
+ */
+export function quantileDomain(values, lo = 0.01, hi = 0.99) {
+  const f = [];
+  for (let i = 0; i < values.length; i++) {
+    const v = /** @type {number} */ (values[i]);
+    if (Number.isFinite(v)) f.push(v);
+  }
+  if (f.length === 0) return [0, 1];
+  const s = Float64Array.from(f).sort();
+  const at = (/** @type {number} */ p) =>
+    /** @type {number} */ (s[Math.min(s.length - 1, Math.floor(p * (s.length - 1) + 0.5))]);
+  const a = at(lo);
+  const b = at(hi);
+  return a < b ? [a, b] : [a - 0.5, a + 0.5];
+}

@@ -1,0 +1,62 @@
+/**
+ * What the viewer's server answers, shared by the server (data.ts, server.ts) and the browser app
+ * (JSDoc imports of these types). JSON endpoints return these shapes; slice endpoints return the
+ * binary columns of app/wire.js, whose column names are listed here.
+ *
+ *   GET /api/summary                        Summary (JSON)
+ *   GET /api/pixel?det=D&row=R&col=C        columns time f64, sod f32, I f32 (visits × nq), q f64
+ *   GET /api/band?band=B                    columns time f64, pixel i32, sod f32, value f32 (frame level)
+ *   GET /api/map?band=B&sod=N               columns value f32 (rows × cols): the pipeline's map
+ *   GET /api/heatmap?region=R&det=D         columns time f64, sod f32, current f32, half_cycle f32,
+ *                                           q f64, I f32 (sweeps × nq)
+ *   GET /api/series?region=R&band=B         columns time f64, sod f32, value f32, n_pixels f32
+ *   GET /api/echem                          columns time f64, ewe_v f32, i_ma f32, capacity_mah_g f32,
+ *                                           sodc_pct f32, half_cycle f32, cycle f32
+ *   GET /api/crystallite?peak=P             columns time f64, sod f32, size_nm f32, size_err_nm f32,
+ *                                           center_q f32, fwhm_q f32
+ *   GET /api/reflections?det=D              Reflections (JSON)
+ *   GET /results/<file>                     a file of the results folder as it is
+ */
+
+export interface DetectorInfo {
+  name: string;
+  frames: number;
+  nq: number;
+  qMin: number;
+  qMax: number;
+  qUnits: string;
+}
+
+export interface Summary {
+  /** The results folder (its path as given to the viewer). */
+  name: string;
+  grid: { rows: number; cols: number; xMm: number[]; yMm: number[] };
+  /** Region name per scan point, rows × cols row-major. */
+  regions: string[];
+  /** Distinct regions in order of first appearance along y. */
+  regionNames: string[];
+  bands: { name: string; detector: string }[];
+  /** The pipeline's maps (maps/<band>_sod<N>.csv). */
+  maps: { band: string; sod: number }[];
+  peaks: string[];
+  detectors: DetectorInfo[];
+  /** Regions with a q × time heatmap per detector (timeseries/<region>_<det>_heatmap.csv). */
+  heatmaps: { region: string; detector: string }[];
+  /** Regions with a band time series (timeseries/<region>_<band>.csv). */
+  series: { region: string; band: string }[];
+  /** Unix seconds of the first and last frame. */
+  time: { start: number; end: number };
+  hasEchem: boolean;
+}
+
+export interface PhaseReflections {
+  phase: string;
+  /** q = 2π/d, in the detector's q units. */
+  q: number[];
+  hkl: string[];
+}
+
+export interface Reflections {
+  detector: string;
+  phases: PhaseReflections[];
+}

@@ -1,0 +1,145 @@
+/**
+ * The viewer in real headless Chromium: the page loads without console errors, the map has
+ * coloured cells, a click on a scan point changes the waterfalls, the slider changes the map, the
+ * region selector redraws the heatmap, and the exports produce SVG, PNG and CSV files.
+ * Screenshots go to test-artifacts/.
+ */
+import { mkdirSync, readFileSync } from "node:fs";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chromiumPresent, launchChromium } from "../../test/support/browser.js";
+import { tinyResults } from "../../test/support/results.js";
+import { toolAvailable } from "../../test/support/tools.js";
+import { startViewer, type Viewer } from "./index.js";
+
+const ARTIFACTS = "test-artifacts";
+const present = toolAvailable("chromium", chromiumPresent());
+
+let v: Viewer;
+let browser: Browser;
+let page: Page;
+const problems: string[] = [];
+
+/** Wait until the app has finished `n` redraws of a kind (it counts them on <body>). */
+async function renders(kind: "map" | "pixel" | "region"): Promise<number> {
+  return Number((await page.getAttribute("body", `data-${kind}-renders`)) ?? 0);
+}
+async function waitRenders(kind: "map" | "pixel" | "region", above: number): Promise<void> {
+  await page.waitForFunction(
+    ([k, n]) => Number(document.body.getAttribute(`data-${k}-renders`) ?? 0) > Number(n),
+    [kind, above] as const,
+  );
+}
+
+describe.skipIf(!present)("swaxs view in Chromium", () => {
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const dir = await tinyResults({ sweeps: 4 });
+    v = await startViewer(dir);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
+    page.on("console", (m) => {
+      if (m.type() === "error" || m.type() === "warning") problems.push(`${m.type()}: ${m.text()}`);
+    });
+    page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+    await page.goto(v.url);
+    await page.waitForSelector("body[data-ready=true]", { timeout: 20_000 });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await v?.close();
+  });
+
+  it("loads without console errors and draws every panel", async () => {
+    await page.screenshot({ path: `${ARTIFACTS}/viewer-loaded.png`, fullPage: true });
+    expect(problems).toEqual([]);
+    for (const id of [
+      "fig-map",
+      "fig-pixel-saxs",
+      "fig-pixel-waxs",
+      "fig-voltage",
+      "fig-region-heatmap",
+      "fig-crystallite",
+    ])
+      expect(await page.locator(`#${id} svg`).count(), id).toBe(1);
+  });
+
+  it("shows a map with coloured cells", async () => {
+    const fills = await page.$$eval("#fig-map rect.cell", (cells) =>
+      cells.map((c) => c.getAttribute("fill")),
+    );
+    expect(fills.length).toBeGreaterThan(0);
+    const coloured = fills.filter((f) => f && f !== "#e6e6e6");
+    expect(coloured.length).toBeGreaterThan(fills.length / 2);
+  });
+
+  it("changes the waterfalls when another scan point is clicked", async () => {
+    const before = await page.innerHTML("#fig-pixel-waxs .plot");
+    const n = await renders("pixel");
+    await page.click('#fig-map rect.cell[data-row="5"][data-col="1"]');
+    await waitRenders("pixel", n);
+    expect(await page.innerHTML("#fig-pixel-waxs .plot")).not.toBe(before);
+    expect(await page.textContent("#pixel-label")).toContain("row 5, col 1");
+    expect(await page.locator("#fig-map rect.selected").count()).toBe(1);
+  });
+
+  it("changes the map when the slider moves", async () => {
+    const before = await page.$$eval("#fig-map rect.cell", (cells) =>
+      cells.map((c) => c.getAttribute("fill")),
+    );
+    const n = await renders("map");
+    await page.$eval("#time-slider", (s) => {
+      const input = s as HTMLInputElement;
+      input.value = "800";
+      input.dispatchEvent(new Event("input"));
+      input.dispatchEvent(new Event("change"));
+    });
+    await waitRenders("map", n);
+    const after = await page.$$eval("#fig-map rect.cell", (cells) =>
+      cells.map((c) => c.getAttribute("fill")),
+    );
+    expect(after).not.toEqual(before);
+    await page.screenshot({ path: `${ARTIFACTS}/viewer-slider.png`, fullPage: true });
+  });
+
+  it("redraws the heatmap for another region", async () => {
+    const before = await page.innerHTML("#fig-region-heatmap .plot");
+    const n = await renders("region");
+    await page.selectOption("#region-select", "separator");
+    await waitRenders("region", n);
+    const after = await page.innerHTML("#fig-region-heatmap .plot");
+    expect(after).not.toBe(before);
+    expect(after).toContain("separator");
+  });
+
+  it("exports SVG, PNG and CSV", async () => {
+    await page.hover("#fig-pixel-waxs");
+    const [svg] = await Promise.all([
+      page.waitForEvent("download"),
+      page.click("#fig-pixel-waxs .export-svg"),
+    ]);
+    expect(svg.suggestedFilename()).toBe("pixel-waxs.svg");
+    expect(readFileSync(await svg.path(), "utf8")).toMatch(/^<svg /);
+    const [png] = await Promise.all([
+      page.waitForEvent("download"),
+      page.click("#fig-pixel-waxs .export-png"),
+    ]);
+    const bytes = readFileSync(await png.path());
+    expect(bytes.subarray(1, 4).toString()).toBe("PNG");
+    const [csv] = await Promise.all([
+      page.waitForEvent("download"),
+      page.click("#fig-pixel-waxs .export-csv"),
+    ]);
+    expect(readFileSync(await csv.path(), "utf8").split("\n")[0]).toMatch(/^q,I@/);
+    // the heatmap's embedded image survives the SVG → PNG export
+    await page.hover("#fig-region-heatmap");
+    const [hpng] = await Promise.all([
+      page.waitForEvent("download"),
+      page.click("#fig-region-heatmap .export-png"),
+    ]);
+    expect(readFileSync(await hpng.path()).length).toBeGreaterThan(10_000);
+    expect(problems).toEqual([]);
+    await page.screenshot({ path: `${ARTIFACTS}/viewer-final.png`, fullPage: true });
+  });
+});

@@ -1,0 +1,228 @@
+import { readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { request } from "node:http";
+import type { AddressInfo } from "node:net";
+import { dirname, join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { tinyResults } from "../../test/support/results.js";
+import { openH5 } from "../formats/h5.js";
+import { decodeColumns } from "./app/wire.js";
+import type { Reflections, Summary } from "./index.js";
+import { ResultsData, startViewer, type Viewer } from "./index.js";
+
+let dir: string;
+let v: Viewer;
+
+/** A raw GET: the path goes out exactly as written (fetch would resolve `..` first). */
+function get(
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; type: string; body: Buffer }> {
+  const { port } = v.server.address() as AddressInfo;
+  return new Promise((ok, bad) => {
+    const req = request({ host: "127.0.0.1", port, path, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () =>
+        ok({
+          status: res.statusCode ?? 0,
+          type: String(res.headers["content-type"]),
+          body: Buffer.concat(chunks),
+        }),
+      );
+    });
+    req.on("error", bad);
+    req.end();
+  });
+}
+
+async function columns(path: string) {
+  const r = await get(path);
+  expect(r.status, path).toBe(200);
+  expect(r.type).toBe("application/octet-stream");
+  const b = r.body;
+  return decodeColumns(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
+}
+
+const csv = (p: string) =>
+  readFileSync(join(dir, p), "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => l.split(","));
+
+beforeAll(async () => {
+  dir = await tinyResults({ rows: 6, sweeps: 3 });
+  // a link that leaves the results folder, which the server must not follow
+  writeFileSync(join(dirname(dir), "secret.txt"), "outside");
+  symlinkSync(join(dirname(dir), "secret.txt"), join(dir, "link-out.txt"));
+  v = await startViewer(dir);
+}, 120_000);
+
+afterAll(async () => {
+  await v?.close();
+});
+
+describe("swaxs view server", () => {
+  it("listens on 127.0.0.1 only, unless told otherwise", () => {
+    expect((v.server.address() as AddressInfo).address).toBe("127.0.0.1");
+    expect(v.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+  });
+
+  it("serves the page, the app modules, the plot library and results files", async () => {
+    const page = await get("/");
+    expect(page.status).toBe(200);
+    expect(page.body.toString()).toContain('src="/viewer/app/main.js"');
+    for (const p of ["/viewer/app/main.js", "/viewer/app/wire.js", "/plot/index.js", "/plot/heatmap.js"]) {
+      const r = await get(p);
+      expect(r.status, p).toBe(200);
+      expect(r.type).toMatch(/^text\/javascript/);
+    }
+    const f = await get("/results/frames.csv");
+    expect(f.status).toBe(200);
+    expect(f.body.toString()).toBe(readFileSync(join(dir, "frames.csv"), "utf8"));
+  });
+
+  it("refuses paths that leave the results or app folders", async () => {
+    const refused = [
+      "/results/../package.json",
+      "/results/%2e%2e/%2e%2e/package.json",
+      "/results/%2E%2E%2F%2E%2E%2Fpackage.json",
+      "/results/..%2fsecret.txt",
+      "/results/..%5csecret.txt",
+      "/viewer/app/../server.ts",
+      "/viewer/app/%2e%2e/server.ts",
+      "/plot/../../package.json",
+      "/results/./frames.csv",
+      "/results/link-out.txt",
+      "/results//etc/passwd",
+      "/results/%00frames.csv",
+      "/viewer/app/main.js/../../server.ts",
+      "/../../etc/passwd",
+    ];
+    for (const p of refused) {
+      const r = await get(p);
+      expect([400, 403, 404], p).toContain(r.status);
+      expect(r.body.toString()).not.toContain("outside");
+    }
+    expect((await get("/results/../package.json")).status).toBe(403);
+    expect((await get("/results/%2e%2e/%2e%2e/package.json")).status).toBe(403);
+    expect((await get("/results/link-out.txt")).status).toBe(403);
+    // only JavaScript from the app and plot folders (no sources, maps or declarations)
+    expect((await get("/viewer/server.ts")).status).toBe(404);
+    expect((await get("/viewer/app/wire.d.ts")).status).toBe(404);
+  });
+
+  it("answers only requests addressed to loopback (DNS rebinding)", async () => {
+    expect((await get("/api/summary", { host: "evil.example" })).status).toBe(403);
+    expect((await get("/api/summary", { host: "localhost:1234" })).status).toBe(200);
+  });
+
+  it("summarises grid, bands, detectors and time range like the CSVs", async () => {
+    const s = JSON.parse((await get("/api/summary")).body.toString()) as Summary;
+    const regions = csv("regions.csv").slice(1);
+    expect(s.grid.rows * s.grid.cols).toBe(regions.length);
+    expect(s.grid.rows).toBe(6);
+    expect(s.regions[0]).toBe(regions[0]![4]);
+    expect(s.bands).toEqual([
+      { name: "Li2S", detector: "waxs" },
+      { name: "S", detector: "saxs" },
+    ]);
+    const frames = csv("frames.csv").slice(1);
+    const waxs = s.detectors.find((d) => d.name === "waxs")!;
+    expect(waxs.frames).toBe(frames.filter((f) => f[2] === "waxs").length);
+    expect(waxs.qUnits).toBe("1/nm");
+    expect(s.time.start).toBe(Date.parse(frames[0]![1]!) / 1000);
+    expect(s.maps).toContainEqual({ band: "Li2S", sod: 50 });
+    expect(s.heatmaps).toContainEqual({ region: "cathode", detector: "waxs" });
+    expect(s.peaks).toEqual(["Li2S"]);
+  });
+
+  it("sends one pixel's curves: the h5 rows of its frames, in time order", async () => {
+    const c = await columns("/api/pixel?det=waxs&row=3&col=1");
+    const frames = csv("frames.csv").slice(1);
+    const mine: number[] = [];
+    let k = 0;
+    for (const f of frames) {
+      if (f[2] !== "waxs") continue;
+      if (f[3] === "3" && f[4] === "1") mine.push(k);
+      k++;
+    }
+    expect(c.meta.visits).toBe(3);
+    expect(c.columns.time!.length).toBe(mine.length);
+    const h5 = await openH5(join(dir, "reduced_waxs.h5"));
+    try {
+      const ds = h5.get("entry/data/I") as import("../formats/h5.js").Dataset;
+      const nq = c.columns.q!.length;
+      const want = ds.slice([[mine[1]!, mine[1]! + 1], []]) as Float32Array;
+      expect(Array.from(c.columns.I!.subarray(nq, 2 * nq))).toEqual(Array.from(want));
+    } finally {
+      h5.close();
+    }
+  });
+
+  it("reads the same curves visit by visit as from the cube held in memory", async () => {
+    const cold = await ResultsData.open(dir);
+    const warm = await ResultsData.open(dir);
+    try {
+      await warm.warm();
+      const a = await cold.pixel("saxs", 2, 0);
+      const b = await warm.pixel("saxs", 2, 0);
+      expect(a.columns.I!.length).toBeGreaterThan(0);
+      expect(Array.from(b.columns.I!)).toEqual(Array.from(a.columns.I!));
+    } finally {
+      cold.close();
+      warm.close();
+    }
+  });
+
+  it("sends frame-level band values, maps, heatmaps, series, echem and crystallite sizes as in the CSVs", async () => {
+    const frames = csv("frames.csv");
+    const bi = frames[0]!.indexOf("band_Li2S");
+    const waxsRows = frames.slice(1).filter((f) => f[2] === "waxs");
+    const band = await columns("/api/band?band=Li2S");
+    expect(band.columns.value!.length).toBe(waxsRows.length);
+    expect(band.columns.value![5]).toBeCloseTo(Number(waxsRows[5]![bi]), 5);
+    expect(band.columns.pixel![5]).toBe(Number(waxsRows[5]![3]) * 2 + Number(waxsRows[5]![4]));
+
+    const map = await columns("/api/map?band=Li2S&sod=50");
+    const m = csv("maps/Li2S_sod50.csv").slice(1);
+    expect(m.length).toBe(map.columns.value!.length);
+    for (const r of m) {
+      const got = map.columns.value![Number(r[0]) * 2 + Number(r[1])]!;
+      if (r[4] === "") expect(got).toBeNaN();
+      else expect(got).toBeCloseTo(Number(r[4]), 5);
+    }
+
+    const hm = await columns("/api/heatmap?region=cathode&det=waxs");
+    const h = csv("timeseries/cathode_waxs_heatmap.csv");
+    expect(hm.columns.q!.length).toBe(h[0]!.length - 2);
+    expect(hm.columns.time!.length).toBe(h.length - 1);
+    expect(hm.columns.I![7]).toBeCloseTo(Number(h[1]![9]), 5);
+    expect(hm.columns.current!.length).toBe(h.length - 1);
+
+    const series = await columns("/api/series?region=cathode&band=Li2S");
+    expect(series.columns.value!.length).toBe(csv("timeseries/cathode_Li2S.csv").length - 1);
+
+    const e = await columns("/api/echem");
+    expect(e.columns.ewe_v!.length).toBe(csv("echem.csv").length - 1);
+
+    const cr = await columns("/api/crystallite?peak=Li2S");
+    expect(cr.columns.size_nm!.length).toBe(csv("crystallite/Li2S.csv").length - 1);
+  });
+
+  it("computes reflection positions on the server: Li2S 111 at 2π/d", async () => {
+    const r = JSON.parse((await get("/api/reflections?det=waxs")).body.toString()) as Reflections;
+    const li2s = r.phases.find((p) => p.phase === "Li2S")!;
+    const i = li2s.hkl.indexOf("111");
+    expect(li2s.q[i]).toBeCloseTo((2 * Math.PI) / ((0.5708 / Math.sqrt(3)) * 1), 6);
+    expect(r.phases.map((p) => p.phase)).toEqual(["Li2S", "In", "Li6PS5Cl", "S8", "Li"]);
+  });
+
+  it("answers 404 for unknown names and 400 for bad parameters", async () => {
+    expect((await get("/api/heatmap?region=nowhere&det=waxs")).status).toBe(404);
+    expect((await get("/api/pixel?det=waxs&row=99&col=0")).status).toBe(404);
+    expect((await get("/api/pixel?det=waxs&row=x&col=0")).status).toBe(400);
+    expect((await get("/api/band")).status).toBe(400);
+    expect((await get("/api/nothing")).status).toBe(404);
+    expect((await get("/nothing")).status).toBe(404);
+  });
+});
