@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
+import { chromiumPresent, launchChromium } from "../../test/support/browser.js";
 import { swaxs } from "../../test/support/cli.js";
 import { decodePng, imageDiff } from "../../test/support/png-decode.js";
 import { toolAvailable } from "../../test/support/tools.js";
@@ -123,4 +124,41 @@ describe("swaxs report: bad input", () => {
     expect(res.stderr).toMatch(/not a results folder/);
     expect(existsSync(join(root, "bad.html"))).toBe(false);
   });
+});
+
+describe.skipIf(!toolAvailable("chromium", chromiumPresent()))("the report in Chromium, offline", () => {
+  it("opens with the network off: every figure drawn, nothing fetched, no console errors; screenshot kept", async () => {
+    const browser = await launchChromium();
+    try {
+      const context = await browser.newContext({ offline: true, viewport: { width: 1300, height: 900 } });
+      const page = await context.newPage();
+      const problems: string[] = [];
+      const fetched: string[] = [];
+      page.on("console", (m) => {
+        if (m.type() === "error") problems.push(m.text());
+      });
+      page.on("pageerror", (e) => problems.push(e.message));
+      page.on("request", (q) => {
+        if (!/^(file|data):/.test(q.url())) fetched.push(q.url());
+      });
+      await page.goto(`file://${out}`);
+      const sizes = await page.$$eval("figure[data-figure] svg", (els) =>
+        els.map((e) => {
+          const b = e.getBoundingClientRect();
+          return b.width * b.height;
+        }),
+      );
+      expect(sizes.length).toBe(r.figures.length);
+      for (const a of sizes) expect(a).toBeGreaterThan(100 * 100);
+      // the heatmaps are <image> elements carrying their PNG as a data: URI
+      const images = await page.$$eval("svg image", (els) => els.length);
+      expect(images).toBeGreaterThan(0);
+      expect(fetched).toEqual([]);
+      expect(problems).toEqual([]);
+      mkdirSync("test-artifacts", { recursive: true });
+      await page.screenshot({ path: "test-artifacts/report.png", fullPage: true });
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
 });
