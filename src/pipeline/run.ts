@@ -133,6 +133,7 @@ export async function runExperiment(configPath: string, opts: RunOptions = {}): 
     const resumed = dets.reduce((a, d) => a + d.resumed, 0);
     if (resumed > 0) opts.onNote?.(`resumed: ${resumed} frames were already reduced by an interrupted run`);
     const regions = await analyse(cfg, log, grid, series, clock, dets, tmp);
+    await writeFile(join(tmp, "run.json"), runJson(cfg, log, missing, outside));
     for (const d of dets) {
       d.store.close();
       d.cakes?.store.close();
@@ -590,4 +591,37 @@ function writeCakes(
     const n = w?.slot.get(s);
     if (w && n !== undefined) w.write(n, mean);
   });
+}
+
+/** `run.json`: what the results were made from and how they are normalised (read by view and report). */
+function runJson(cfg: ExperimentConfig, log: ScanLog, missing: number, outside: number): string {
+  const normalize = Object.fromEntries(
+    Object.keys(cfg.detectors).map((d) => {
+      const n = cfg.normalize[d] ?? { kind: "none" };
+      return [d, n.kind === "reference" ? `reference: ${n.sodPct} % SOD` : n.kind];
+    }),
+  );
+  return `${JSON.stringify(
+    {
+      program: "operando-swaxs",
+      version: VERSION,
+      date: new Date().toISOString(),
+      config: cfg.file,
+      frames: log.length,
+      missing_frames: missing,
+      frames_outside_cycler_log: outside,
+      normalize,
+      bands: cfg.bands,
+      peaks: cfg.peaks.map((p) => ({
+        name: p.name,
+        phase: p.phase,
+        detector: p.detector,
+        region: p.region,
+        q: p.q,
+      })),
+      maps_at_sod: cfg.maps.atSod,
+    },
+    null,
+    2,
+  )}\n`;
 }

@@ -37,10 +37,18 @@ export async function mapFigures(data: ResultsData): Promise<Figure[]> {
   const out: Figure[] = [];
   for (const m of s.maps) {
     const v = (await data.map(m.band, m.sod)).columns.value!;
+    const det = s.bands.find((b) => b.name === m.band)?.detector ?? "";
+    const norm = s.normalize[det] ?? "ocv-mean";
+    const rel =
+      norm === "ocv-mean"
+        ? "relative to its initial OCV state"
+        : norm === "none"
+          ? "not normalised"
+          : `relative to the ${norm.replace(/^reference: /, "")} state`;
     out.push({
       id: `map_${m.band}_sod${m.sod}`,
       title: `${m.band} at ${m.sod} % SOD`,
-      caption: `Integrated ${m.band} band of each scan point, normalised to its initial OCV state, at the moment the cell reached ${m.sod} % of its first discharge (interpolated between the point's own visits). Lines: region boundaries.`,
+      caption: `Mean ${m.band} band of each scan point (${rel}) at the moment the cell reached ${m.sod} % of its first discharge (interpolated between the point's own visits). Lines: region boundaries.`,
       svg: gridMap({
         width: 300,
         height: 420,
@@ -51,7 +59,10 @@ export async function mapFigures(data: ResultsData): Promise<Figure[]> {
         values: v,
         regions: s.regions,
         title: `${m.band}, ${m.sod} % SOD`,
-        colorBarLabel: "relative to OCV",
+        colorBarLabel:
+          norm === "none"
+            ? `${m.band} band`
+            : `${m.band} band (${norm === "ocv-mean" ? "÷ OCV" : "÷ reference"})`,
       }),
       csv: csvOf({
         row: Array.from(s.regions, (_, p) => Math.floor(p / s.grid.cols)),
@@ -68,7 +79,9 @@ export async function mapFigures(data: ResultsData): Promise<Figure[]> {
 export async function heatmapFigure(data: ResultsData, region: string, det: string): Promise<Figure | null> {
   const s = data.summary();
   if (!s.heatmaps.some((h) => h.region === region && h.detector === det)) return null;
-  const h = (await data.heatmap(region, det)).columns;
+  const hm = await data.heatmap(region, det);
+  const h = hm.columns;
+  const label = String(hm.meta.label);
   const ec = s.hasEchem ? (await data.echem()).columns : null;
   const t0 = s.time.start;
   const band = s.bands.find(
@@ -79,18 +92,18 @@ export async function heatmapFigure(data: ResultsData, region: string, det: stri
   return {
     id: `heatmap_${region}_${det}`,
     title: `${region}: ${det.toUpperCase()} through the experiment`,
-    caption: `Mean ${det.toUpperCase()} curve of the ${region} region per sweep, divided by its initial-OCV mean (q × time), with the cell potential on the left${band ? ` and the ${band.name} band on the right` : ""}.`,
+    caption: `Mean ${det.toUpperCase()} curve of the ${region} region per sweep as ${label} (q × time), with the cell potential on the left${band ? ` and the ${band.name} band on the right` : ""}.`,
     svg: heatmap({
       width: 760,
       height: 420,
       x: h.q!,
       y: hours(h.time!, t0),
-      values: h.I!,
+      values: h.shown!,
       encodePng: pngUri,
-      title: `${region}, ${det.toUpperCase()} (I / I_OCV)`,
+      title: `${region}, ${det.toUpperCase()} (${label})`,
       xLabel: `q (${qUnits})`,
       yLabel: "time (h)",
-      colorBarLabel: "I / I_OCV",
+      colorBarLabel: label,
       ...(ec && { left: { x: ec.ewe_v!, y: hours(ec.time!, t0), label: "E (V)" } }),
       ...(series &&
         band && { right: { x: series.value!, y: hours(series.time!, t0), label: band.name, markers: true } }),

@@ -95,8 +95,8 @@ describe("swaxs report", () => {
         expect(existsSync(snap), `${snap} missing: UPDATE_SNAPSHOTS=1 writes it`).toBe(true);
         const d = imageDiff(decodePng(readFileSync(png)), decodePng(readFileSync(snap)));
         // fonts and antialiasing may differ between machines; the figure itself must not
-        expect(d.mean, id).toBeLessThan(3);
-        expect(d.changed, id).toBeLessThan(0.02);
+        expect(d.mean, id).toBeLessThan(1);
+        expect(d.changed, id).toBeLessThan(0.001);
       }
     },
   );

@@ -8,7 +8,8 @@
  *   GET /api/band?band=B                    columns time f64, pixel i32, sod f32, value f32 (frame level)
  *   GET /api/map?band=B&sod=N               columns value f32 (rows × cols): the pipeline's map
  *   GET /api/heatmap?region=R&det=D         columns time f64, sod f32, current f32, half_cycle f32,
- *                                           q f64, I f32 (sweeps × nq)
+ *                                           q f64, I f32 (sweeps × nq), shown f32 (what the
+ *                                           heatmap draws; meta.label says what it is)
  *   GET /api/series?region=R&band=B         columns time f64, sod f32, value f32, n_pixels f32
  *   GET /api/echem                          columns time f64, ewe_v f32, i_ma f32, capacity_mah_g f32,
  *                                           sodc_pct f32, half_cycle f32, cycle f32
@@ -47,6 +48,8 @@ export interface Summary {
   /** Unix seconds of the first and last frame. */
   time: { start: number; end: number };
   hasEchem: boolean;
+  /** How the pipeline normalised each detector: "ocv-mean", "none", "reference: 30 % SOD" (run.json). */
+  normalize: Record<string, string>;
 }
 
 export interface PhaseReflections {

@@ -3,7 +3,7 @@
  * reduced curves (reduced_<det>.h5). The server asks this module for small slices; nothing else
  * reads the folder, so a future results.h5 only changes this file.
  */
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { closeQuietly, type H5File, openH5 } from "../formats/h5.js";
 import { InputError } from "../util/errors.js";
@@ -96,6 +96,7 @@ export class ResultsData {
         .map((m) => ({ region: m[1]!, band: m[2]! })),
       time: timeRange(frames),
       hasEchem: existsSync(join(dir, "echem.csv")),
+      normalize: readNormalize(dir),
     };
     info.series = info.series.filter((s) => info.bands.some((b) => b.name === s.band));
     info.maps.sort((a, b) => a.band.localeCompare(b.band) || a.sod - b.sod);
@@ -198,9 +199,25 @@ export class ResultsData {
       }
     });
     const state = await this.cyclerAt(time);
+    // what the heatmap shows: the pipeline's normalised curves, or (detectors it left raw) each
+    // sweep relative to the first one, so that changes show rather than the curve's own shape
+    const norm = this.info.normalize[det] ?? "ocv-mean";
+    const raw = norm === "none";
+    const shown = raw
+      ? I.map((v, k) => {
+          const f = I[k % nq]!;
+          return f > 0 ? v / f : Number.NaN;
+        })
+      : I;
+    const label = raw
+      ? "I / I(first sweep)"
+      : norm === "ocv-mean"
+        ? "I / I(OCV)"
+        : `I / I(${norm.replace(/^reference: /, "")})`;
     return {
-      meta: { region, det, sweeps: time.length, nq },
+      meta: { region, det, sweeps: time.length, nq, label },
       columns: {
+        shown,
         time,
         sod: f32(numbers(t, "sod_pct")),
         current: state.current,
@@ -385,4 +402,16 @@ function detectorInfo(name: string, r: Reduced): DetectorInfo {
     qMax: r.q[r.q.length - 1] ?? Number.NaN,
     qUnits: r.qUnits,
   };
+}
+
+/** How `swaxs run` normalised each detector (run.json), {} for results without it. */
+function readNormalize(dir: string): Record<string, string> {
+  const f = join(dir, "run.json");
+  if (!existsSync(f)) return {};
+  try {
+    const j = JSON.parse(readFileSync(f, "utf8")) as { normalize?: Record<string, string> };
+    return j.normalize ?? {};
+  } catch {
+    throw new InputError(f, "not valid JSON");
+  }
 }

@@ -137,12 +137,12 @@ export function regionPanel(st, controls, figs) {
         height: 420,
         x: q,
         y: axisTimes(st, time),
-        values: col(hm, "I"),
+        values: col(hm, "shown"),
         encodePng,
-        title: `${region}: ${det.toUpperCase()} (normalised) through the experiment`,
+        title: `${region}: ${det.toUpperCase()} (${String(hm.meta.label ?? "I")}) through the experiment`,
         xLabel: `q (${info?.qUnits ?? ""})`,
         yLabel: st.unit.label,
-        colorBarLabel: "I / I(OCV)",
+        colorBarLabel: String(hm.meta.label ?? "I"),
         left,
         right: series
           ? {
