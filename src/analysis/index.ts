@@ -8,7 +8,15 @@ export {
   type PeakFitOptions,
   type PhaseReflection,
 } from "./peaks.js";
-export { labelRows, type Role, type RowFeatures } from "./regions.js";
+export {
+  fitStack,
+  footprintFractions,
+  labelRows,
+  type Role,
+  type RowFeatures,
+  type StackFit,
+  stackShares,
+} from "./regions.js";
 export {
   type BroadeningRule,
   type CrystalliteSize,

@@ -40,6 +40,11 @@ export interface CorrectionOptions {
   errorModel?: ErrorModel;
   /** Skip, per frame, negative values of signed integer frames and the maximum of unsigned ones (default true). */
   maskInvalid?: boolean;
+  /**
+   * Skip, per frame, values ≥ this (the detector's count cutoff: saturated or hot pixels, whose
+   * counts mean nothing). Default none, as pyFAI (which masks only its `dummy` value).
+   */
+  countCutoff?: number | null;
 }
 
 export interface Integrate1dOptions extends CorrectionOptions {
@@ -102,6 +107,7 @@ class Corrections {
   readonly dark: Float32Array | null;
   readonly poisson: boolean;
   readonly maskInvalid: boolean;
+  readonly countCutoff: number | null;
   private statics: { staticNorm: Float64Array; staticCount: Float64Array } | null = null;
 
   constructor(geo: GeometryCache, opts: CorrectionOptions) {
@@ -131,10 +137,17 @@ class Corrections {
     this.dark = opts.dark ? Float32Array.from(opts.dark) : null;
     this.poisson = opts.errorModel === "poisson";
     this.maskInvalid = opts.maskInvalid !== false;
+    this.countCutoff = opts.countCutoff ?? null;
+  }
+
+  /** Raw values in [low, high) count; the rest are skipped in this frame only. */
+  window(dtype: Dtype): [number, number] {
+    const [lo, hi] = validWindow(dtype, this.maskInvalid);
+    return [lo, this.countCutoff === null ? hi : Math.min(hi, this.countCutoff)];
   }
 
   prep(matrix: PixelBins, dtype: Dtype, varianceFloor: number): FramePrep {
-    const [validLow, validHigh] = validWindow(dtype, this.maskInvalid);
+    const [validLow, validHigh] = this.window(dtype);
     this.statics ??= staticSums(matrix, this.norm);
     return {
       norm: this.norm,
@@ -225,6 +238,11 @@ export class Integrator1d {
   /** What the accumulation needs besides the matrix (typed arrays only, so workers can share it). */
   framePrep(dtype: Dtype): FramePrep {
     return this.corr.prep(this.matrix, dtype, 1);
+  }
+
+  /** Raw values counted in a frame of this dtype: [low, high) (invalid flags and the count cutoff excluded). */
+  validWindow(dtype: Dtype): [number, number] {
+    return this.corr.window(dtype);
   }
 
   get poisson(): boolean {

@@ -89,7 +89,9 @@ export class IntegrationPool {
 
   /** Integrate one frame on the least busy worker. `data`'s buffer is transferred: do not reuse it. */
   async integrate(data: PixelArray, dtype: Dtype, normalizationFactor = 1): Promise<Result1d> {
-    const [validLow, validHigh] = validWindow(dtype, this.maskInvalid);
+    const [validLow, validHigh] = this.maskInvalid
+      ? this.integ.validWindow(dtype)
+      : validWindow(dtype, false);
     const id = this.nextId++;
     let w = 0;
     for (let i = 1; i < this.load.length; i++) if (this.load[i]! < this.load[w]!) w = i;

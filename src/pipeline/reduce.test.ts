@@ -2,8 +2,11 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { readFrame } from "../formats/index.js";
+import { readPoni } from "../geometry/index.js";
+import { Integrator1d } from "../integrate/index.js";
 import { PRESETS, simulate } from "../simulate/index.js";
-import { DetectorReducer, type DetectorReduction } from "./reduce.js";
+import { countCutoffOf, DetectorReducer, type DetectorReduction } from "./reduce.js";
 
 const dir = join(mkdtempSync(join(tmpdir(), "swaxs-reduce-")), "sim");
 const p = { ...PRESETS.tiny, sweeps: 2 };
@@ -83,5 +86,45 @@ describe("DetectorReducer", () => {
         it: 1,
       }),
     ).rejects.toThrow(/nope\.cbf: no such file/);
+  });
+});
+
+describe("count cutoff: saturated and hot pixels are skipped", () => {
+  it("Pilatus frames get the 20-bit cutoff, a header's Count_cutoff wins, other detectors get none", async () => {
+    const f = await readFrame(join(dir, "empty_waxs.cbf"));
+    expect(countCutoffOf(f, "Pilatus100k")).toBe(2 ** 20 - 1);
+    expect(
+      countCutoffOf({ ...f, metadata: { ...f.metadata, Count_cutoff: "1097223 counts" } }, "Pilatus100k"),
+    ).toBe(1097223);
+    expect(countCutoffOf(f, "Eiger2_500k")).toBeNull();
+  });
+
+  it("the twin's hot pixels (stuck at 2²⁰ − 1) count like masked pixels", async () => {
+    const f = await readFrame(join(dir, "frames/waxs/waxs_s000_r000_c00.cbf"));
+    const cal = await readPoni(join(dir, "waxs.poni"));
+    const data = f.data as Int32Array;
+    const hot = [...data.keys()].filter((k) => data[k]! >= 2 ** 20 - 1);
+    expect(hot.length).toBeGreaterThan(0);
+    const mask = new Uint8Array(data.length);
+    for (const k of hot) mask[k] = 1;
+    const base = {
+      npt: 300,
+      unit: "q_nm^-1" as const,
+      method: "bbox" as const,
+      errorModel: "poisson" as const,
+    };
+    const cut = new Integrator1d(cal, f.shape, { ...base, countCutoff: 2 ** 20 - 1 }).integrate(
+      f.data,
+      f.dtype,
+    );
+    const masked = new Integrator1d(cal, f.shape, { ...base, mask }).integrate(f.data, f.dtype);
+    const none = new Integrator1d(cal, f.shape, base).integrate(f.data, f.dtype);
+    for (let j = 0; j < 300; j++)
+      if (masked.intensity[j]! > 0) expect(cut.intensity[j]! / masked.intensity[j]!).toBeCloseTo(1, 5);
+    // without the cutoff the hot pixels dominate their bins
+    const worst = Math.max(
+      ...Array.from(none.intensity, (v, j) => (masked.intensity[j]! > 0 ? v / masked.intensity[j]! : 1)),
+    );
+    expect(worst).toBeGreaterThan(10);
   });
 });

@@ -80,6 +80,18 @@ function subtract(
   return { intensity, sigma };
 }
 
+/**
+ * The count above which a pixel's value means nothing (saturated, or a hot pixel stuck there): the
+ * frame's own `Count_cutoff` (Pilatus miniCBF header) when it has one, else the 20-bit counter's
+ * maximum 2²⁰ − 1 for Pilatus detectors; null (no cutoff) otherwise. Such values are skipped per frame.
+ */
+export function countCutoffOf(f: Frame, detectorName: string): number | null {
+  const c = f.metadata.Count_cutoff;
+  const n = typeof c === "number" ? c : typeof c === "string" ? Number.parseInt(c, 10) : Number.NaN;
+  if (Number.isFinite(n) && n > 0) return n;
+  return /^pilatus/i.test(detectorName) ? 2 ** 20 - 1 : null;
+}
+
 export class DetectorReducer {
   readonly radial: Float64Array;
   readonly unitName: string;
@@ -112,7 +124,9 @@ export class DetectorReducer {
       invalidPixelMask(f),
       opts.mask ? await readMask(opts.mask, f.shape, { flipUd: opts.flipUd, dataset: undefined }) : null,
     ]);
+    const countCutoff = countCutoffOf(f, cal.detector.name);
     const integ = new Integrator1d(cal, f.shape, {
+      countCutoff,
       npt: opts.npt,
       unit: opts.unit,
       method: opts.method,
@@ -129,6 +143,7 @@ export class DetectorReducer {
           polarizationFactor: opts.polarization,
           errorModel: "poisson",
           mask,
+          countCutoff,
         })
       : null;
     let bg: { I: Float64Array; S: Float64Array } | null = null;

@@ -1,9 +1,19 @@
 /**
  * Region finding for `swaxs run`: the per-row features the labelling works from, measured on each
  * pixel's initial-OCV mean curve, then `labelRows` with the stated stack and the hand-set rows.
+ *
+ * The labelling fits a footprint model (see analysis/regions.ts), so every feature must add up
+ * linearly over the layers a row's footprint crosses, and must not assume which phases the cell
+ * holds (a solid-state cell with an In anode and a liquid cell with a Li foil show very different
+ * things). Hence: the transmission, and the mean intensity in a few bands spread over each
+ * detector's own q range — log-spaced on the SAXS detector (the pores' hump, the interfaces' Porod
+ * slope and a liquid's low-q scattering sit decades apart), even on the WAXS detector (crystalline
+ * reflections of the electrodes, current collectors and electrolyte, and the amorphous halos of
+ * carbon, glass fibre and liquid). The curves are not divided by the transmission (the reducer
+ * subtracts the empty cell scaled by it), so a band mean is the footprint-weighted sum of the
+ * layers' scattering, as the model needs.
  */
-import { bandIntegral } from "../analysis/bands.js";
-import { labelRows, type Role } from "../analysis/regions.js";
+import { labelRows, type Role, type RowFeatures } from "../analysis/regions.js";
 
 export interface RegionInputs {
   rows: number;
@@ -17,28 +27,93 @@ export interface RegionInputs {
   byRow: Map<number, Role>;
 }
 
-const band = (m: Float64Array, q: Float64Array, a: number, b: number) =>
-  bandIntegral(q, m, null, [a, b]).value;
+/** Bands per detector. */
+const SAXS_BANDS = 8;
+const WAXS_BANDS = 8;
+
+/**
+ * Bins that hot (or otherwise defective) detector pixels spoil: a spike, more than `factor` times
+ * the median of the `half` bins on either side, in at least half of the curves. A sample's Bragg
+ * peak is a few bins wide and differs from layer to layer; a hot pixel lands in the same bin of
+ * every curve whatever the sample (in the reduced curve it is (1 − T)·counts, the empty cell's
+ * copy being subtracted scaled by T), and can outweigh a whole band of real scattering.
+ */
+export function hotBins(curves: readonly Float64Array[], half = 10, factor = 20): Uint8Array {
+  const n = curves[0]?.length ?? 0;
+  const votes = new Int32Array(n);
+  const win: number[] = [];
+  for (const y of curves) {
+    for (let i = 0; i < n; i++) {
+      win.length = 0;
+      for (let j = Math.max(0, i - half); j <= Math.min(n - 1, i + half); j++)
+        if (j !== i && Number.isFinite(y[j]!)) win.push(y[j]!);
+      if (!win.length || !Number.isFinite(y[i]!)) continue;
+      win.sort((a, b) => a - b);
+      const med = Math.abs(win[win.length >> 1]!);
+      if (y[i]! > factor * med && y[i]! > 0) votes[i]!++;
+    }
+  }
+  return Uint8Array.from(votes, (v) => (v * 2 >= curves.length && curves.length > 0 ? 1 : 0));
+}
+
+/** Band edges over the finite, positive part of a radial axis: `n` bands, log or even spacing. */
+export function bandEdges(radial: Float64Array, n: number, log: boolean): number[] {
+  const q = [...radial].filter((v) => Number.isFinite(v) && v > 0);
+  if (!q.length) return [];
+  const a = Math.min(...q);
+  const b = Math.max(...q);
+  return Array.from({ length: n + 1 }, (_, i) => (log ? a * (b / a) ** (i / n) : a + ((b - a) * i) / n));
+}
+
+/** Each row's mean over its pixels of the mean intensity in each band (hot bins left out). */
+function bandFeatures(
+  det: NonNullable<RegionInputs["saxs"]>,
+  rows: number,
+  cols: number,
+  edges: number[],
+): number[][] {
+  const hot = hotBins(det.ocvMean);
+  const nb = edges.length - 1;
+  const bandOf = new Int32Array(det.radial.length).fill(-1);
+  det.radial.forEach((q, i) => {
+    if (hot[i] || !(q >= edges[0]!) || !(q <= edges[nb]!)) return;
+    let k = 0;
+    while (k < nb - 1 && q >= edges[k + 1]!) k++;
+    bandOf[i] = k;
+  });
+  return Array.from({ length: rows }, (_, r) => {
+    const out = new Array<number>(nb).fill(0);
+    for (let c = 0; c < cols; c++) {
+      const y = det.ocvMean[r * cols + c];
+      if (!y) continue;
+      const sum = new Float64Array(nb);
+      const cnt = new Int32Array(nb);
+      y.forEach((v, i) => {
+        const k = bandOf[i]!;
+        if (k >= 0 && Number.isFinite(v)) {
+          sum[k]! += v;
+          cnt[k]!++;
+        }
+      });
+      for (let k = 0; k < nb; k++) out[k]! += cnt[k]! ? sum[k]! / cnt[k]! / cols : 0;
+    }
+    return out;
+  });
+}
+
+/** The features of each row: transmission, and the SAXS and the WAXS band means. */
+export function rowFeatures(x: RegionInputs): RowFeatures {
+  const none = () => Array.from({ length: x.rows }, () => [] as number[]);
+  return {
+    transmission: Array.from({ length: x.rows }, (_, r) => {
+      const t = x.transmissionByRow[r];
+      return t !== undefined && Number.isFinite(t) ? t : 0;
+    }),
+    saxs: x.saxs ? bandFeatures(x.saxs, x.rows, x.cols, bandEdges(x.saxs.radial, SAXS_BANDS, true)) : none(),
+    waxs: x.waxs ? bandFeatures(x.waxs, x.rows, x.cols, bandEdges(x.waxs.radial, WAXS_BANDS, false)) : none(),
+  };
+}
 
 export function findRegions(x: RegionInputs): Role[] {
-  const rowMean = (det: RegionInputs["saxs"], f: (m: Float64Array, q: Float64Array) => number) =>
-    Array.from({ length: x.rows }, (_, r) => {
-      if (!det) return 0;
-      let s = 0;
-      for (let c = 0; c < x.cols; c++) s += f(det.ocvMean[r * x.cols + c]!, det.radial);
-      return s / x.cols;
-    });
-  return labelRows(
-    {
-      transmission: x.transmissionByRow,
-      // the carbon's pore hump (solid-state cell, q in nm⁻¹)
-      poreSaxs: rowMean(x.saxs, (m, q) => band(m, q, 1.5, 2.6)),
-      // In (101) / LiIn above its local baseline
-      alloyWaxs: rowMean(x.waxs, (m, q) =>
-        Math.max(0, band(m, q, 22.9, 23.4) / 0.5 - (band(m, q, 22.5, 22.8) + band(m, q, 23.5, 23.8)) / 0.6),
-      ),
-    },
-    x.stack,
-    x.byRow,
-  );
+  return labelRows(rowFeatures(x), x.stack, x.byRow);
 }

@@ -1,0 +1,73 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { PRESETS, type Preset, simulate } from "../simulate/index.js";
+import { bandEdges, hotBins } from "./regions-find.js";
+import { runExperiment } from "./run.js";
+
+const root = mkdtempSync(join(tmpdir(), "swaxs-regions-find-"));
+
+/** Simulate, run the pipeline, and compare regions.csv row by row with the twin's truth. */
+async function regionsOf(name: string, p: Preset, seed: number) {
+  const dir = join(root, name);
+  await simulate(p, dir, { seed });
+  await runExperiment(join(dir, "experiment.yaml"));
+  const truth = (JSON.parse(readFileSync(join(dir, "truth.json"), "utf8")) as { layers: string[] }).layers;
+  const got = new Array<string>(truth.length);
+  for (const line of readFileSync(join(dir, "results/regions.csv"), "utf8").trim().split("\n").slice(1)) {
+    const [row, , , , region] = line.split(",");
+    got[Number(row)] = region!;
+  }
+  const right = got.filter((g, i) => g === truth[i]).length;
+  return { right: right / truth.length, msg: `found ${got.join(",")}\ntruth ${truth.join(",")}` };
+}
+
+describe("region finding through `swaxs run`, on the twin's cells", () => {
+  // the liquid cell on the paper's grid (1 mm steps, 1.5 mm beam: four of its eight rows are split
+  // evenly between two layers, and its 1 mm Li foil is never alone in a footprint); the pipeline
+  // labels from the initial-OCV sweeps, the only ones simulated here
+  it("liquid-electrolyte cell (Cu Kα, Eiger detectors, Li foil anode): every row right", async () => {
+    const r = await regionsOf("liquid", { ...PRESETS["paper-liquid"], rows: 8, cols: 1, sweeps: 2 }, 11);
+    expect(r.right, r.msg).toBe(1);
+  }, 60_000);
+
+  it("solid-state cell, tiny preset (In–Li anode): every row right", async () => {
+    const r = await regionsOf("tiny", { ...PRESETS.tiny, sweeps: 2 }, 4);
+    expect(r.right, r.msg).toBe(1);
+  }, 60_000);
+
+  it("solid-state cell, demo preset: every row right", async () => {
+    const r = await regionsOf("demo", { ...PRESETS.demo, cols: 1, sweeps: 2 }, 2);
+    expect(r.right, r.msg).toBe(1);
+  }, 60_000);
+});
+
+describe("hotBins", () => {
+  it("flags the bins a hot pixel spoils in most curves, not a sample's Bragg peak", () => {
+    const q = Float64Array.from({ length: 200 }, (_, i) => 10 + i * 0.05);
+    const peak = (c: number, w: number, a: number) => (v: number) => a * Math.exp(-(((v - c) / w) ** 2));
+    const curves = Array.from({ length: 6 }, (_, k) => {
+      const y = q.map((v) => 1 + 0.01 * v);
+      // a Bragg peak 100 times the background in half the curves
+      if (k < 3) for (let i = 0; i < y.length; i++) y[i]! += peak(14, 0.15, 100)(q[i]!);
+      // hot pixels: (1 − T)·counts, T differing from curve to curve
+      y[120] = y[120]! + 5e3 * (1 - 0.1 * k);
+      y[121] = y[121]! + 2e3 * (1 - 0.1 * k);
+      return y;
+    });
+    const hot = hotBins(curves);
+    expect([...hot.keys()].filter((i) => hot[i])).toEqual([120, 121]);
+  });
+});
+
+describe("bandEdges", () => {
+  it("spans the detector's own q range, log-spaced or even", () => {
+    const q = Float64Array.from([Number.NaN, 0.1, 0.2, 1, 4]);
+    const log = bandEdges(q, 2, true);
+    expect(log[0]).toBeCloseTo(0.1, 12);
+    expect(log[1]).toBeCloseTo(Math.sqrt(0.4), 12);
+    expect(log[2]).toBeCloseTo(4, 12);
+    for (const [i, v] of bandEdges(q, 3, false).entries()) expect(v).toBeCloseTo([0.1, 1.4, 2.7, 4][i]!, 12);
+  });
+});
