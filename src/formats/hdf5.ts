@@ -80,6 +80,9 @@ const DETECTOR_FIELDS = [
   "/entry/instrument/detector/detector_distance",
   "/entry/instrument/detector/sensor_thickness",
   "/entry/instrument/detector/description",
+  // the count above which Eiger pixels are saturated (values there mean nothing)
+  "/entry/instrument/detector/saturation_value",
+  "/entry/instrument/detector/detectorSpecific/saturation_value",
   "/entry/instrument/beam/incident_wavelength",
   "/entry/instrument/monochromator/wavelength",
 ];

@@ -109,6 +109,19 @@ describe("loadConfig", () => {
   });
 });
 
+describe("calibrant", () => {
+  it("resolves the frame against the config, keeps the phase, and requires the file to exist", async () => {
+    const c = parseConfig(`${MIN}calibrant: {waxs: {file: cal/ceo2.cbf, phase: CeO2}}\n`, "/data/exp/e.yaml");
+    expect(c.calibrant).toEqual({ waxs: { file: "/data/exp/cal/ceo2.cbf", phase: "CeO2" } });
+    const { checkConfigFiles } = await import("./config.js");
+    const text = readFileSync(join(BASIC, "experiment.yaml"), "utf8");
+    const b = parseConfig(`${text}calibrant: {waxs: {file: lab6.cbf, phase: LaB6}}\n`, join(BASIC, "e.yaml"));
+    await expect(checkConfigFiles(b, "e.yaml")).rejects.toThrow(
+      `e.yaml: calibrant.waxs.file: file not found: ${join(BASIC, "lab6.cbf")}`,
+    );
+  });
+});
+
 describe("parseConfig", () => {
   it("fills the defaults of a minimal config", () => {
     const c = parseConfig(MIN, "/data/exp/experiment.yaml");
@@ -127,6 +140,7 @@ describe("parseConfig", () => {
     expect(c.peaks).toEqual([]);
     expect(c.maps.atSod).toEqual([]);
     expect(c.background).toEqual({});
+    expect(c.calibrant).toEqual({});
     expect(c.stack).toBeUndefined();
     expect(c.out).toBe("/data/exp/results");
     expect(parseConfig(`${MIN}out: /abs/out\n`, "/data/exp/experiment.yaml").out).toBe("/abs/out");
@@ -165,6 +179,24 @@ describe("parseConfig", () => {
       'peaks[0].detector: "x" is not',
     ],
     [`${MIN}background: {saxs: e.cbf}\n`, 'background.saxs: "saxs" is not one of the detectors'],
+    [
+      `${MIN}calibrant: {saxs: {file: c.cbf, phase: CeO2}}\n`,
+      'calibrant.saxs: "saxs" is not one of the detectors (waxs)',
+    ],
+    [
+      `${MIN}calibrant: {waxs: {file: c.cbf, phase: Si}}\n`,
+      'calibrant.waxs.phase: expected a calibrant: CeO2 | LaB6, got "Si"',
+    ],
+    [`${MIN}calibrant: {waxs: {file: c.cbf}}\n`, "calibrant.waxs.phase: missing (expected a calibrant"],
+    [
+      `${MIN}calibrant: {waxs: {file: c.cbf, phase: CeO2, fwhm: 1}}\n`,
+      "calibrant.waxs.fwhm: unknown key (allowed: file, phase)",
+    ],
+    [`${MIN}calibrant: {waxs: c.cbf}\n`, 'calibrant.waxs: expected a map (key: value), got "c.cbf"'],
+    [
+      `${MIN}peaks: [{name: a, phase: Li2O, detector: waxs, q: [1, 2], region: cathode}]\n`,
+      'peaks[0].phase: unknown phase "Li2O" (known: Li2S, In,',
+    ],
     [`${MIN}normalize: {saxs: none}\n`, 'normalize.saxs: "saxs" is not one of the detectors'],
     [`${MIN}caking: {detector: saxs}\n`, 'caking.detector: "saxs" is not one of the detectors'],
     [

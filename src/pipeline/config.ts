@@ -10,6 +10,7 @@ import type { CyclerClock } from "../echem/timezone.js";
 import { fixedOffsetS } from "../echem/timezone.js";
 import type { RadialUnitName } from "../geometry/units.js";
 import type { SplitMethod } from "../integrate/integrator.js";
+import { CALIBRANTS, type CalibrantName, PHASES } from "../simulate/physics/structures.js";
 import { InputError } from "../util/errors.js";
 import { parseYaml } from "./yaml-read.js";
 
@@ -47,8 +48,21 @@ export interface PeakConfig {
   q: [number, number];
   region: RegionName;
   scherrerK: number;
-  /** Instrumental FWHM in q [nm⁻¹]; falls back to the config's global one. */
+  /**
+   * Instrumental FWHM in q [nm⁻¹]: the peak's own, else the config's global one, else (filled in by
+   * `swaxs run`, see calibrant.ts) measured on the detector's calibrant.
+   */
   instrumentFwhmQ?: number;
+  /** Where instrumentFwhmQ came from, once `swaxs run` has resolved it: "config", or the calibrant. */
+  instrumentFwhmFrom?: string;
+  /** Fit error of a width measured on the calibrant [nm⁻¹]. */
+  instrumentFwhmErr?: number;
+}
+
+export interface CalibrantConfig {
+  /** The calibrant's frame (read like the detector's frames: its first frame), absolute. */
+  file: string;
+  phase: CalibrantName;
 }
 
 export interface EchemConfig {
@@ -68,6 +82,8 @@ export interface ExperimentConfig {
   detectors: Record<string, DetectorConfig>;
   /** Empty-cell frame per detector (absent for a detector without one). */
   background: Record<string, string>;
+  /** Calibrant frame per detector (absent for a detector without one): the instrumental peak width. */
+  calibrant: Record<string, CalibrantConfig>;
   transmission?: { emptyItOverI0: number };
   echem: EchemConfig;
   /** One entry per detector; "ocv-mean" where the config says nothing. */
@@ -145,6 +161,16 @@ const schema = strict({
     .record(name, detectorSchema, expected("a map of detectors"))
     .refine((d) => Object.keys(d).length > 0, expected("at least one detector")),
   background: z.record(name, path, expected("a map detector: file")).optional(),
+  calibrant: z
+    .record(
+      name,
+      strict({
+        file: path,
+        phase: z.enum(CALIBRANTS, expected(`a calibrant: ${CALIBRANTS.join(" | ")}`)),
+      }),
+      expected("a map detector: {file, phase}"),
+    )
+    .optional(),
   transmission: strict({ empty_it_over_i0: posNum }).optional(),
   echem: strict({
     file: path,
@@ -217,7 +243,7 @@ function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
   if (iss.code === "unrecognized_keys") {
     at.push(iss.keys[0]!);
     if (iss.keys.length > 1) msg = `${msg}; also unknown: ${iss.keys.slice(1).join(", ")}`;
-  } else if (iss.input === undefined && iss.code === "invalid_type") {
+  } else if (iss.input === undefined && (iss.code === "invalid_type" || iss.code === "invalid_value")) {
     msg = `missing (${msg})`;
   } else if ("input" in iss) {
     msg = `${msg}, got ${show(iss.input)}`;
@@ -308,8 +334,22 @@ function build(raw: RawConfig, file: string): ExperimentConfig {
   });
   unique(bands, "bands", fail);
 
+  const calibrant: Record<string, CalibrantConfig> = {};
+  for (const [d, c] of Object.entries(raw.calibrant ?? {})) {
+    needDetector(`calibrant.${d}`, d);
+    // the calibrant's lines are fitted in the peaks' q windows, so the curves must be in q [nm⁻¹]
+    if (detectors[d]!.unit !== "q_nm^-1")
+      fail(
+        `calibrant.${d}`,
+        `detector "${d}" is reduced in ${detectors[d]!.unit}; a calibrant needs q_nm^-1`,
+      );
+    calibrant[d] = { file: at(c.file), phase: c.phase };
+  }
+
   const peaks = (raw.peaks ?? []).map((p, i) => {
     needDetector(`peaks[${i}].detector`, p.detector);
+    if (!(PHASES as readonly string[]).includes(p.phase))
+      fail(`peaks[${i}].phase`, `unknown phase "${p.phase}" (known: ${PHASES.join(", ")})`);
     const fwhm = p.instrument_fwhm_q ?? raw.instrument_fwhm_q;
     return {
       name: p.name,
@@ -349,6 +389,7 @@ function build(raw: RawConfig, file: string): ExperimentConfig {
     scan: at(raw.scan),
     detectors,
     background,
+    calibrant,
     ...(raw.transmission && { transmission: { emptyItOverI0: raw.transmission.empty_it_over_i0 } }),
     echem,
     normalize,
@@ -390,6 +431,7 @@ export function configFiles(cfg: ExperimentConfig): { key: string; path: string 
     if (d.mask) out.push({ key: `detectors.${d.name}.mask`, path: d.mask });
   }
   for (const [d, p] of Object.entries(cfg.background)) out.push({ key: `background.${d}`, path: p });
+  for (const [d, c] of Object.entries(cfg.calibrant)) out.push({ key: `calibrant.${d}.file`, path: c.file });
   out.push({ key: "echem.file", path: cfg.echem.file });
   return out;
 }

@@ -3,7 +3,7 @@
  * a state of discharge, region time series and band stability, Scherrer crystallite sizes. Each
  * returns its CSV text and the numbers results.h5 stores.
  */
-import { fitPhasePeaks } from "../analysis/peaks.js";
+import { fitPhasePeaks, type PeakFit } from "../analysis/peaks.js";
 import type { Role } from "../analysis/regions.js";
 import { crystalliteSize } from "../analysis/scherrer.js";
 import { type EchemSeries, type FrameClock, isoUtc } from "../echem/index.js";
@@ -53,6 +53,15 @@ export function mapAt(visits: number[][], v: Float64Array, timeS: Float64Array, 
   return out;
 }
 
+/**
+ * Whether a fit found the phase: its amplitude 3σ above zero and its lines within 2 % of where the
+ * phase puts them. Without this, a window with no such crystallites still "fits" — to noise or a
+ * neighbour's line — and reports a meaningless size.
+ */
+export function phaseDetected(fit: PeakFit): boolean {
+  return fit.ok && fit.scale > 3 * fit.scaleErr && Math.abs(fit.latticeScale - 1) < 0.02;
+}
+
 export interface SizeSeries {
   csv: string;
   timeS: Float64Array;
@@ -84,7 +93,7 @@ export function crystalliteSeries(
       reflections: refl,
       instrumentFwhmQ: pk.instrumentFwhmQ,
     });
-    const L = fit.ok
+    const L = phaseDetected(fit)
       ? crystalliteSize(fit.fwhmQ, fit.fwhmErr, {
           k: pk.scherrerK,
           instrumentFwhmQ: pk.instrumentFwhmQ,
@@ -100,8 +109,8 @@ export function crystalliteSeries(
         fmt(clock.sodcPct[m]!),
         L?.ok ? fmt(L.sizeNm) : "",
         L?.ok ? fmt(L.sizeErrNm) : "",
-        fit.ok ? fmt(fit.centerQ) : "",
-        fit.ok ? fmt(fit.fwhmQ) : "",
+        phaseDetected(fit) ? fmt(fit.centerQ) : "",
+        phaseDetected(fit) ? fmt(fit.fwhmQ) : "",
       ].join(","),
     );
     t.push(timeS[m]!);

@@ -97,6 +97,7 @@ describe("count cutoff: saturated and hot pixels are skipped", () => {
       countCutoffOf({ ...f, metadata: { ...f.metadata, Count_cutoff: "1097223 counts" } }, "Pilatus100k"),
     ).toBe(1097223);
     expect(countCutoffOf(f, "Eiger2_500k")).toBeNull();
+    expect(countCutoffOf({ ...f, metadata: { saturation_value: 9742 } }, "Eiger2_500k")).toBe(9742);
   });
 
   it("the twin's hot pixels (stuck at 2²⁰ − 1) count like masked pixels", async () => {

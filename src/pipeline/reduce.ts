@@ -82,11 +82,12 @@ function subtract(
 
 /**
  * The count above which a pixel's value means nothing (saturated, or a hot pixel stuck there): the
- * frame's own `Count_cutoff` (Pilatus miniCBF header) when it has one, else the 20-bit counter's
+ * frame's own `Count_cutoff` (Pilatus miniCBF header) or `saturation_value` (Eiger/NeXus detector
+ * group) when it has one, else the 20-bit counter's
  * maximum 2²⁰ − 1 for Pilatus detectors; null (no cutoff) otherwise. Such values are skipped per frame.
  */
 export function countCutoffOf(f: Frame, detectorName: string): number | null {
-  const c = f.metadata.Count_cutoff;
+  const c = f.metadata.Count_cutoff ?? f.metadata.saturation_value;
   const n = typeof c === "number" ? c : typeof c === "string" ? Number.parseInt(c, 10) : Number.NaN;
   if (Number.isFinite(n) && n > 0) return n;
   return /^pilatus/i.test(detectorName) ? 2 ** 20 - 1 : null;

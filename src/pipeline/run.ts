@@ -39,7 +39,9 @@ import {
   streamPass,
   sweepOfRecords,
 } from "./analyse.js";
+import { resolveInstrumentWidths } from "./calibrant.js";
 import { type ExperimentConfig, loadConfig } from "./config.js";
+import { frameSizes } from "./frame-sizes.js";
 import { csv, echemCsv, fmt, gridCsv } from "./outputs.js";
 import { bandSeries, crystalliteSeries, heatmapCsv, mapAt, timeOfSod } from "./products.js";
 import { type DetectorFrames, reduceDetector } from "./reduce-stage.js";
@@ -102,7 +104,8 @@ async function prepareTemp(tmp: string): Promise<string> {
 }
 
 export async function runExperiment(configPath: string, opts: RunOptions = {}): Promise<RunSummary> {
-  const cfg = await loadConfig(configPath);
+  // the instrumental widths first: a calibrant that cannot be fitted stops the run before the long reduction
+  const cfg = await resolveInstrumentWidths(await loadConfig(configPath));
   const log = await readScanLog(cfg.scan);
   const allowMissing = opts.allowMissing === true;
   const missing = checkLog(cfg, log, allowMissing);
@@ -231,7 +234,21 @@ async function analyse(
       for (const [k, i] of d.index.entries()) transmission[i] = ocv.get(d.name)!.transmission[k]!;
 
     await writeMaps(cfg, log, grid, series, clock, ctx, bandValue, tmp, results);
-    await writeFrames(cfg, log, grid, clock, bandValue, transmission, tmp, results);
+    // crystallite size frame by frame (the viewer's peak-size map), beside the per-sweep region fits
+    const sizes = new Map<string, Float64Array>();
+    for (const pk of cfg.peaks) {
+      const d = dets.find((x) => x.name === pk.detector);
+      if (!d) continue;
+      const cal = await readPoni(cfg.detectors[pk.detector]!.poni);
+      const refl = reflections(
+        pk.phase as PhaseName,
+        cal.wavelengthM,
+        pk.q[1] + 3,
+        Math.max(0.1, pk.q[0] - 3),
+      );
+      sizes.set(pk.name, frameSizes(d, ctx, pk, refl, ocv.get(d.name)!, log.length));
+    }
+    await writeFrames(cfg, log, grid, clock, bandValue, sizes, transmission, tmp, results);
     await writeFile(join(tmp, "echem.csv"), echemCsv(series));
     writeEchemH5(series, results);
     await writeRegionProducts(cfg, log, clock, dets, streams, ocv, regions, tmp, results);
@@ -370,12 +387,18 @@ async function writeFrames(
   grid: Grid,
   clock: FrameClock,
   bandValue: Map<string, Float64Array>,
+  sizes: Map<string, Float64Array>,
   transmission: Float64Array,
   tmp: string,
   results: ResultsH5,
 ): Promise<void> {
+  const peaks = cfg.peaks.filter((p) => sizes.has(p.name));
   const lines = [
-    `index,time,detector,row,col,step,cycle,half_cycle,sod_pct,ewe_v,transmission,${cfg.bands.map((b) => `band_${b.name}`).join(",")}`,
+    [
+      "index,time,detector,row,col,step,cycle,half_cycle,sod_pct,ewe_v,transmission",
+      ...cfg.bands.map((b) => `band_${b.name}`),
+      ...peaks.map((p) => `size_${p.name}_nm`),
+    ].join(","),
   ];
   for (let i = 0; i < log.length; i++) {
     lines.push(
@@ -394,6 +417,7 @@ async function writeFrames(
         ...cfg.bands.map((b) =>
           log.detector[i] === b.detector ? fmt(bandValue.get(b.name)?.[i] ?? Number.NaN) : "",
         ),
+        ...peaks.map((p) => fmt(sizes.get(p.name)![i]!)),
       ].join(","),
     );
   }
@@ -415,6 +439,7 @@ async function writeFrames(
       ewe_v: { data: clock.eweV, units: "V" },
       transmission: { data: transmission },
       ...Object.fromEntries([...bandValue].map(([k, v]) => [`band_${k}`, { data: v }])),
+      ...Object.fromEntries([...sizes].map(([k, v]) => [`size_${k}_nm`, { data: v, units: "nm" }])),
     },
     null,
     [],
@@ -619,6 +644,19 @@ function runJson(cfg: ExperimentConfig, log: ScanLog, missing: number, outside: 
         region: p.region,
         q: p.q,
       })),
+      // per peak: the instrumental FWHM [nm⁻¹] removed before Scherrer, and where it came from
+      instrument_fwhm_q: Object.fromEntries(
+        cfg.peaks
+          .filter((p) => p.instrumentFwhmQ !== undefined)
+          .map((p) => [
+            p.name,
+            {
+              value: p.instrumentFwhmQ,
+              ...(p.instrumentFwhmErr !== undefined && { error: p.instrumentFwhmErr }),
+              from: p.instrumentFwhmFrom ?? "config",
+            },
+          ]),
+      ),
       maps_at_sod: cfg.maps.atSod,
     },
     null,

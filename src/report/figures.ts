@@ -84,9 +84,9 @@ export async function heatmapFigure(data: ResultsData, region: string, det: stri
   const label = String(hm.meta.label);
   const ec = s.hasEchem ? (await data.echem()).columns : null;
   const t0 = s.time.start;
-  const band = s.bands.find(
-    (b) => b.detector === det && s.series.some((x) => x.region === region && x.band === b.name),
-  );
+  const band = s.bands
+    .filter((b) => b.kind === "band")
+    .find((b) => b.detector === det && s.series.some((x) => x.region === region && x.band === b.name));
   const series = band ? (await data.series(region, band.name)).columns : null;
   const qUnits = s.detectors.find((d) => d.name === det)?.qUnits ?? "1/nm";
   return {

@@ -95,7 +95,13 @@ export async function writeReport(resultsDir: string, outPath: string): Promise<
         "time",
         `${new Date(s.time.start * 1000).toISOString()} to ${new Date(s.time.end * 1000).toISOString()} (${((s.time.end - s.time.start) / 3600).toFixed(1)} h)`,
       ],
-      ["bands", s.bands.map((b) => `${b.name} (${b.detector})`).join(", ")],
+      [
+        "bands",
+        s.bands
+          .filter((b) => b.kind === "band")
+          .map((b) => `${b.name} (${b.detector})`)
+          .join(", "),
+      ],
     ];
     const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>operando-swaxs report: ${esc(basename(resultsDir))}</title>
 <style>${CSS}</style></head><body><h1>Operando SAXS/WAXS report</h1>

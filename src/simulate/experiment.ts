@@ -17,7 +17,14 @@ import { transmission } from "./physics/index.js";
 import { type DetectorSetup, type Preset, wavelengthM } from "./presets.js";
 import { FrameRenderer } from "./render.js";
 import { Rng } from "./rng.js";
-import { type LocalState, SaxsModel, WAXS_INSTRUMENT_FWHM_NM, WaxsModel } from "./spectra.js";
+import {
+  calibrantPattern,
+  type LocalState,
+  SaxsModel,
+  WAXS_CALIBRANT,
+  WAXS_INSTRUMENT_FWHM_NM,
+  WaxsModel,
+} from "./spectra.js";
 import { toYaml } from "./yaml.js";
 
 export interface SimulateOptions {
@@ -35,6 +42,8 @@ const CYCLER_LEAD_S = 300;
 const MONITOR_PER_S = 1e5;
 /** The SAXS beam stop shadows q below this [nm⁻¹]: a few counts leak through it. */
 const BEAMSTOP_Q_NM = 0.08;
+/** Expected counts per pixel at the calibrant's strongest line, × the detector's countsScale. */
+const CALIBRANT_PEAK_OVER_SCALE = 5;
 
 const MATERIAL_FOR_T: Record<string, string> = {
   steel: "steel",
@@ -200,6 +209,18 @@ export async function simulate(p: Preset, outDir: string, opts: SimulateOptions 
     await writeFrames(join(tmp, `empty_${d.name}.${ext(d)}`), d, [frame], p);
   }
 
+  // --- the calibrant frame of each WAXS detector (same geometry and instrument as the frames). Its
+  // noise has a stream of its own, so that it changes none of the other files of a seed. ---
+  const calibrantRng = new Rng(seed * 104729 + 17);
+  for (const d of dets.filter((x) => x.name === "waxs")) {
+    const frame = d.renderer.render(
+      { qNm: d.qNm, intensity: calibrantPattern(d.qNm, lambda) },
+      CALIBRANT_PEAK_OVER_SCALE * d.setup.countsScale,
+      calibrantRng,
+    );
+    await writeFrames(join(tmp, calibrantFile(d)), d, [frame], p, { exposure_time_s: p.dwellS });
+  }
+
   // --- cycler export (local wall clock of its time zone) ---
   const cyclerStartUtc = SCAN_START_UTC_S - CYCLER_LEAD_S;
   const log = cyclerLog(plan, 30);
@@ -290,6 +311,9 @@ export async function simulate(p: Preset, outDir: string, opts: SimulateOptions 
       ]),
     ),
     li2s_size_nm_end_of_discharge: LI2S_SIZE_END_NM,
+    // the Gaussian instrumental FWHM [nm⁻¹] every WAXS line (and the calibrant's) is drawn with
+    instrument_fwhm_q: { waxs: WAXS_INSTRUMENT_FWHM_NM },
+    calibrant: { waxs: { file: calibrantFile(waxs), phase: WAXS_CALIBRANT } },
     frame_sod: frameSod,
     transmission_by_row: rowInfo.map((x) => x.T),
     empty_it_over_i0: tWindows,
@@ -328,6 +352,10 @@ function beamTransmission(fractions: number[], tWindows: number, layerT: number[
 
 function cathodeFraction(cell: Cell, f: number[]): number {
   return cell.layers.reduce((s, l, i) => s + (l.role === "cathode" ? f[i]! : 0), 0);
+}
+
+function calibrantFile(d: Det): string {
+  return `calibrant_${d.name}.${d.setup.format === "cbf" ? "cbf" : "h5"}`;
 }
 
 function pad(n: number, w: number): string {
@@ -411,6 +439,12 @@ function experimentYaml(p: Preset, dets: Det[], tWin: number): string {
         ]),
       ),
       background: Object.fromEntries(dets.map((d) => [d.name, `empty_${d.name}.${ext(d)}`])),
+      // the instrumental width comes from the calibrant (instrument_fwhm_q, if given, would override it)
+      calibrant: Object.fromEntries(
+        dets
+          .filter((d) => d.name === "waxs")
+          .map((d) => [d.name, { file: calibrantFile(d), phase: WAXS_CALIBRANT }]),
+      ),
       transmission: { empty_it_over_i0: Number(tWin.toFixed(5)) },
       echem: { file: "cycling.mpt", timezone: p.cyclerTimezone, mass_mg: p.sulfurMg },
       normalize:
@@ -429,7 +463,6 @@ function experimentYaml(p: Preset, dets: Det[], tWin: number): string {
           q: [15.5, 24.5],
           region: "cathode",
           scherrer_k: 0.9,
-          instrument_fwhm_q: WAXS_INSTRUMENT_FWHM_NM,
         },
       ],
       maps: { at_sod: [0, 50, 100] },

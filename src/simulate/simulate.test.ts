@@ -65,7 +65,13 @@ describe("simulate --preset tiny", () => {
   });
 
   it("is reproducible: the same seed gives the same files", () => {
-    for (const f of ["scan.csv", "truth.json", "cycling.mpt", "frames/waxs/waxs_s003_r004_c01.cbf"])
+    for (const f of [
+      "scan.csv",
+      "truth.json",
+      "cycling.mpt",
+      "frames/waxs/waxs_s003_r004_c01.cbf",
+      "calibrant_waxs.cbf",
+    ])
       expect(sha(readFileSync(join(tiny2, f)))).toBe(sha(readFileSync(join(tiny, f))));
   });
 
@@ -79,6 +85,17 @@ describe("simulate --preset tiny", () => {
     const f = await readFrame(join(tiny, "empty_waxs.cbf"));
     const mask = await readMask(join(tiny, "waxs_mask.edf"), f.shape);
     expect(mask.length).toBe(f.data.length);
+    // the calibrant: CeO2 on the WAXS detector, its 111 line (q = 2π√3/a = 20.11 nm⁻¹) the strongest
+    const cal = await readFrame(join(tiny, "calibrant_waxs.cbf"));
+    expect(cal.shape).toEqual(f.shape);
+    const res = new Integrator1d(await readPoni(join(tiny, "waxs.poni")), cal.shape, {
+      npt: 800,
+      polarizationFactor: 0.99,
+      mask,
+      countCutoff: 2 ** 20 - 1,
+    }).integrate(cal.data, cal.dtype);
+    const top = res.intensity.indexOf(Math.max(...res.intensity));
+    expect(res.radial[top]).toBeCloseTo((2 * Math.PI * Math.sqrt(3)) / 0.5411651, 1);
     const series = buildSeries(await readCycler(join(tiny, "cycling.mpt")), {
       clock: { timezone: p.cyclerTimezone },
     });

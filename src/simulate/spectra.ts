@@ -37,6 +37,31 @@ export interface LocalState {
 /** Instrumental FWHM in q [nm⁻¹] of the WAXS set-up (pixel size, beam size, bandwidth). */
 export const WAXS_INSTRUMENT_FWHM_NM = 0.12;
 
+/** The line-shape standard measured on the WAXS detector: NIST SRM 674b CeO2 (Fm-3m, a = 5.411651 Å). */
+export const WAXS_CALIBRANT: PhaseName = "CeO2";
+
+/**
+ * A calibrant powder in a glass capillary on the WAXS set-up, relative to its strongest line (= 1).
+ * Its crystallites (µm, as SRM 674b's) add no measurable size broadening, so every line has the
+ * instrumental Gaussian width WAXS_INSTRUMENT_FWHM_NM only: what a pipeline measures on this frame
+ * is the instrument. The capillary adds a weak amorphous halo (shaped like PEEK's) and air a flat floor.
+ */
+export function calibrantPattern(qNm: Float64Array, wavelengthM: number): Float64Array {
+  const qMax = qNm[qNm.length - 1]! + 2;
+  const qMin = Math.max(0.5, qNm[0]! - 2);
+  const out = new Float64Array(qNm.length);
+  addPowderPattern(out, qNm, reflections(WAXS_CALIBRANT, wavelengthM, qMax, qMin), {
+    scale: 1,
+    sizeNm: Number.POSITIVE_INFINITY,
+    instrumentFwhmNm: WAXS_INSTRUMENT_FWHM_NM,
+  });
+  const peak = Math.max(...out);
+  const halo = peekHalo(qNm);
+  const haloMax = Math.max(...halo);
+  for (let i = 0; i < out.length; i++) out[i] = out[i]! / peak + (0.03 * halo[i]!) / haloMax + 0.01;
+  return out;
+}
+
 const STATIC_PHASES: Record<string, { phase: PhaseName; sizeNm: number }> = {
   lpscl: { phase: "Li6PS5Cl", sizeNm: 40 },
   steel: { phase: "steel", sizeNm: 60 },

@@ -36,7 +36,8 @@ export interface Summary {
   regions: string[];
   /** Distinct regions in order of first appearance along y. */
   regionNames: string[];
-  bands: { name: string; detector: string }[];
+  /** Frame-level quantities for maps: bands (`band_<name>`) and per-frame crystallite sizes (`size_<peak>_nm`). */
+  bands: { name: string; detector: string; column: string; kind: "band" | "size" }[];
   /** The pipeline's maps (maps/<band>_sod<N>.csv). */
   maps: { band: string; sod: number }[];
   peaks: string[];

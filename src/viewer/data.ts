@@ -146,7 +146,7 @@ export class ResultsData {
     const b = this.info.bands.find((x) => x.name === band);
     if (!b) throw new NotFound(`no band ${band}`);
     const t = this.frames.table;
-    const ci = columnIndex(t, `band_${band}`);
+    const ci = columnIndex(t, b.column);
     const det = this.frames.byDetector.get(b.detector);
     if (!det) throw new NotFound(`no frames of detector ${b.detector}`);
     const di = columnIndex(t, "detector");
@@ -362,12 +362,24 @@ function indexFrames(table: CsvTable, cols: number): FrameIndex {
 }
 
 /** Bands are the band_<name> columns; each belongs to the detector whose rows fill it. */
-function bandsOf(table: CsvTable): { name: string; detector: string }[] {
+/**
+ * The frame-level quantities of frames.csv a map can show: band values (`band_<name>`) and
+ * crystallite sizes fitted frame by frame (`size_<peak>_nm`, shown as "<peak> size").
+ */
+function bandsOf(
+  table: CsvTable,
+): { name: string; detector: string; column: string; kind: "band" | "size" }[] {
   const di = columnIndex(table, "detector");
   return table.header.flatMap((h, ci) => {
-    if (!h.startsWith("band_")) return [];
+    const size = /^size_(.+)_nm$/.exec(h);
+    if (!h.startsWith("band_") && !size) return [];
     const filled = table.rows.find((r) => (r[ci] ?? "") !== "");
-    return filled ? [{ name: h.slice(5), detector: filled[di] ?? "" }] : [];
+    if (!filled) return [];
+    return [
+      size
+        ? { name: `${size[1]} size`, detector: filled[di] ?? "", column: h, kind: "size" as const }
+        : { name: h.slice(5), detector: filled[di] ?? "", column: h, kind: "band" as const },
+    ];
   });
 }
 

@@ -122,10 +122,13 @@ describe("swaxs view server", () => {
     expect(s.grid.rows * s.grid.cols).toBe(regions.length);
     expect(s.grid.rows).toBe(6);
     expect(s.regions[0]).toBe(regions[0]![4]);
-    expect(s.bands).toEqual([
-      { name: "Li2S", detector: "waxs" },
-      { name: "S", detector: "saxs" },
+    expect(s.bands.filter((b) => b.kind === "band")).toEqual([
+      { name: "Li2S", detector: "waxs", column: "band_Li2S", kind: "band" },
+      { name: "S", detector: "saxs", column: "band_S", kind: "band" },
     ]);
+    // crystallite sizes fitted frame by frame, where frames.csv has any
+    for (const b of s.bands.filter((x) => x.kind === "size"))
+      expect(b).toMatchObject({ name: "Li2S size", column: "size_Li2S_nm" });
     const frames = csv("frames.csv").slice(1);
     const waxs = s.detectors.find((d) => d.name === "waxs")!;
     expect(waxs.frames).toBe(frames.filter((f) => f[2] === "waxs").length);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { readFixture } from "../../../test/support/fixtures.js";
 import { pythonWith, runPython, toolAvailable } from "../../../test/support/tools.js";
 import { type Reflection, reflections, reflectionsOf } from "./reflections.js";
-import { argyrodite, cellVolume, PHASES, type PhaseName, structure } from "./structures.js";
+import { argyrodite, CELL_PHASES, cellVolume, PHASES, type PhaseName, structure } from "./structures.js";
 import { AVOGADRO, atomicMass, elementOf, HC_KEV_A, R_E_CM } from "./xray.js";
 
 const WL_16 = (HC_KEV_A / 16) * 1e-10;
@@ -35,8 +35,8 @@ const golden = JSON.parse(readFixture("physics", "reflections_pymatgen.json").to
   phases: Record<string, { reflections: PmgRow[] }>;
 };
 
-// shared/physics/reflections.csv names its phases differently
-const CSV_NAME: Record<PhaseName, string> = {
+// shared/physics/reflections.csv names its phases differently (and has no calibrants)
+const CSV_NAME: Record<(typeof CELL_PHASES)[number], string> = {
   Li2S: "Li2S",
   In: "In",
   LiIn: "LiIn",
@@ -69,6 +69,9 @@ describe("structures", () => {
     ["Li6PS5Cl", 76, 1.865],
     ["S8", 128, 2.067],
     ["steel", 4, 8.0],
+    // NIST SRM 674b / 660c certificates' X-ray densities: 7.215 and 4.713 g/cm³
+    ["CeO2", 12, 7.215],
+    ["LaB6", 7, 4.713],
   ] as const)("%s: %i sites, X-ray density %f g/cm³ (README §1.1)", (phase, sites, rho) => {
     const s = structure(phase);
     expect(s.atoms.length).toBe(sites);
@@ -115,12 +118,23 @@ describe("reflections vs pymatgen (golden file, 16 keV, 10–36 nm⁻¹)", () =>
     expect(q("Li6PS5Cl", "311")).toBeCloseTo(21.16, 2);
     expect(q("steel", "111")).toBeCloseTo(30.31, 2);
   });
+
+  it("calibrant lines sit at 2π/d of the certified cells (CeO2 SRM 674b, LaB6 SRM 660c)", () => {
+    // d = a/√(h²+k²+l²) → q = 2π√(h²+k²+l²)/a, a in nm
+    const at = (a: number, n2: number) => (2 * Math.PI * Math.sqrt(n2)) / (a / 10);
+    const ceo2 = reflections("CeO2", WL_16, 36, 10);
+    expect(ceo2.map((r) => r.hkl.join(""))).toEqual(["111", "200", "220"]);
+    expect(ceo2.map((r) => r.qNm)).toEqual([3, 4, 8].map((n2) => expect.closeTo(at(5.411651, n2), 10)));
+    const lab6 = reflections("LaB6", WL_16, 36, 10);
+    expect(lab6.map((r) => r.hkl.join(""))).toEqual(["100", "110", "111", "200", "210"]);
+    expect(lab6.map((r) => r.qNm)).toEqual([1, 2, 3, 4, 5].map((n2) => expect.closeTo(at(4.156826, n2), 10)));
+  });
 });
 
 describe("relative intensities vs shared/physics/reflections.csv", () => {
   // Same structures, f0, f′ f″ (our Chantler table holds 8.0478 and 16 keV exactly) and LP, so the only
   // differences are the CSV's 0.1 rounding and float noise: 0.3 points on the 0–100 scale.
-  it.each(PHASES.map((p) => [p]))("%s at 16 keV and Cu Kα, every line ≥ 1 %%", (phase) => {
+  it.each(CELL_PHASES.map((p) => [p]))("%s at 16 keV and Cu Kα, every line ≥ 1 %%", (phase) => {
     const rows = csvRows.filter((r) => r.phase === CSV_NAME[phase]);
     expect(rows.length).toBeGreaterThan(0);
     for (const [wl, key] of [

@@ -31,8 +31,13 @@ export interface Structure {
   source: string;
 }
 
-export const PHASES = ["Li2S", "In", "LiIn", "Li6PS5Cl", "S8", "steel"] as const;
+/** The phases of the cells. */
+export const CELL_PHASES = ["Li2S", "In", "LiIn", "Li6PS5Cl", "S8", "steel"] as const;
+/** Line-position / line-shape standards measured to get the instrumental peak width (`calibrant:`). */
+export const CALIBRANTS = ["CeO2", "LaB6"] as const;
+export const PHASES = [...CELL_PHASES, ...CALIBRANTS] as const;
 export type PhaseName = (typeof PHASES)[number];
+export type CalibrantName = (typeof CALIBRANTS)[number];
 
 type Xyz = readonly [number, number, number];
 const F_CENTRING: Xyz[] = [
@@ -71,16 +76,23 @@ function orbit(xyz: Xyz, ops: { perm: Xyz; sign: Xyz }[], centring: Xyz[]): Xyz[
 
 const IDENTITY = [{ perm: [0, 1, 2] as Xyz, sign: [1, 1, 1] as Xyz }];
 
+const PERMS: Xyz[] = [
+  [0, 1, 2],
+  [0, 2, 1],
+  [1, 0, 2],
+  [1, 2, 0],
+  [2, 0, 1],
+  [2, 1, 0],
+];
+
+/** m−3m (Oh): the 6 axis permutations × all 8 sign patterns (for sites like LaB6's B 6f). */
+const OH_OPS = PERMS.flatMap((perm) =>
+  [-1, 1].flatMap((a) => [-1, 1].flatMap((b) => [-1, 1].map((c) => ({ perm, sign: [a, b, c] as Xyz })))),
+);
+
 /** −43m (Td): the 6 axis permutations × the 4 sign patterns with an even number of minus signs. */
 const TD_OPS = (() => {
-  const perms: Xyz[] = [
-    [0, 1, 2],
-    [0, 2, 1],
-    [1, 0, 2],
-    [1, 2, 0],
-    [2, 0, 1],
-    [2, 1, 0],
-  ];
+  const perms = PERMS;
   const signs: Xyz[] = [
     [1, 1, 1],
     [1, -1, -1],
@@ -189,6 +201,40 @@ export function steel(a = 3.591): Structure {
   };
 }
 
+/**
+ * CeO2, fluorite Fm-3m: Ce 4a (0,0,0), O 8c (¼,¼,¼),(¾,¾,¾); a = 5.411651 Å, the certified lattice
+ * parameter of NIST SRM 674b at 22.5 °C. B Ce 0.2, O 0.45 Å² (typical room-temperature values, not
+ * the SRM's). Its µm-sized crystallites add no size broadening at SAXS/WAXS resolution.
+ */
+export function ceria(a = 5.411651): Structure {
+  return {
+    name: "CeO2",
+    ...cubic(a),
+    atoms: [
+      ...site("Ce", [0, 0, 0], 1, 0.2, F_CENTRING),
+      ...site("O", [0.25, 0.25, 0.25], 1, 0.45, F_CENTRING),
+      ...site("O", [0.75, 0.75, 0.75], 1, 0.45, F_CENTRING),
+    ],
+    source: "Fm-3m fluorite, a=5.411651 Å (NIST SRM 674b, 22.5 °C); B Ce 0.2, O 0.45 Å² (typical)",
+  };
+}
+
+/**
+ * LaB6, Pm-3m: La 1a (0,0,0), B 6f (x,½,½) with x = 0.1996; a = 4.156826 Å, the certified lattice
+ * parameter of NIST SRM 660c at 22.5 °C. B La 0.3, B 0.35 Å² (typical room-temperature values).
+ */
+export function lanthanumHexaboride(a = 4.156826, x = 0.1996): Structure {
+  return {
+    name: "LaB6",
+    ...cubic(a),
+    atoms: [
+      ...site("La", [0, 0, 0], 1, 0.3, [[0, 0, 0]]),
+      ...site("B", [x, 0.5, 0.5], 1, 0.35, [[0, 0, 0]], OH_OPS),
+    ],
+    source: "Pm-3m, a=4.156826 Å (NIST SRM 660c, 22.5 °C), B 6f x=0.1996; B La 0.3, B 0.35 Å² (typical)",
+  };
+}
+
 const BUILDERS: Record<PhaseName, () => Structure> = {
   Li2S: () => li2s(),
   In: () => indium(),
@@ -196,6 +242,8 @@ const BUILDERS: Record<PhaseName, () => Structure> = {
   Li6PS5Cl: () => argyrodite(),
   S8: () => alphaS8(),
   steel: () => steel(),
+  CeO2: () => ceria(),
+  LaB6: () => lanthanumHexaboride(),
 };
 
 const cache = new Map<PhaseName, Structure>();

@@ -24,7 +24,10 @@ export function mapPanel(st, controls, figs, onPick) {
   const options = [
     ...s.bands.map((b) => ({
       value: `band:${b.name}`,
-      text: `${b.name} band (${b.detector}) at slider time`,
+      text:
+        b.kind === "size"
+          ? `${b.name} (nm, ${b.detector}) at slider time`
+          : `${b.name} band (${b.detector}) at slider time`,
     })),
     ...s.maps.map((m) => ({
       value: `map:${m.band}:${m.sod}`,
@@ -33,6 +36,9 @@ export function mapPanel(st, controls, figs, onPick) {
     { value: "region", text: "region" },
   ];
   let source = options[0]?.value ?? "region";
+  /** @param {string} name */
+  const label = (name) =>
+    s.bands.find((b) => b.name === name)?.kind === "size" ? `${name} (nm)` : `${name} band`;
   select(
     controls,
     "colour by",
@@ -108,8 +114,8 @@ export function mapPanel(st, controls, figs, onPick) {
         ...base,
         values,
         domain,
-        title: `${band} band at ${at.toFixed(2)} ${st.unit.label.replace(/time \((.*)\)/, "$1")}`,
-        colorBarLabel: `${band} band`,
+        title: `${label(band)} at ${at.toFixed(2)} ${st.unit.label.replace(/time \((.*)\)/, "$1")}`,
+        colorBarLabel: label(band),
       };
     }
     fig.show(gridMap(spec));

@@ -28,7 +28,8 @@ export function regionPanel(st, controls, figs) {
   const wide = [...dets].sort((a, b) => b.qMax - a.qMax)[0];
   let det = wide?.name ?? "";
   const saxs = dets.find(isSmallAngle);
-  const bandFor = () => s.bands.find((b) => b.detector === det)?.name ?? s.bands[0]?.name ?? "";
+  const bands = s.bands.filter((b) => b.kind === "band");
+  const bandFor = () => bands.find((b) => b.detector === det)?.name ?? bands[0]?.name ?? "";
   let band = bandFor();
   let peak = s.peaks[0] ?? "";
 
@@ -59,7 +60,7 @@ export function regionPanel(st, controls, figs) {
   const bandSel = select(
     controls,
     "band",
-    s.bands.map((b) => ({ value: b.name, text: b.name })),
+    bands.map((b) => ({ value: b.name, text: b.name })),
     band,
     (v) => {
       band = v;
