@@ -300,7 +300,20 @@ function stackModel(x: number[][], m: number) {
     }
     return sse;
   };
-  return { fit, size: n * d };
+  /**
+   * How far the last fit's signatures exceed the brightest row, feature by feature (the features
+   * are scaled so that it is 1): into `res` from `at` (times w), and the sum of the squares.
+   */
+  const excess = (res?: Float64Array, at = 0, w = 1): number => {
+    let v = 0;
+    for (let q = 0; q < sig.length; q++) {
+      const e = Math.max(0, sig[q]! - 1);
+      if (res) res[at + q] = w * e;
+      v += e * e;
+    }
+    return v;
+  };
+  return { fit, excess, size: n * d, nSig: m * d };
 }
 
 /** Solve the p×p system M δ = g in place (Gaussian elimination, partial pivoting). */
@@ -332,7 +345,8 @@ function solveSmall(mat: Float64Array, g: Float64Array, p: number): Float64Array
  * edge meets a boundary, and several minima); Levenberg–Marquardt on the residuals, with the
  * layers' signatures solved for at each trial (variable projection), then converges in it — the
  * boundaries and the footprint are coupled (a row's share depends on (c − r)/h), a long curved
- * valley that searching one parameter at a time would only creep along.
+ * valley that searching one parameter at a time would only creep along. Where the data cannot tell
+ * geometries apart, a tie-break (see `tieBreak`) takes the one with no layer brighter than the rows.
  */
 export function fitStack(features: readonly (readonly number[])[], m: number): StackFit {
   const x = scaleFeatures(features);
@@ -352,7 +366,14 @@ export function fitStack(features: readonly (readonly number[])[], m: number): S
     out[m - 1] = Math.min(H_MAX, Math.max(H_MIN, out[m - 1]!));
     return out;
   };
-  const sseOf = (t: number[], res?: Float64Array) => model.fit(t.slice(0, m - 1), t[m - 1]!, res);
+  const plain = (t: number[], res?: Float64Array) => model.fit(t.slice(0, m - 1), t[m - 1]!, res);
+  // the objective: the residual, plus (in the tie-break only, mu > 0) mu times the squared excess
+  // brightness of the signatures, as residuals appended to the rows' ones
+  let mu = 0;
+  const sseOf = (t: number[], res?: Float64Array) => {
+    const e = plain(t, res);
+    return mu === 0 ? e : e + mu * model.excess(res, model.size, Math.sqrt(mu));
+  };
   let sse = 0;
 
   // one parameter over [a, b]: a 0.1-row grid, then two finer grids around the best point
@@ -398,9 +419,9 @@ export function fitStack(features: readonly (readonly number[])[], m: number): S
     search(m - 1, H_MIN, H_MAX);
   };
 
-  const res = new Float64Array(model.size);
-  const res2 = new Float64Array(model.size);
-  const jac = Array.from({ length: p }, () => new Float64Array(model.size));
+  const res = new Float64Array(model.size + model.nSig);
+  const res2 = new Float64Array(model.size + model.nSig);
+  const jac = Array.from({ length: p }, () => new Float64Array(model.size + model.nSig));
   const levenbergMarquardt = () => {
     let lambda = 1e-3;
     sse = sseOf(th, res);
@@ -460,10 +481,7 @@ export function fitStack(features: readonly (readonly number[])[], m: number): S
   // from each start: a few rounds of basin finding and convergence, until a grid round no longer
   // helps. Several footprint heights to start from, since a mixed row can pass for a layer of its
   // own when the footprint is taken too small, a local minimum the searches do not leave.
-  let bestTh = th;
-  let bestSse = Number.POSITIVE_INFINITY;
-  for (const h0 of [1, 0.6, 1.5, 2.2]) {
-    th = [...start, h0];
+  const converge = () => {
     sse = sseOf(th);
     for (let round = 0; round < 4; round++) {
       const before = sse;
@@ -471,13 +489,76 @@ export function fitStack(features: readonly (readonly number[])[], m: number): S
       levenbergMarquardt();
       if (before - sse <= 1e-9 * before) break;
     }
+  };
+
+  /**
+   * The tie-break. The fit can be degenerate: a bright layer seen by one row next to a dim one (an
+   * In foil against the plunger) fits as well with the boundary between them anywhere in that
+   * row's footprint — "the row is all anode" or "a fraction f of it is an anode 1/f times brighter,
+   * the rest plunger" — since nothing bounds a signature from above; and the brighter variant has
+   * a signature free to soak up a neighbour's noise, so noise, not the data, picks the boundary.
+   * Physically a layer shows no more of any feature than the brightest row does unless the data
+   * demand it (a layer thinner than every footprint): a row no footprint fully covers would need
+   * to be brighter than its own layers. So among the geometries whose residual is within noise of
+   * the best, take the one whose signatures exceed the brightest row (1 in the scaled units) the
+   * least. "Within noise": the best residual plus one row's worth of it, d·σ² with σ² the best
+   * residual per degree of freedom — the most that a signature set free to fit one row's noise
+   * gains (a single-parameter Δχ² = 1 is too tight for that). Fits with no excess (every layer as
+   * dim as a row), and noise-free rows (σ = 0), are left as they are, so the tie-break never
+   * trades fit for brightness beyond the noise. Solved as the penalised fit residual + μ·excess²,
+   * μ the largest (by bisection) that keeps the residual within the bound (a Lagrangian: unlike a
+   * coordinate search it spends the allowed residual only where the excess falls). A penalised
+   * search that finds a better plain fit makes that the best one.
+   */
+  const tieBreak = (t0: number[], sse0: number): number[] => {
+    const d = x[0]?.length ?? 0;
+    const dof = n * d - m * d - p;
+    plain(t0);
+    const excess0 = model.excess();
+    if (!(sse0 > 0) || excess0 === 0 || dof <= 0) return t0;
+    const slack = d / dof;
+    let best = sse0;
+    let bound = sse0 * (1 + slack);
+    let feasible = t0;
+    let muLo = 0;
+    let muHi = Number.POSITIVE_INFINITY;
+    // to start, a weight at which the excess costs as much as the bound allows
+    let tryMu = (bound - sse0) / excess0;
+    for (let it = 0; it < 8; it++) {
+      mu = tryMu;
+      th = feasible.slice();
+      converge();
+      mu = 0;
+      const e = plain(th);
+      const left = model.excess();
+      if (e < best) {
+        best = e;
+        bound = e * (1 + slack);
+        if (plain(feasible) > bound) feasible = th;
+      }
+      if (e <= bound) {
+        feasible = th;
+        muLo = tryMu;
+        if (left === 0) break;
+      } else muHi = tryMu;
+      tryMu = Number.isFinite(muHi) ? Math.sqrt(Math.max(muLo, muHi / 64) * muHi) : tryMu * 8;
+    }
+    return feasible;
+  };
+
+  let bestTh = th;
+  let bestSse = Number.POSITIVE_INFINITY;
+  for (const h0 of [1, 0.6, 1.5, 2.2]) {
+    th = [...start, h0];
+    converge();
     if (sse < bestSse) {
       bestSse = sse;
       bestTh = th;
     }
   }
-  const c = bestTh.slice(0, m - 1);
-  const h = bestTh[m - 1]!;
+  th = tieBreak(bestTh, bestSse);
+  const c = th.slice(0, m - 1);
+  const h = th[m - 1]!;
   const signatures = Array.from({ length: m }, () => new Array<number>(x[0]?.length ?? 0).fill(0));
   sse = model.fit(c, h, undefined, signatures);
   return { boundaries: c, footprint: h, fractions: footprintFractions(n, c, h), signatures, sse };

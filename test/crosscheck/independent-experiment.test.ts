@@ -122,3 +122,22 @@ describe.skipIf(!run)("swaxs run on an experiment made with pyFAI and fabio reco
     expect(n).toBe(truth.frame_sod.length / 2);
   });
 });
+
+describe.skipIf(!run)(
+  "regions on more independent experiments (seeds whose single-row anode was once ambiguous)",
+  () => {
+    it.each([2, 5, 10])(
+      "seed %i: every row right",
+      async (seed) => {
+        const d = join(dir, "..", `seed${seed}`);
+        runPython(py!, AS_SCRIPT, [SCRIPT, d, "--seed", String(seed)]);
+        const layers = (JSON.parse(readFileSync(join(d, "truth.json"), "utf8")) as { layers: string[] })
+          .layers;
+        await runExperiment(join(d, "experiment.yaml"));
+        const rows = csv(join(d, "results/regions.csv")).slice(1);
+        expect(rows.map((r) => r[4]).join(",")).toBe(rows.map((r) => layers[Number(r[0])]).join(","));
+      },
+      60_000,
+    );
+  },
+);
