@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { swaxs } from "../../test/support/cli.js";
-import { readFixture } from "../../test/support/fixtures.js";
+import { readCsvCells, readFixture } from "../../test/support/fixtures.js";
 import { fitPhasePeaks } from "../analysis/peaks.js";
 import { crystalliteSize } from "../analysis/scherrer.js";
 import { PRESETS, simulate } from "../simulate/index.js";
@@ -21,11 +21,7 @@ import { runExperiment } from "./run.js";
 
 const dir = join(mkdtempSync(join(tmpdir(), "swaxs-calibrant-")), "twin");
 const yaml = join(dir, "experiment.yaml");
-const csv = (path: string) =>
-  readFileSync(path, "utf8")
-    .trim()
-    .split("\n")
-    .map((l) => l.split(","));
+const csv = readCsvCells;
 
 let truth: {
   layers: string[];

@@ -19,7 +19,7 @@ import { readPoni } from "../geometry/index.js";
 import { reflections } from "../simulate/physics/index.js";
 import { InputError } from "../util/errors.js";
 import type { CalibrantConfig, ExperimentConfig, PeakConfig } from "./config.js";
-import { DetectorReducer, type FrameRef } from "./reduce.js";
+import { DetectorReducer, type FrameRef, reductionOf } from "./reduce.js";
 
 export interface CalibrantCurve {
   radial: Float64Array;
@@ -41,22 +41,7 @@ export async function reduceCalibrant(cfg: ExperimentConfig, detector: string): 
   const d = cfg.detectors[detector]!;
   const c = cfg.calibrant[detector]!;
   const ref: FrameRef = { file: c.file, frame: 0, exposureS: 1, i0: 1, it: 1 };
-  const red = await DetectorReducer.create(
-    {
-      poni: d.poni,
-      mask: d.mask,
-      npt: d.npt,
-      unit: d.unit,
-      method: d.method,
-      polarization: d.polarization ?? null,
-      flipUd: d.flipUd,
-      dataset: d.dataset,
-      background: null,
-      emptyItOverI0: 1,
-      cake: null,
-    },
-    ref,
-  );
+  const red = await DetectorReducer.create(reductionOf(d), ref);
   try {
     const r = await red.reduce(ref);
     return {

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import type { ScanLog } from "../scan/index.js";
 import { InputError } from "../util/errors.js";
 import type { ExperimentConfig } from "./config.js";
-import { DetectorReducer, type FrameRef, type ReducedCurve } from "./reduce.js";
+import { DetectorReducer, type FrameRef, type ReducedCurve, reductionOf } from "./reduce.js";
 import { CurveStore } from "./store.js";
 
 export interface DetectorFrames {
@@ -57,14 +57,7 @@ export async function reduceDetector(
   });
   const bgFile = cfg.background[name];
   const reduction = {
-    poni: d.poni,
-    mask: d.mask,
-    npt: d.npt,
-    unit: d.unit,
-    method: d.method,
-    polarization: d.polarization ?? null,
-    flipUd: d.flipUd,
-    dataset: d.dataset,
+    ...reductionOf(d),
     // the empty cell was counted like the frames: their median exposure and monitor
     background: bgFile
       ? {

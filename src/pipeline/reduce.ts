@@ -46,6 +46,32 @@ export interface DetectorReduction {
   cake?: { nptAzim: number; nptRad: number } | null;
 }
 
+/** A detector's reduction settings as its config entry states them (no background, no caking). */
+export function reductionOf(d: {
+  poni: string;
+  mask?: string;
+  npt: number;
+  unit: RadialUnitName;
+  method: SplitMethod;
+  polarization?: number;
+  flipUd: boolean;
+  dataset?: string;
+}): DetectorReduction {
+  return {
+    poni: d.poni,
+    mask: d.mask,
+    npt: d.npt,
+    unit: d.unit,
+    method: d.method,
+    polarization: d.polarization ?? null,
+    flipUd: d.flipUd,
+    dataset: d.dataset,
+    background: null,
+    emptyItOverI0: 1,
+    cake: null,
+  };
+}
+
 export interface FrameRef {
   file: string;
   frame: number;

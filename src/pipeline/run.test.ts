@@ -3,16 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { swaxs } from "../../test/support/cli.js";
+import { readCsvCells } from "../../test/support/fixtures.js";
 import { pearson } from "../../test/support/stats.js";
 import { PRESETS, simulate } from "../simulate/index.js";
 import { runExperiment } from "./run.js";
 
 const dir = join(mkdtempSync(join(tmpdir(), "swaxs-run-")), "tiny");
-const csv = (path: string) =>
-  readFileSync(path, "utf8")
-    .trim()
-    .split("\n")
-    .map((l) => l.split(","));
+const csv = readCsvCells;
 
 let truth: {
   layers: string[];

@@ -12,6 +12,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runExperiment } from "../../src/pipeline/run.js";
+import { readCsvCells } from "../support/fixtures.js";
 import { pearson } from "../support/stats.js";
 import { pythonWith, runPython, toolAvailable } from "../support/tools.js";
 
@@ -31,11 +32,7 @@ const AS_SCRIPT =
   "import runpy, sys; sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__')";
 
 const dir = join(mkdtempSync(join(tmpdir(), "swaxs-independent-")), "cell3");
-const csv = (path: string) =>
-  readFileSync(path, "utf8")
-    .trim()
-    .split("\n")
-    .map((l) => l.split(","));
+const csv = readCsvCells;
 
 let truth: {
   layers: string[];

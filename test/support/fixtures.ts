@@ -57,3 +57,11 @@ export function fractionWithin(a: ArrayLike<number>, b: ArrayLike<number>, tol: 
   }
   return ok / b.length;
 }
+
+/** A CSV file written by `swaxs run` as rows of string cells (header included). */
+export function readCsvCells(path: string): string[][] {
+  return readFileSync(path, "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => l.split(","));
+}
