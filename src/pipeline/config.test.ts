@@ -140,6 +140,13 @@ describe("parseConfig", () => {
     expect(c.peaks).toEqual([]);
     expect(c.maps.atSod).toEqual([]);
     expect(c.background).toEqual({});
+    expect(c.backgroundCounting).toEqual({});
+    const counted = parseConfig(
+      `${MIN}background: {waxs: {file: e.cbf, exposure_s: 10, i0: 2.5e6}}\n`,
+      "/data/exp/e.yaml",
+    );
+    expect(counted.background).toEqual({ waxs: "/data/exp/e.cbf" });
+    expect(counted.backgroundCounting).toEqual({ waxs: { exposureS: 10, i0: 2.5e6 } });
     expect(c.calibrant).toEqual({});
     expect(c.stack).toBeUndefined();
     expect(c.out).toBe("/data/exp/results");
@@ -179,6 +186,10 @@ describe("parseConfig", () => {
       'peaks[0].detector: "x" is not',
     ],
     [`${MIN}background: {saxs: e.cbf}\n`, 'background.saxs: "saxs" is not one of the detectors'],
+    [
+      `${MIN}background: {waxs: {file: e.cbf, exposure: 10}}\n`,
+      "background.waxs.exposure: unknown key (allowed: file, exposure_s, i0)",
+    ],
     [
       `${MIN}calibrant: {saxs: {file: c.cbf, phase: CeO2}}\n`,
       'calibrant.saxs: "saxs" is not one of the detectors (waxs)',

@@ -82,6 +82,11 @@ export interface ExperimentConfig {
   detectors: Record<string, DetectorConfig>;
   /** Empty-cell frame per detector (absent for a detector without one). */
   background: Record<string, string>;
+  /**
+   * How each empty-cell frame was counted, where the config says (`background: {waxs: {file,
+   * exposure_s, i0}}`); otherwise it is taken as counted like the frames (their median exposure and monitor).
+   */
+  backgroundCounting: Record<string, { exposureS?: number; i0?: number }>;
   /** Calibrant frame per detector (absent for a detector without one): the instrumental peak width. */
   calibrant: Record<string, CalibrantConfig>;
   transmission?: { emptyItOverI0: number };
@@ -160,7 +165,16 @@ const schema = strict({
   detectors: z
     .record(name, detectorSchema, expected("a map of detectors"))
     .refine((d) => Object.keys(d).length > 0, expected("at least one detector")),
-  background: z.record(name, path, expected("a map detector: file")).optional(),
+  background: z
+    .record(
+      name,
+      z.union(
+        [path, strict({ file: path, exposure_s: posNum.optional(), i0: posNum.optional() })],
+        expected("a file, or {file, exposure_s, i0}"),
+      ),
+      expected("a map detector: file"),
+    )
+    .optional(),
   calibrant: z
     .record(
       name,
@@ -298,8 +312,15 @@ function build(raw: RawConfig, file: string): ExperimentConfig {
   }
 
   const background: Record<string, string> = {};
-  for (const [d, p] of Object.entries(raw.background ?? {})) {
+  const backgroundCounting: Record<string, { exposureS?: number; i0?: number }> = {};
+  for (const [d, b] of Object.entries(raw.background ?? {})) {
     needDetector(`background.${d}`, d);
+    const p = typeof b === "string" ? b : b.file;
+    if (typeof b !== "string")
+      backgroundCounting[d] = {
+        ...(b.exposure_s !== undefined && { exposureS: b.exposure_s }),
+        ...(b.i0 !== undefined && { i0: b.i0 }),
+      };
     background[d] = at(p);
   }
 
@@ -389,6 +410,7 @@ function build(raw: RawConfig, file: string): ExperimentConfig {
     scan: at(raw.scan),
     detectors,
     background,
+    backgroundCounting,
     calibrant,
     ...(raw.transmission && { transmission: { emptyItOverI0: raw.transmission.empty_it_over_i0 } }),
     echem,

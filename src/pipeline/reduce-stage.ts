@@ -58,12 +58,15 @@ export async function reduceDetector(
   const bgFile = cfg.background[name];
   const reduction = {
     ...reductionOf(d),
-    // the empty cell was counted like the frames: their median exposure and monitor
+    // the empty cell as the config says it was counted, else like the frames (their median exposure and monitor)
     background: bgFile
       ? {
           file: bgFile,
-          exposureS: median(index.map((i) => log.exposureS[i]!)),
-          i0: median(index.map((i) => ref(i).i0)),
+          exposureS: cfg.backgroundCounting[name]?.exposureS ?? median(index.map((i) => log.exposureS[i]!)),
+          i0:
+            d.monitor === null
+              ? 1
+              : (cfg.backgroundCounting[name]?.i0 ?? median(index.map((i) => ref(i).i0))),
         }
       : null,
     emptyItOverI0: cfg.transmission?.emptyItOverI0 ?? 1,

@@ -12,6 +12,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { swaxs } from "../../test/support/cli.js";
 import { pythonWith, runPython, toolAvailable } from "../../test/support/tools.js";
 import { openH5 } from "../formats/h5.js";
+import { readFrame, writeCbf } from "../formats/index.js";
 import { PRESETS, simulate } from "../simulate/index.js";
 import { runExperiment } from "./run.js";
 
@@ -250,5 +251,52 @@ describe("worker threads (config workers:)", () => {
       "crystallite/Li2S.csv",
     ])
       expect(readFileSync(join(dir, "workers", f), "utf8")).toBe(readFileSync(join(results, f), "utf8"));
+  }, 60_000);
+});
+
+describe("an empty cell counted differently from the frames (background: {det: {file, exposure_s, i0}})", () => {
+  it("stating how it was counted gives the same results; leaving it out would not", async () => {
+    const e = await readFrame(join(dir, "empty_waxs.cbf"));
+    const doubled = Int32Array.from(e.data as Int32Array, (v) => (v > 0 ? 2 * v : v));
+    await writeCbf(join(dir, "empty2_waxs.cbf"), { ...e, data: doubled });
+    const scan = readFileSync(join(dir, "scan.csv"), "utf8")
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((l) => l.split(","));
+    const i0s = scan
+      .filter((r) => r[1] === "waxs")
+      .map((r) => Number(r[7]))
+      .sort((a, b) => a - b);
+    const i0 = i0s[i0s.length >> 1]!;
+    const base = readFileSync(join(dir, "experiment.yaml"), "utf8").replace(
+      /^ {2}waxs: empty_waxs\.cbf$/m,
+      "  waxs: WAXS",
+    );
+    expect(base).toContain("waxs: WAXS");
+    const band = (out: string) =>
+      readFileSync(join(dir, out, "frames.csv"), "utf8")
+        .trim()
+        .split("\n")
+        .slice(1)
+        .map((l) => l.split(","))
+        .filter((r) => r[2] === "waxs")
+        .map((r) => Number(r[11]));
+    const ref = band("results");
+    const run = async (out: string, bg: string) => {
+      const yaml = join(dir, `${out}.yaml`);
+      writeFileSync(yaml, base.replace("WAXS", bg).replace(/^out: .*$/m, `out: ${out}`));
+      await runExperiment(yaml);
+      return band(out);
+    };
+    const stated = await run(
+      "bg_stated",
+      `{file: empty2_waxs.cbf, exposure_s: ${2 * small.dwellS}, i0: ${i0}}`,
+    );
+    const unstated = await run("bg_unstated", "empty2_waxs.cbf");
+    const dev = (a: number[]) =>
+      Math.max(...a.map((v, k) => Math.abs(v / ref[k]! - 1)).filter(Number.isFinite));
+    expect(dev(stated)).toBeLessThan(1e-3);
+    expect(dev(unstated)).toBeGreaterThan(1e-2);
   }, 60_000);
 });
