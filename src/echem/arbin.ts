@@ -113,7 +113,6 @@ export function parseArbin(
   );
   const { header } = table;
   const n = table.rows.length;
-  if (n === 0) throw new InputError(file, `no data rows after the header (line ${table.headerLine})`);
 
   const iTime = findColumn(header, isTestTime);
   const iCur = findColumn(header, isCurrent);

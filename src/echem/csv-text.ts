@@ -338,7 +338,7 @@ export interface TextTable {
 /**
  * Finds the header line (the first line, among the first `maxSearch`, whose fields split by some
  * delimiter satisfy `isHeader`) and splits the lines after it. Throws InputError when the text is
- * empty or no header is found (`what` names the expected format in the message).
+ * empty, no header is found (`what` names the expected format in the message) or no row follows it.
  */
 export function readTable(
   text: string,
@@ -379,6 +379,8 @@ export function readTable(
     rows.push(splitFields(line, delimiter));
     lineNo.push(i + 1);
   }
+  // every cycler export needs records: a header alone is a truncated or empty export
+  if (rows.length === 0) throw new InputError(file, `no data rows after the header (line ${h + 1})`);
   return {
     preamble: lines.slice(0, h),
     header,

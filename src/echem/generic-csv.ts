@@ -77,7 +77,6 @@ export function parseGenericCsv(
   );
   // A header line with a single column (no delimiter) is not found above: report it as such.
   const n = table.rows.length;
-  if (n === 0) throw new InputError(file, `no data rows after the header (line ${table.headerLine})`);
 
   const iTime = locate(table, mapping.time, "time", file);
   const iVolt = locate(table, mapping.voltage, "voltage", file);

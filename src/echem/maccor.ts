@@ -98,7 +98,6 @@ export function parseMaccor(input: string | Uint8Array, file: string): CyclerRec
   );
   const { header } = table;
   const n = table.rows.length;
-  if (n === 0) throw new InputError(file, `no data rows after the header (line ${table.headerLine})`);
   const missing = (what: string) =>
     new InputError(file, `Maccor export without a ${what} column; columns present: ${header.join(", ")}`);
 

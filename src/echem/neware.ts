@@ -107,7 +107,6 @@ export function parseNeware(input: string | Uint8Array, file: string): CyclerRec
   );
   const { header } = table;
   const n = table.rows.length;
-  if (n === 0) throw new InputError(file, `no data rows after the header (line ${table.headerLine})`);
 
   const iCur = need(findColumn(header, isCurrent), "current", table, file);
   const iVolt = need(findColumn(header, isVoltage), "voltage", table, file);
