@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { swaxs } from "../../test/support/cli.js";
 import { readCsvCells } from "../../test/support/fixtures.js";
-import { pearson } from "../../test/support/stats.js";
+import { endOfDischargeSize, mapAgainstTruth, regionsRight } from "../../test/support/truth.js";
 import { PRESETS, simulate } from "../simulate/index.js";
 import { runExperiment } from "./run.js";
 
@@ -27,20 +27,16 @@ beforeAll(async () => {
 
 describe("swaxs run on the tiny digital twin recovers its truth", () => {
   it("regions: ≥95 % of pixels right", () => {
-    const rows = csv(join(dir, "results/regions.csv")).slice(1);
-    const right = rows.filter((r) => r[4] === truth.layers[Number(r[0])]).length;
-    expect(right / rows.length).toBeGreaterThanOrEqual(0.95);
+    expect(regionsRight(join(dir, "results"), truth.layers).fraction).toBeGreaterThanOrEqual(0.95);
   });
 
   it.each([
     [100, 0.9],
     [50, 0.8],
   ])("Li2S map at %i %% SOD correlates with the true Li2S amount (r ≥ %f)", (sod, rMin) => {
-    const rows = csv(join(dir, `results/maps/Li2S_sod${sod}.csv`)).slice(1);
-    const ours = rows.map((r) => Number(r[4]));
-    const ref = rows.map((r) => truth.li2s_at_sod[String(sod)]![Number(r[0])]![Number(r[1])]!);
-    expect(ours.every(Number.isFinite)).toBe(true);
-    expect(pearson(ours, ref)).toBeGreaterThanOrEqual(rMin);
+    const m = mapAgainstTruth(join(dir, "results"), "Li2S", sod, truth.li2s_at_sod[String(sod)]!);
+    expect(m.values.every(Number.isFinite)).toBe(true);
+    expect(m.r).toBeGreaterThanOrEqual(rMin);
   });
 
   it("instrumental width measured on the calibrant within 10 % (run.json says where it came from)", () => {
@@ -51,11 +47,9 @@ describe("swaxs run on the tiny digital twin recovers its truth", () => {
   });
 
   it("crystallite size at the end of discharge within 15 % (instrument from the calibrant)", () => {
-    const rows = csv(join(dir, "results/crystallite/Li2S.csv")).slice(1);
-    const end = rows.filter((r) => Number(r[3]) > 90 && r[4] !== "");
-    expect(end.length).toBeGreaterThan(0);
-    const size = Number(end[0]![4]);
-    expect(Math.abs(size / truth.li2s_size_nm_end_of_discharge - 1)).toBeLessThan(0.15);
+    const size = endOfDischargeSize(join(dir, "results"), "Li2S");
+    expect(size).not.toBeNull();
+    expect(Math.abs(size! / truth.li2s_size_nm_end_of_discharge - 1)).toBeLessThan(0.15);
   });
 
   it("every WAXS frame's SODC within 1 % during the first discharge", () => {

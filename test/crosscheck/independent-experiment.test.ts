@@ -13,8 +13,8 @@ import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runExperiment } from "../../src/pipeline/run.js";
 import { readCsvCells } from "../support/fixtures.js";
-import { pearson } from "../support/stats.js";
 import { pythonWith, runPython, toolAvailable } from "../support/tools.js";
+import { endOfDischargeSize, mapAgainstTruth, regionsRight } from "../support/truth.js";
 
 const py = pythonWith(["pyFAI", "fabio", "numpy"]);
 const run = toolAvailable("python3-pyfai, python3-fabio and numpy", py !== null);
@@ -52,29 +52,24 @@ describe.skipIf(!run)("swaxs run on an experiment made with pyFAI and fabio reco
   }, 120_000);
 
   it("regions: ≥95 % of pixels right", () => {
-    const rows = csv(join(dir, "results/regions.csv")).slice(1);
-    expect(rows.length).toBe(16);
-    const right = rows.filter((r) => r[4] === truth.layers[Number(r[0])]).length;
-    expect(right / rows.length, rows.map((r) => r[4]).join(",")).toBeGreaterThanOrEqual(0.95);
+    const got = regionsRight(join(dir, "results"), truth.layers);
+    expect(got.labels.split(",")).toHaveLength(16);
+    expect(got.fraction, got.labels).toBeGreaterThanOrEqual(0.95);
   });
 
   it.each([
     [100, 0.9],
     [50, 0.8],
   ])("Li2S map at %i %% SOD correlates with the true Li2S amount (r ≥ %f)", (sod, rMin) => {
-    const rows = csv(join(dir, `results/maps/Li2S_sod${sod}.csv`)).slice(1);
-    const ours = rows.map((r) => Number(r[4]));
-    const ref = rows.map((r) => truth.li2s_at_sod[String(sod)]![Number(r[0])]![Number(r[1])]!);
-    expect(ours.every(Number.isFinite)).toBe(true);
-    expect(pearson(ours, ref)).toBeGreaterThanOrEqual(rMin);
+    const m = mapAgainstTruth(join(dir, "results"), "Li2S", sod, truth.li2s_at_sod[String(sod)]!);
+    expect(m.values.every(Number.isFinite)).toBe(true);
+    expect(m.r).toBeGreaterThanOrEqual(rMin);
   });
 
   it("crystallite size at the end of the discharge within 15 %", () => {
-    const rows = csv(join(dir, "results/crystallite/Li2S.csv")).slice(1);
-    const end = rows.filter((r) => Number(r[3]) > 90 && r[4] !== "");
-    expect(end.length).toBeGreaterThan(0);
-    const size = Number(end[0]![4]);
-    expect(Math.abs(size / truth.li2s_size_nm_end_of_discharge - 1)).toBeLessThan(0.15);
+    const size = endOfDischargeSize(join(dir, "results"), "Li2S");
+    expect(size).not.toBeNull();
+    expect(Math.abs(size! / truth.li2s_size_nm_end_of_discharge - 1)).toBeLessThan(0.15);
   });
 
   it("every frame's SODC (OCV, discharge, rest, charge) within 1 % of the truth", () => {
