@@ -60,19 +60,18 @@ export function referenceCurves(
   ctx: PassContext,
   timeS: Float64Array,
   when: number,
+  /** Per record: the transmission ocvPass found, NaN for a skipped frame (which frames were reduced). */
+  transmission: Float64Array,
 ): Float64Array {
   const npt = d.radial.length;
   const out = new Float64Array(ctx.nPix * npt).fill(Number.NaN);
   if (!Number.isFinite(when)) return out;
   const last = new Int32Array(ctx.nPix).fill(-1);
   const done = new Uint8Array(ctx.nPix);
-  const okRecords: number[] = [];
   // which two records bracket `when` for each pixel: decided on scalars, then read just those
   const pairs: [number, number, number][] = [];
-  d.store.forEach((k, r) => {
-    if (r.ok) okRecords.push(k);
-  }, 1024);
-  for (const k of okRecords) {
+  for (let k = 0; k < d.index.length; k++) {
+    if (Number.isNaN(transmission[k]!)) continue;
     const i = d.index[k]!;
     const p = ctx.pixelOf(i);
     if (done[p]) continue;
@@ -135,6 +134,8 @@ export interface RegionSweep {
 }
 
 export interface StreamResult {
+  /** Sweep of each record (as passed in). */
+  sweep: Int32Array;
   /** Band name → value per scan-log frame (NaN where not this detector's or not reduced). */
   bandValue: Map<string, Float64Array>;
   /** Region → its sweeps in order. */
@@ -224,7 +225,7 @@ export function streamPass(
     }
   });
   flush();
-  return { bandValue, regions };
+  return { sweep: opts.sweep, bandValue, regions };
 }
 
 /**

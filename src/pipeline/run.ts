@@ -28,7 +28,7 @@ import {
 } from "../formats/index.js";
 import { readPoni } from "../geometry/index.js";
 import { findGrid, type Grid, readScanLog, type ScanLog } from "../scan/index.js";
-import { type PhaseName, reflections } from "../simulate/physics/index.js";
+import { type PhaseName, type Reflection, reflections } from "../simulate/physics/index.js";
 import { InputError } from "../util/errors.js";
 import {
   cakePass,
@@ -234,24 +234,25 @@ async function analyse(
       for (const [k, i] of d.index.entries()) transmission[i] = ocv.get(d.name)!.transmission[k]!;
 
     await writeMaps(cfg, log, grid, series, clock, ctx, bandValue, tmp, results);
+    // each peak's reflections (positions at the detector's wavelength), for both kinds of fit
+    const refl = new Map<string, Reflection[]>();
+    for (const pk of cfg.peaks) {
+      const cal = await readPoni(cfg.detectors[pk.detector]!.poni);
+      refl.set(
+        pk.name,
+        reflections(pk.phase as PhaseName, cal.wavelengthM, pk.q[1] + 3, Math.max(0.1, pk.q[0] - 3)),
+      );
+    }
     // crystallite size frame by frame (the viewer's peak-size map), beside the per-sweep region fits
     const sizes = new Map<string, Float64Array>();
     for (const pk of cfg.peaks) {
       const d = dets.find((x) => x.name === pk.detector);
-      if (!d) continue;
-      const cal = await readPoni(cfg.detectors[pk.detector]!.poni);
-      const refl = reflections(
-        pk.phase as PhaseName,
-        cal.wavelengthM,
-        pk.q[1] + 3,
-        Math.max(0.1, pk.q[0] - 3),
-      );
-      sizes.set(pk.name, frameSizes(d, ctx, pk, refl, ocv.get(d.name)!, log.length));
+      if (d) sizes.set(pk.name, frameSizes(d, ctx, pk, refl.get(pk.name)!, ocv.get(d.name)!, log.length));
     }
     await writeFrames(cfg, log, grid, clock, bandValue, sizes, transmission, tmp, results);
     await writeFile(join(tmp, "echem.csv"), echemCsv(series));
     writeEchemH5(series, results);
-    await writeRegionProducts(cfg, log, clock, dets, streams, ocv, regions, tmp, results);
+    await writeRegionProducts(cfg, log, clock, dets, streams, ocv, regions, refl, tmp, results);
     await writeCanSas(dets, streams, log, clock, tmp);
     for (const d of dets) writeCakes(d, ctx, streams.get(d.name)!, log, clock, results);
     const codes = Int8Array.from({ length: nPix }, (_, p) =>
@@ -287,7 +288,7 @@ async function streamDetector(
     n.kind === "ocv-mean"
       ? ocv.mean.map((v, x) => (ocv.count[Math.floor(x / npt)]! > 0 ? v : Number.NaN))
       : n.kind === "reference"
-        ? referenceCurves(d, ctx, log.timeS, timeOfSod(series, n.sodPct))
+        ? referenceCurves(d, ctx, log.timeS, timeOfSod(series, n.sodPct), ocv.transmission)
         : null;
   const { sweep, count } = sweepOfRecords(d.index, ctx.nPix, ctx.pixelOf);
   const timeS = new Float64Array(ctx.nPix * count).fill(Number.NaN);
@@ -470,6 +471,8 @@ async function writeRegionProducts(
   streams: Map<string, StreamResult>,
   ocv: Map<string, ReturnType<typeof ocvPass>>,
   regions: Role[],
+  /** Each peak's reflections, by peak name. */
+  refl: Map<string, Reflection[]>,
   tmp: string,
   results: ResultsH5,
 ): Promise<void> {
@@ -523,9 +526,7 @@ async function writeRegionProducts(
       n += o.count[p]!;
     }
     for (let j = 0; j < npt; j++) base[j]! /= Math.max(n, 1);
-    const cal = await readPoni(cfg.detectors[pk.detector]!.poni);
-    const refl = reflections(pk.phase as PhaseName, cal.wavelengthM, pk.q[1] + 3, Math.max(0.1, pk.q[0] - 3));
-    const sz = crystalliteSeries(pk, sweeps ?? [], base, d.radial, refl, log.timeS, clock);
+    const sz = crystalliteSeries(pk, sweeps ?? [], base, d.radial, refl.get(pk.name)!, log.timeS, clock);
     await writeFile(join(tmp, "crystallite", `${pk.name}.csv`), sz.csv);
     results.addTable(
       "crystallite",
@@ -590,7 +591,7 @@ function writeCakes(
 ): void {
   const c = d.cakes;
   if (!c) return;
-  const { sweep } = sweepOfRecords(d.index, ctx.nPix, ctx.pixelOf);
+  const { sweep } = stream;
   // one image per sweep in which the region had frames, in the order streamPass found them
   const writers = new Map<
     Role,
