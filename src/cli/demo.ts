@@ -4,12 +4,12 @@
  * report and serves the viewer. Everything lands under DIR: experiment/ (frames, logs, config),
  * experiment/results/ and report.html.
  */
-import { existsSync, mkdirSync, readdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { runExperiment } from "../pipeline/run.js";
 import { writeReport } from "../report/index.js";
 import { PRESETS, simulate } from "../simulate/index.js";
-import { InputError } from "../util/errors.js";
+import { checkOutputFolder, madeBySwaxs, markFolder } from "../util/index.js";
 import { progress } from "./progress.js";
 
 export interface DemoOptions {
@@ -30,11 +30,12 @@ export async function demoCommand(
   const preset = o.preset === "tiny" ? PRESETS.tiny : PRESETS.demo;
   const exp = join(dir, "experiment");
   const yaml = join(exp, "experiment.yaml");
-  // a folder of an earlier demo is reused (its simulation kept); any other non-empty one is refused
-  const reuse = existsSync(yaml);
-  if (!reuse && existsSync(dir) && readdirSync(dir).length > 0)
-    throw new InputError(dir, "exists and is not empty: choose a new --out folder");
+  // a folder of an earlier demo is reused (its simulation kept); any other non-empty one is refused,
+  // as are the working folder and its ancestors
+  checkOutputFolder(dir, { namedBy: "--out", key: "--out", command: "swaxs demo" });
+  const reuse = existsSync(yaml) && madeBySwaxs(exp);
   mkdirSync(dir, { recursive: true });
+  markFolder(dir, "swaxs demo");
   const t0 = performance.now();
   const say = (m: string) => process.stderr.write(`${m}\n`);
   if (reuse) say(`demo: reusing the simulated experiment in ${exp}`);

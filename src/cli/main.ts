@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
 import { RADIAL_UNIT_NAMES } from "../geometry/index.js";
-import { isInputError } from "../util/errors.js";
+import { clip, isInputError } from "../util/index.js";
 import { demoCommand } from "./demo.js";
 import { echemCommand } from "./echem.js";
 import { inspectCommand } from "./inspect.js";
@@ -20,6 +20,9 @@ function version(): string {
   };
   return pkg.version;
 }
+
+/** No error line is longer than this, whatever the input. */
+const MAX_MESSAGE = 300;
 
 export function buildProgram(): Command {
   const program = new Command("swaxs")
@@ -158,7 +161,8 @@ export async function run(argv: string[]): Promise<number> {
       return 2;
     }
     if (isInputError(err)) {
-      process.stderr.write(`swaxs: ${err.message}\n`);
+      // one line, whatever the input put into the message (a 300,000-character path, a newline)
+      process.stderr.write(`swaxs: ${clip(err.message.replace(/\s+/g, " "), MAX_MESSAGE - 7)}\n`);
       return 2;
     }
     throw err;

@@ -24,6 +24,7 @@ export {
   pixelCentreLab,
   pixelCorners,
   radialBase,
+  radialExtent,
   radialHalfWidth,
 } from "./pixels.js";
 export { beamCentre, type Fit2dGeometry, fit2dGeometry, formatPoni, parsePoni, readPoni } from "./poni.js";

@@ -203,6 +203,25 @@ export function centreRadial(c: PixelCentres, unit: RadialUnit, wavelengthM: num
 }
 
 /**
+ * The lowest and highest radial value of the pixel centres, in the unit (scaled): the range a band
+ * or a peak window must lie in. q and 2θ both grow with 2θ, so the extremes of 2θ give it.
+ */
+export function radialExtent(cal: Calibration, shape: [number, number], unit: RadialUnit): [number, number] {
+  const { tthRad } = computeCentres(cal, shape);
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (let k = 0; k < tthRad.length; k++) {
+    const t = tthRad[k]!;
+    if (t < lo) lo = t;
+    if (t > hi) hi = t;
+  }
+  return [
+    radialBase(unit, lo, cal.wavelengthM) * unit.scale,
+    radialBase(unit, hi, cal.wavelengthM) * unit.scale,
+  ];
+}
+
+/**
  * Radial value at each pixel's 4 corners (A,B,C,D), float32 as pyFAI's `corner_array`: shape (n, 4).
  */
 export function cornerRadial(g: CornerGrid, unit: RadialUnit, wavelengthM: number): Float32Array {

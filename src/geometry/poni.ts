@@ -275,7 +275,7 @@ export function parsePoni(text: string, file: string): Calibration {
   }
   const distKey = kv.has("distance") ? "distance" : "dist";
   if (!kv.has(distKey)) throw new InputError(file, "missing key Distance");
-  return {
+  const cal = {
     distM: numberAt(kv, distKey, file),
     poni1M: numberAt(kv, "poni1", file),
     poni2M: numberAt(kv, "poni2", file),
@@ -286,9 +286,53 @@ export function parsePoni(text: string, file: string): Calibration {
     detector,
     poniVersion,
   };
+  return cal;
 }
 
-/** Read and parse a PONI file. @throws InputError when it cannot be read or parsed. */
+/**
+ * Physical bounds of a geometry: a value outside them is a typo or a unit slip (mm for m, Å for m),
+ * and would only fail later, far from its cause. [key, value, low, high, unit].
+ */
+export const PONI_BOUNDS = {
+  Distance: [1e-4, 100, "m"],
+  Poni1: [-10, 10, "m"],
+  Poni2: [-10, 10, "m"],
+  Rot1: [-2 * Math.PI, 2 * Math.PI, "rad"],
+  Rot2: [-2 * Math.PI, 2 * Math.PI, "rad"],
+  Rot3: [-2 * Math.PI, 2 * Math.PI, "rad"],
+  // 0.01 Å (1.2 MeV) to 1000 Å (12 eV)
+  Wavelength: [1e-12, 1e-7, "m"],
+  PixelSize1: [1e-7, 0.1, "m"],
+  PixelSize2: [1e-7, 0.1, "m"],
+} as const;
+
+/** Refuses a geometry outside PONI_BOUNDS, naming the file, the key, the value and the range. */
+export function checkPoniBounds(cal: Calibration, file: string): void {
+  const values: Record<keyof typeof PONI_BOUNDS, number> = {
+    Distance: cal.distM,
+    Poni1: cal.poni1M,
+    Poni2: cal.poni2M,
+    Rot1: cal.rot1Rad,
+    Rot2: cal.rot2Rad,
+    Rot3: cal.rot3Rad,
+    Wavelength: cal.wavelengthM,
+    PixelSize1: cal.detector.pixel1M,
+    PixelSize2: cal.detector.pixel2M,
+  };
+  for (const [key, [lo, hi, unit]] of Object.entries(PONI_BOUNDS)) {
+    const v = values[key as keyof typeof PONI_BOUNDS];
+    if (!(v >= lo && v <= hi))
+      throw new InputError(
+        file,
+        `${key}: ${v} ${unit} is outside the allowed ${lo}..${Number(hi.toPrecision(6))} ${unit}`,
+      );
+  }
+}
+
+/**
+ * Read and parse a PONI file, and check its values are physical (PONI_BOUNDS).
+ * @throws InputError when it cannot be read or parsed, or a value is out of bounds.
+ */
 export async function readPoni(path: string): Promise<Calibration> {
   let text: string;
   try {
@@ -296,7 +340,9 @@ export async function readPoni(path: string): Promise<Calibration> {
   } catch (err) {
     throw new InputError(path, `cannot read PONI file: ${(err as Error).message}`);
   }
-  return parsePoni(text, path);
+  const cal = parsePoni(text, path);
+  checkPoniBounds(cal, path);
+  return cal;
 }
 
 function jsonPair(p: readonly [number, number] | null): string {

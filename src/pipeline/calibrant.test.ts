@@ -88,6 +88,7 @@ describe("the twin's calibrant", () => {
         file: join(dir, r[2]!),
         frame: Number(r[3]),
         exposureS: Number(r[6]),
+        monitor: Number(r[7]),
         i0: Number(r[7]),
         it: Number(r[8]),
       }));
@@ -210,7 +211,7 @@ describe("swaxs run with a calibrant", () => {
     writeFileSync(bad, readFileSync(yaml, "utf8").replace("phase: CeO2", "phase: LaB6"));
     const r = swaxs("run", bad);
     expect(r.code, r.stderr).toBe(2);
-    expect(r.stderr).toMatch(/calibrant_waxs\.cbf: LaB6 fit in \[15\.5, 24\.5\] nm⁻¹ failed: .*\n$/);
+    expect(r.stderr).toMatch(/calibrant_waxs\.cbf: LaB6 fit in \[17, 24\.5\] nm⁻¹ failed: .*\n$/);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
   });
 

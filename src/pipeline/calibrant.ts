@@ -40,7 +40,7 @@ export interface InstrumentWidth {
 export async function reduceCalibrant(cfg: ExperimentConfig, detector: string): Promise<CalibrantCurve> {
   const d = cfg.detectors[detector]!;
   const c = cfg.calibrant[detector]!;
-  const ref: FrameRef = { file: c.file, frame: 0, exposureS: 1, i0: 1, it: 1 };
+  const ref: FrameRef = { file: c.file, frame: 0, exposureS: 1, monitor: 1, i0: 1, it: 1 };
   const red = await DetectorReducer.create(reductionOf(d), ref);
   try {
     const r = await red.reduce(ref);

@@ -160,8 +160,14 @@ describe("parseConfig", () => {
   });
 
   it.each([
-    [MIN.replace("}", ", npt: many}"), 'detectors.waxs.npt: expected a positive integer, got "many"'],
-    [MIN.replace("}", ", npt: 2.5}"), "detectors.waxs.npt: expected a positive integer, got 2.5"],
+    [
+      MIN.replace("}", ", npt: many}"),
+      'detectors.waxs.npt: expected radial bins: an integer in 2..20000, got "many"',
+    ],
+    [
+      MIN.replace("}", ", npt: 2.5}"),
+      "detectors.waxs.npt: expected radial bins: an integer in 2..20000, got 2.5",
+    ],
     [MIN.replace("}", ", nptt: 3}"), "detectors.waxs.nptt: unknown key (allowed: poni, mask, npt,"],
     [`${MIN}colour: red\n`, "colour: unknown key (allowed: scan, detectors,"],
     [MIN.replace("{poni: w.poni}", "{npt: 3}"), "detectors.waxs.poni: missing (expected a file path)"],
@@ -233,7 +239,7 @@ describe("parseConfig", () => {
       `${MIN}regions: {by_row: {a: cathode}}\n`,
       'regions.by_row.a: expected a row number (0 = lowest y), got "a"',
     ],
-    [`${MIN}workers: 0\n`, "workers: expected a positive integer, got 0"],
+    [`${MIN}workers: 0\n`, "workers: expected worker threads: an integer in 1..256, got 0"],
     [
       MIN.replace("c.mpt}", "c.mpt, timezone: Mars/Olympus}"),
       'echem.timezone: unknown time zone "Mars/Olympus"',

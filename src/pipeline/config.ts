@@ -11,7 +11,7 @@ import { fixedOffsetS } from "../echem/timezone.js";
 import type { RadialUnitName } from "../geometry/units.js";
 import type { SplitMethod } from "../integrate/integrator.js";
 import { CALIBRANTS, type CalibrantName, PHASES } from "../simulate/physics/structures.js";
-import { InputError } from "../util/errors.js";
+import { clip, InputError } from "../util/index.js";
 import { parseYaml } from "./yaml-read.js";
 
 export type RegionName = "anode" | "separator" | "cathode" | "other";
@@ -123,10 +123,26 @@ function strict<T extends z.core.$ZodLooseShape>(shape: T) {
 
 const path = z.string(expected("a file path")).min(1, expected("a file path"));
 const name = z.string(expected("a name")).min(1, expected("a name"));
-const posInt = z
-  .number(expected("a positive integer"))
-  .int(expected("a positive integer"))
-  .positive(expected("a positive integer"));
+/**
+ * Names that become file names (`maps/<band>_sod50.csv`, `reduced_<det>.h5`): letters, digits and
+ * `_ . + -`, not starting with a dot, so no name can leave the results folder or hide in it.
+ */
+const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}$/;
+const fileName = name.regex(SAFE_NAME, expected("a name of letters, digits and _ . + - (at most 64)"));
+/** An integer in [lo, hi]: every count that sizes memory or threads has a bound. */
+const intIn = (lo: number, hi: number, what: string) => {
+  const e = expected(`${what}: an integer in ${lo}..${hi}`);
+  return z.number(e).int(e).min(lo, e).max(hi, e);
+};
+/** Limits of the counts (documented in the README). */
+export const LIMITS = {
+  npt: [2, 20000],
+  nptAzim: [1, 3600],
+  workers: [1, 256],
+  bands: 100,
+  peaks: 50,
+  sods: 101,
+} as const;
 const posNum = z.number(expected("a positive number")).positive(expected("a positive number"));
 const sod = z
   .number(expected("a state of discharge in % (0..100)"))
@@ -140,7 +156,7 @@ const region = z.enum(REGION_NAMES as [RegionName, ...RegionName[]], expected(RE
 const detectorSchema = strict({
   poni: path,
   mask: path.optional(),
-  npt: posInt.optional(),
+  npt: intIn(...LIMITS.npt, "radial bins").optional(),
   unit: z
     .enum(["q_nm^-1", "q_A^-1", "2th_deg", "2th_rad"], expected("q_nm^-1 | q_A^-1 | 2th_deg | 2th_rad"))
     .optional(),
@@ -163,7 +179,7 @@ const normalizeSchema = z.union(
 const schema = strict({
   scan: path,
   detectors: z
-    .record(name, detectorSchema, expected("a map of detectors"))
+    .record(fileName, detectorSchema, expected("a map of detectors"))
     .refine((d) => Object.keys(d).length > 0, expected("at least one detector")),
   background: z
     .record(
@@ -195,11 +211,14 @@ const schema = strict({
   normalize: z
     .record(name, normalizeSchema, expected("a map detector: ocv-mean | none | {reference: …}"))
     .optional(),
-  bands: z.array(strict({ name, detector: name, q: qRange }), expected("a list of bands")).optional(),
+  bands: z
+    .array(strict({ name: fileName, detector: name, q: qRange }), expected("a list of bands"))
+    .max(LIMITS.bands, expected(`at most ${LIMITS.bands} bands`))
+    .optional(),
   peaks: z
     .array(
       strict({
-        name,
+        name: fileName,
         phase: name,
         detector: name,
         q: qRange,
@@ -209,8 +228,13 @@ const schema = strict({
       }),
       expected("a list of peaks"),
     )
+    .max(LIMITS.peaks, expected(`at most ${LIMITS.peaks} peaks`))
     .optional(),
-  maps: strict({ at_sod: z.array(sod, expected("a list of SOD %")) }).optional(),
+  maps: strict({
+    at_sod: z
+      .array(sod, expected("a list of SOD %"))
+      .max(LIMITS.sods, expected(`at most ${LIMITS.sods} SODs`)),
+  }).optional(),
   stack: z
     .array(region, expected("a list of layers"))
     .min(1, expected("a non-empty list of layers"))
@@ -219,8 +243,12 @@ const schema = strict({
     by_row: z.record(z.string(), region, expected("a map row: region")).optional(),
   }).optional(),
   instrument_fwhm_q: posNum.optional(),
-  caking: strict({ detector: name, npt_azim: posInt.optional(), npt: posInt.optional() }).optional(),
-  workers: posInt.optional(),
+  caking: strict({
+    detector: name,
+    npt_azim: intIn(...LIMITS.nptAzim, "azimuthal bins").optional(),
+    npt: intIn(...LIMITS.npt, "radial bins").optional(),
+  }).optional(),
+  workers: intIn(...LIMITS.workers, "worker threads").optional(),
   out: path.optional(),
 });
 
@@ -278,8 +306,8 @@ function show(v: unknown): string {
   if (v === null) return "nothing";
   if (Array.isArray(v)) return `a list [${v.map(show).join(", ")}]`.slice(0, 60);
   if (typeof v === "object") return "a map";
-  if (typeof v === "string") return JSON.stringify(v);
-  return String(v);
+  if (typeof v === "string") return JSON.stringify(clip(v));
+  return clip(String(v));
 }
 
 function build(raw: RawConfig, file: string): ExperimentConfig {

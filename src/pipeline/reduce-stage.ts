@@ -5,7 +5,7 @@
  * results are appended strictly in order through a short FIFO of frames in flight.
  */
 import { createHash } from "node:crypto";
-import { existsSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import type { ScanLog } from "../scan/index.js";
@@ -29,32 +29,50 @@ export interface DetectorFrames {
 
 /** Frames of at least this many pixels are integrated on worker threads (below, messaging costs more). */
 const POOL_MIN_PIXELS = 400_000;
-const STORE_VERSION = 1;
+const STORE_VERSION = 2;
 
 const median = (a: number[]) => {
   const s = [...a].sort((x, y) => x - y);
   return s.length ? s[s.length >> 1]! : Number.NaN;
 };
 
+/** What the run decided about the scan log before any frame was read (see run.ts `planFrames`). */
+export interface FramePlan {
+  /** Per detector: the monitor column's values per scan-log line, or null (monitor: none). */
+  monitor: Map<string, Float64Array | null>;
+  /** Scan-log lines not to reduce (file missing, monitor ≤ 0): allowed by --allow-missing. */
+  skipped: Set<number>;
+}
+
 export async function reduceDetector(
   cfg: ExperimentConfig,
   log: ScanLog,
   name: string,
   workDir: string,
-  opts: { allowMissing: boolean; tick: (n: number) => void },
+  plan: FramePlan,
+  opts: {
+    allowMissing: boolean;
+    tick: (n: number) => void;
+    /** Called with each scan-log line whose frame vanished or became unreadable during the run. */
+    onLost: (i: number, problem: string) => void;
+    onNote?: (m: string) => void;
+  },
 ): Promise<DetectorFrames> {
   const d = cfg.detectors[name]!;
-  const index = [...Array(log.length).keys()].filter(
-    (i) => log.detector[i] === name && existsSync(log.file[i]!),
-  );
-  if (!index.length) throw new InputError(cfg.scan, `no frame files of detector "${name}" exist`);
+  // every frame of the detector keeps its record, so a skipped one is NaN in place, not dropped
+  const index = [...Array(log.length).keys()].filter((i) => log.detector[i] === name);
+  const first = index.find((i) => !plan.skipped.has(i));
+  if (first === undefined) throw new InputError(cfg.scan, `no frame files of detector "${name}" exist`);
+  const mon = plan.monitor.get(name) ?? null;
   const ref = (i: number): FrameRef => ({
     file: log.file[i]!,
     frame: log.frame[i]!,
     exposureS: log.exposureS[i]!,
-    i0: d.monitor === null ? 1 : log.i0[i]!,
+    monitor: mon ? mon[i]! : 1,
+    i0: log.i0[i]!,
     it: log.it[i]!,
   });
+  const counted = index.filter((i) => !plan.skipped.has(i));
   const bgFile = cfg.background[name];
   const reduction = {
     ...reductionOf(d),
@@ -62,11 +80,11 @@ export async function reduceDetector(
     background: bgFile
       ? {
           file: bgFile,
-          exposureS: cfg.backgroundCounting[name]?.exposureS ?? median(index.map((i) => log.exposureS[i]!)),
-          i0:
+          exposureS: cfg.backgroundCounting[name]?.exposureS ?? median(counted.map((i) => log.exposureS[i]!)),
+          monitor:
             d.monitor === null
               ? 1
-              : (cfg.backgroundCounting[name]?.i0 ?? median(index.map((i) => ref(i).i0))),
+              : (cfg.backgroundCounting[name]?.i0 ?? median(counted.map((i) => ref(i).monitor))),
         }
       : null,
     emptyItOverI0: cfg.transmission?.emptyItOverI0 ?? 1,
@@ -75,9 +93,9 @@ export async function reduceDetector(
         ? { nptAzim: cfg.caking.nptAzim, nptRad: cfg.caking.npt ?? Math.min(d.npt, 200) }
         : null,
   };
-  const red = await DetectorReducer.create(reduction, ref(index[0]!));
+  const red = await DetectorReducer.create(reduction, ref(first));
   const store = CurveStore.open(join(workDir, `${name}.curves`), {
-    key: storeKey(reduction, index.map(ref)),
+    key: storeKey(reduction, index.map(ref), plan.skipped, index),
     npt: red.radial.length,
     radial: Array.from(red.radial),
     unit: red.unitName,
@@ -106,17 +124,35 @@ export async function reduceDetector(
   }
   const resumed = store.length;
   opts.tick(resumed);
-  const workers = cfg.workers ?? (red.pixels >= POOL_MIN_PIXELS ? Math.min(availableParallelism(), 4) : 0);
+  const cores = availableParallelism();
+  if (cfg.workers !== undefined && cfg.workers > cores)
+    opts.onNote?.(`workers: ${cfg.workers} asked for, this machine has ${cores} cores; using ${cores}`);
+  const workers =
+    cfg.workers !== undefined
+      ? Math.min(cfg.workers, cores)
+      : red.pixels >= POOL_MIN_PIXELS
+        ? Math.min(cores, 4)
+        : 0;
   if (workers > 0) red.usePool(workers);
 
   // frames in flight: reading the next ones overlaps the integration of earlier ones
   const depth = Math.max(2, 2 * workers);
   const queue: Promise<ReducedCurve | null>[] = [];
-  const start = (k: number) =>
-    red.reduce(ref(index[k]!)).catch((err: unknown) => {
-      if (opts.allowMissing && err instanceof InputError) return null;
-      throw err;
+  const start = (k: number): Promise<ReducedCurve | null> => {
+    const i = index[k]!;
+    if (plan.skipped.has(i)) return Promise.resolve(null);
+    return red.reduce(ref(i)).catch((err: unknown) => {
+      // a frame that vanished or became unreadable since the run began: one rule with the missing ones
+      if (!(err instanceof InputError)) throw err;
+      if (!opts.allowMissing)
+        throw new InputError(
+          log.file[i]!,
+          `${err.message.startsWith(`${log.file[i]}: `) ? err.message.slice(log.file[i]!.length + 2) : err.message} (scan log line ${log.line[i]}); --allow-missing goes on without it`,
+        );
+      opts.onLost(i, err.message);
+      return null;
     });
+  };
   const emptyCake = cakes ? new Float32Array(cakes.store.header.npt) : null;
   const put = (c: ReducedCurve | null) => {
     cakes?.store.append(
@@ -157,13 +193,14 @@ export async function reduceDetector(
  * What the stored curves depend on: the reduction settings, and each frame's file (with its size and
  * modification time), frame number, exposure and monitors, in order.
  */
-function storeKey(reduction: object, refs: FrameRef[]): string {
+function storeKey(reduction: object, refs: FrameRef[], skipped: Set<number>, index: number[]): string {
   const h = createHash("sha256");
   h.update(JSON.stringify({ v: STORE_VERSION, reduction, files: fileStamp(reduction) }));
-  for (const r of refs) {
-    const st = statSync(r.file);
-    h.update(`${r.file}\t${st.size}\t${st.mtimeMs}\t${r.frame}\t${r.exposureS}\t${r.i0}\t${r.it}\n`);
-  }
+  refs.forEach((r, k) => {
+    const st = skipped.has(index[k]!) ? null : statSync(r.file, { throwIfNoEntry: false });
+    const stamp = st ? `${st.size}\t${st.mtimeMs}` : "skipped";
+    h.update(`${r.file}\t${stamp}\t${r.frame}\t${r.exposureS}\t${r.monitor}\t${r.i0}\t${r.it}\n`);
+  });
   return h.digest("hex");
 }
 

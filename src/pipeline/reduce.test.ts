@@ -18,7 +18,7 @@ const opts = (): DetectorReduction => ({
   method: "bbox",
   polarization: 0.99,
   flipUd: false,
-  background: { file: join(dir, "empty_waxs.cbf"), exposureS: p.dwellS, i0: 1e5 * p.dwellS },
+  background: { file: join(dir, "empty_waxs.cbf"), exposureS: p.dwellS, monitor: 1e5 * p.dwellS },
   emptyItOverI0: 1,
 });
 
@@ -33,6 +33,7 @@ describe("DetectorReducer", () => {
       file: join(dir, "empty_waxs.cbf"),
       frame: 0,
       exposureS: p.dwellS,
+      monitor: 1e5 * p.dwellS,
       i0: 1e5 * p.dwellS,
       it: 1e5 * p.dwellS,
     };
@@ -51,18 +52,20 @@ describe("DetectorReducer", () => {
     expect(chi2).toBe(0);
   });
 
-  it("normalises by exposure × monitor: doubling i0 and it halves the curve, T unchanged", async () => {
+  it("normalises by exposure × monitor: doubling the monitor halves the curve; T is it/i0 whatever the monitor", async () => {
     const o = { ...opts(), background: null };
     const ref = {
       file: join(dir, "frames/waxs/waxs_s000_r004_c00.cbf"),
       frame: 0,
       exposureS: 1,
+      monitor: 1e5,
       i0: 1e5,
       it: 1.5e4,
     };
     const red = await DetectorReducer.create(o, ref);
     const a = await red.reduce(ref);
-    const b = await red.reduce({ ...ref, i0: 2e5, it: 3e4 });
+    const b = await red.reduce({ ...ref, monitor: 2e5 });
+    expect(a.transmission).toBeCloseTo(0.15, 12);
     expect(b.transmission).toBeCloseTo(a.transmission, 12);
     let checked = 0;
     for (let i = 0; i < a.intensity.length; i++) {
@@ -82,6 +85,7 @@ describe("DetectorReducer", () => {
         file: join(dir, "frames/waxs/nope.cbf"),
         frame: 0,
         exposureS: 1,
+        monitor: 1,
         i0: 1,
         it: 1,
       }),

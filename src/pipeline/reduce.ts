@@ -2,8 +2,11 @@
  * Reduction of one detector's frames: integrate each frame with its detector's geometry and mask,
  * normalise by exposure × monitor, and subtract the empty cell scaled by the frame's transmission:
  *
- *   I = I_frame / (t · i0)  −  T · I_empty / (t_e · i0_e),     T = (it/i0) / (it/i0)_empty
- *   σ² = σ_frame² / (t · i0)²  +  T² · σ_empty² / (t_e · i0_e)²
+ *   I = I_frame / (t · M)  −  T · I_empty / (t_e · M_e),     T = (it/i0) / (it/i0)_empty
+ *   σ² = σ_frame² / (t · M)²  +  T² · σ_empty² / (t_e · M_e)²
+ *
+ * M is the monitor the config names (any scan-log column, i0 by default, 1 for none); the
+ * transmission is always the ratio of the two ion chambers it/i0, whatever the monitor.
  *
  * (the empty cell's own scattering is attenuated by the sample, as in standard SAXS reduction).
  * Frames stream through one at a time; the caller decides where each curve goes.
@@ -39,7 +42,7 @@ export interface DetectorReduction {
   flipUd: boolean;
   dataset?: string;
   /** Empty-cell frame and how it was counted. */
-  background?: { file: string; exposureS: number; i0: number } | null;
+  background?: { file: string; exposureS: number; monitor: number } | null;
   /** (it/i0) of the empty cell, for the transmission. */
   emptyItOverI0: number;
   /** Also cake each frame into (azimuth × radial) bins, reduced the same way (2D caking). */
@@ -76,6 +79,9 @@ export interface FrameRef {
   file: string;
   frame: number;
   exposureS: number;
+  /** The count the frame is divided by (with the exposure): the config's monitor column, or 1. */
+  monitor: number;
+  /** Upstream and downstream ion chambers, for the transmission it/i0. */
   i0: number;
   it: number;
 }
@@ -183,7 +189,7 @@ export class DetectorReducer {
           opts.background.file,
           `empty-cell frame is ${e.shape.join("×")}, frames are ${f.shape.join("×")}`,
         );
-      const norm = opts.background.exposureS * opts.background.i0;
+      const norm = opts.background.exposureS * opts.background.monitor;
       const r = integ.integrate(e.data, e.dtype, norm);
       bg = { I: r.intensity, S: r.sigma! };
       const c = caker?.integrate(e.data, e.dtype, norm);
@@ -236,9 +242,9 @@ export class DetectorReducer {
 
   async reduce(ref: FrameRef): Promise<ReducedCurve> {
     const f = await this.frame(ref);
-    const norm = ref.exposureS * ref.i0;
-    if (!(norm > 0))
-      throw new InputError(ref.file, `exposure × monitor must be > 0, got ${ref.exposureS} × ${ref.i0}`);
+    const norm = ref.exposureS * ref.monitor;
+    if (!(norm > 0 && Number.isFinite(norm)))
+      throw new InputError(ref.file, `exposure × monitor must be > 0, got ${ref.exposureS} × ${ref.monitor}`);
     // the cake first: a frame sent to a worker is transferred away
     const c = this.caker?.integrate(f.data, f.dtype, norm);
     const r: Result1d = this.pool

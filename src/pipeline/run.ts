@@ -8,9 +8,8 @@
  * Everything is written under `<out>.partial/` and renamed to `<out>` only when complete; the
  * reduced curves of an interrupted run stay in `<out>.partial/.work/` and the next run resumes there.
  */
-import { existsSync } from "node:fs";
-import { mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
-import { basename, join } from "node:path";
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import type { Role } from "../analysis/regions.js";
 import {
   buildSeries,
@@ -29,7 +28,7 @@ import {
 import { readPoni } from "../geometry/index.js";
 import { findGrid, type Grid, readScanLog, type ScanLog } from "../scan/index.js";
 import { type PhaseName, type Reflection, reflections } from "../simulate/physics/index.js";
-import { InputError } from "../util/errors.js";
+import { beginOutput, commitOutput, InputError } from "../util/index.js";
 import {
   cakePass,
   ocvPass,
@@ -43,6 +42,14 @@ import { resolveInstrumentWidths } from "./calibrant.js";
 import { type ExperimentConfig, loadConfig } from "./config.js";
 import { frameSizes } from "./frame-sizes.js";
 import { csv, echemCsv, fmt, gridCsv } from "./outputs.js";
+import {
+  checkGrid,
+  checkRunOutput,
+  checkWindows,
+  outputGuard,
+  planFrames,
+  RUN_COMMAND,
+} from "./preflight.js";
 import { bandSeries, crystalliteSeries, heatmapCsv, mapAt, timeOfSod } from "./products.js";
 import { type DetectorFrames, reduceDetector } from "./reduce-stage.js";
 import { findRegions } from "./regions-find.js";
@@ -73,43 +80,19 @@ export interface RunSummary {
 const VERSION = "0.1.0";
 const ROLES: Role[] = ["anode", "separator", "cathode", "other"];
 
-function checkLog(cfg: ExperimentConfig, log: ScanLog, allowMissing: boolean): number {
-  for (const d of log.detectors())
-    if (!cfg.detectors[d])
-      throw new InputError(
-        cfg.scan,
-        `detector "${d}" is in the scan log but not in ${basename(cfg.file)} (detectors: ${Object.keys(cfg.detectors).join(", ")})`,
-      );
-  let missing = 0;
-  for (let i = 0; i < log.length; i++) {
-    if (existsSync(log.file[i]!)) continue;
-    if (!allowMissing)
-      throw new InputError(
-        log.file[i]!,
-        `frame file missing (scan log line ${log.line[i]}); --allow-missing goes on without it`,
-      );
-    missing++;
-  }
-  return missing;
-}
-
-/** `<out>.partial` without what an earlier attempt wrote, except its reduced-curve stores. */
-async function prepareTemp(tmp: string): Promise<string> {
-  const work = join(tmp, ".work");
-  await mkdir(work, { recursive: true });
-  for (const e of await readdir(tmp))
-    if (e !== ".work") await rm(join(tmp, e), { recursive: true, force: true });
-  for (const d of ["maps", "crystallite", "timeseries"]) await mkdir(join(tmp, d));
-  return work;
-}
-
 export async function runExperiment(configPath: string, opts: RunOptions = {}): Promise<RunSummary> {
-  // the instrumental widths first: a calibrant that cannot be fitted stops the run before the long reduction
-  const cfg = await resolveInstrumentWidths(await loadConfig(configPath));
-  const log = await readScanLog(cfg.scan);
+  const loaded = await loadConfig(configPath);
+  // the results folder first: it must never swallow the config's folder or an input
+  checkRunOutput(loaded);
+  const log = await readScanLog(loaded.scan);
+  checkRunOutput(loaded, log);
   const allowMissing = opts.allowMissing === true;
-  const missing = checkLog(cfg, log, allowMissing);
+  const plan = planFrames(loaded, log, allowMissing);
   const grid = findGrid(log.xMm, log.yMm);
+  checkGrid(grid, log);
+  await checkWindows(loaded, log);
+  // the instrumental widths next: a calibrant that cannot be fitted stops the run before the long reduction
+  const cfg = await resolveInstrumentWidths(loaded);
   const series = buildSeries(await readCycler(cfg.echem.file), {
     clock: cfg.echem.clock ?? undefined,
     massMg: cfg.echem.massMg,
@@ -122,31 +105,46 @@ export async function runExperiment(configPath: string, opts: RunOptions = {}): 
       `the cycler log does not cover ${outside} of ${log.length} frames (${clock.before} before it starts, ${clock.after} after it ends)`,
     );
 
-  const tmp = `${cfg.out}.partial`;
-  const work = await prepareTemp(tmp);
+  const tmp = await beginOutput(cfg.out, RUN_COMMAND, [".work"]);
+  const work = join(tmp, ".work");
+  await mkdir(work, { recursive: true });
+  for (const d of ["maps", "crystallite", "timeseries"]) await mkdir(join(tmp, d));
+  // every frame that could not be reduced: skipped from the start, or lost during the run
+  const lost = new Map<number, string>();
   let done = 0;
   const tick = (n: number) => {
     done += n;
-    if (n > 0) opts.onProgress?.(done, log.length - missing);
+    if (n > 0) opts.onProgress?.(done, log.length - plan.skipped.size);
   };
   const dets: DetectorFrames[] = [];
   try {
     for (const name of log.detectors())
-      dets.push(await reduceDetector(cfg, log, name, work, { allowMissing, tick }));
+      dets.push(
+        await reduceDetector(cfg, log, name, work, plan, {
+          allowMissing,
+          tick,
+          onLost: (i, problem) => lost.set(i, problem),
+          ...(opts.onNote && { onNote: opts.onNote }),
+        }),
+      );
     const resumed = dets.reduce((a, d) => a + d.resumed, 0);
     if (resumed > 0) opts.onNote?.(`resumed: ${resumed} frames were already reduced by an interrupted run`);
     const regions = await analyse(cfg, log, grid, series, clock, dets, tmp);
+    const missing = [...plan.skipped, ...lost.keys()].sort((a, b) => a - b);
     await writeFile(join(tmp, "run.json"), runJson(cfg, log, missing, outside));
     for (const d of dets) {
       d.store.close();
       d.cakes?.store.close();
     }
     await rm(work, { recursive: true, force: true });
-    await rm(cfg.out, { recursive: true, force: true });
-    await rename(tmp, cfg.out);
+    await commitOutput(tmp, cfg.out, outputGuard(cfg));
+    if (missing.length)
+      opts.onNote?.(
+        `warning: ${missing.length} frames missing or unreadable were left out (NaN in maps and series; listed in run.json missing_frames)`,
+      );
     return {
       frames: log.length,
-      missing,
+      missing: missing.length,
       outsideLog: outside,
       resumed,
       rows: grid.rows,
@@ -363,11 +361,11 @@ async function writeMaps(
   for (const b of cfg.bands) {
     const v = bandValue.get(b.name);
     if (!v) continue;
-    // each pixel's visits with a band value, in time order (one pass over the log)
+    // each pixel's visits in time order (one pass over the log); a frame left out keeps its place
+    // with a NaN value, so a map at a moment next to it is NaN, not bridged from farther visits
     const visits: number[][] = Array.from({ length: ctx.nPix }, () => []);
     for (let i = 0; i < log.length; i++)
-      if (log.detector[i] === b.detector && Number.isFinite(v[i]!) && clock.inLog[i])
-        visits[ctx.pixelOf(i)]!.push(i);
+      if (log.detector[i] === b.detector && clock.inLog[i]) visits[ctx.pixelOf(i)]!.push(i);
     for (const sod of cfg.maps.atSod) {
       const m = mapAt(visits, v, log.timeS, timeOfSod(series, sod));
       await writeFile(
@@ -620,7 +618,7 @@ function writeCakes(
 }
 
 /** `run.json`: what the results were made from and how they are normalised (read by view and report). */
-function runJson(cfg: ExperimentConfig, log: ScanLog, missing: number, outside: number): string {
+function runJson(cfg: ExperimentConfig, log: ScanLog, missing: number[], outside: number): string {
   const normalize = Object.fromEntries(
     Object.keys(cfg.detectors).map((d) => {
       const n = cfg.normalize[d] ?? { kind: "none" };
@@ -634,7 +632,9 @@ function runJson(cfg: ExperimentConfig, log: ScanLog, missing: number, outside: 
       date: new Date().toISOString(),
       config: cfg.file,
       frames: log.length,
-      missing_frames: missing,
+      // the frames left out (file, or file#frame inside a stack), in scan-log order
+      missing_frames: missing.map((i) => (log.frame[i] ? `${log.file[i]}#${log.frame[i]}` : log.file[i])),
+      monitor: Object.fromEntries(Object.values(cfg.detectors).map((d) => [d.name, d.monitor])),
       frames_outside_cycler_log: outside,
       normalize,
       bands: cfg.bands,

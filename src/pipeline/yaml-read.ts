@@ -5,7 +5,7 @@
  * numbers, booleans, null and `#` comments. Anchors, tags, multi-document files and block scalars
  * (`|`, `>`) are refused with the line number rather than misread.
  */
-import { InputError } from "../util/errors.js";
+import { clip, InputError } from "../util/index.js";
 
 export type YamlData = string | number | boolean | null | YamlData[] | { [key: string]: YamlData };
 
@@ -31,7 +31,17 @@ export function parseYaml(text: string, file = ""): YamlData {
 }
 
 function fail(file: string, no: number, problem: string): never {
-  throw new InputError(file, `line ${no}: ${problem}`);
+  throw new InputError(file, `line ${no}: ${clip(problem, 200)}`);
+}
+
+/** Keys that would reach an object's prototype chain: refused wherever they appear. */
+const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
+/** Sets a map entry as an own data property, refusing duplicates and prototype keys. */
+function setKey(out: { [key: string]: YamlData }, key: string, v: YamlData, file: string, no: number): void {
+  if (FORBIDDEN_KEYS.has(key)) fail(file, no, `"${key}" is not allowed as a key`);
+  if (Object.hasOwn(out, key)) fail(file, no, `duplicate key "${key}"`);
+  Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
 }
 
 /** Index of a `#` comment start (outside quotes, at line start or after a space), or -1. */
@@ -123,9 +133,10 @@ class BlockReader {
           fail(this.file, l.no, "a list item where a key was expected");
         fail(this.file, l.no, `expected "key: value", got "${l.text}"`);
       }
-      if (Object.hasOwn(out, kv.key)) fail(this.file, l.no, `duplicate key "${kv.key}"`);
+      if (FORBIDDEN_KEYS.has(kv.key) || Object.hasOwn(out, kv.key))
+        setKey(out, kv.key, null, this.file, l.no);
       this.pos++;
-      out[kv.key] = this.value(kv.rest, l.no, indent, true);
+      setKey(out, kv.key, this.value(kv.rest, l.no, indent, true), this.file, l.no);
     }
     return out;
   }
@@ -335,8 +346,7 @@ class FlowReader {
         const c = this.s[this.pos];
         if (c !== "," && c !== "}") v = this.value(true);
       } else fail(this.file, this.no, `expected ":" after the key "${key}" in a flow map`);
-      if (Object.hasOwn(out, key)) fail(this.file, this.no, `duplicate key "${key}"`);
-      out[key] = v;
+      setKey(out, key, v, this.file, this.no);
       this.skipSpace();
       const c = this.s[this.pos];
       if (c === undefined) fail(this.file, this.no, `unclosed "{" (a "}" is missing)`);

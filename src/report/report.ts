@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, extname, join } from "node:path";
 import { esc } from "../plot/index.js";
-import { InputError } from "../util/errors.js";
+import { checkOutputFolder, InputError, markFolder } from "../util/index.js";
 import { ResultsData } from "../viewer/data.js";
 import {
   centralPixel,
@@ -54,6 +54,10 @@ export async function writeReport(resultsDir: string, outPath: string): Promise<
     throw new InputError(outPath, "the report must be an .html file");
   if (!existsSync(dirname(outPath)))
     throw new InputError(outPath, `cannot write: folder ${dirname(outPath)} does not exist`);
+  // only a report of ours is replaced, and its figures folder only if we made it
+  if (existsSync(outPath) && !readFileSync(outPath, "utf8").includes(REPORT_STAMP))
+    throw new InputError(outPath, "exists and is not a report written by swaxs report; choose another --out");
+  checkOutputFolder(figuresDir(outPath), { namedBy: "--out", key: "--out", command: REPORT_COMMAND });
   const data = await ResultsData.open(resultsDir);
   try {
     const s = data.summary();
@@ -111,7 +115,7 @@ ${sections
   .filter(([, f]) => f.length)
   .map(([title, figs]) => `<h2>${esc(title)}</h2>\n${figs.map(figureHtml).join("\n")}`)
   .join("\n")}
-<p style="color:#777;font-size:.8em">Written by operando-swaxs on ${new Date().toISOString()}.</p></body></html>\n`;
+<p style="color:#777;font-size:.8em">${REPORT_STAMP} on ${new Date().toISOString()}.</p></body></html>\n`;
     // written under a temporary name and renamed, so a failure never leaves a partial report
     const tmp = `${outPath}.partial`;
     writeFileSync(tmp, html);
@@ -123,15 +127,21 @@ ${sections
   }
 }
 
+const REPORT_STAMP = "Written by operando-swaxs";
+const REPORT_COMMAND = "swaxs report";
+const figuresDir = (outPath: string) =>
+  join(dirname(outPath), `${basename(outPath, extname(outPath))}_figures`);
+
 const fmtMm = (v: number[]) => `${Math.min(...v).toFixed(2)}…${Math.max(...v).toFixed(2)}`;
 
 /** Each figure as PNG (2× scale, for papers) in `<report>_figures/`, if rsvg-convert is there. */
 function writePngs(figs: Figure[], outPath: string): string[] | null {
   const probe = spawnSync("rsvg-convert", ["--version"], { encoding: "utf8" });
   if (probe.status !== 0) return null;
-  const dir = join(dirname(outPath), `${basename(outPath, extname(outPath))}_figures`);
+  const dir = figuresDir(outPath);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
+  markFolder(dir, REPORT_COMMAND);
   return figs.map((f) => {
     const png = join(dir, `${f.id}.png`);
     const r = spawnSync("rsvg-convert", ["--zoom", "2", "--background-color", "white", "-o", png], {

@@ -127,6 +127,40 @@ export function findGrid(xMm: ArrayLike<number>, yMm: ArrayLike<number>, opts: G
   };
 }
 
+/** A position that does not sit on the grid: its frame, axis and value. */
+export interface OffGrid {
+  index: number;
+  axis: "x" | "y";
+  value: number;
+  /** The grid lines of that axis [mm] and their median step. */
+  lines: number[];
+  stepMm: number;
+}
+
+/**
+ * The first position off every grid line, or null. A position must lie within half the median step
+ * of its line, and its line must be a real one: a line visited far less often than the others (under
+ * a quarter of the median visits) is a typo in the log (`x_mm` = 1e308), not a column of the scan.
+ */
+export function offGrid(grid: Grid, xMm: ArrayLike<number>, yMm: ArrayLike<number>): OffGrid | null {
+  for (const [axis, lines, of, v] of [
+    ["x", grid.xMm, grid.colOf, xMm],
+    ["y", grid.yMm, grid.rowOf, yMm],
+  ] as const) {
+    if (lines.length < 2) continue;
+    const stepMm = median(lines.slice(1).map((c, k) => c - lines[k]!));
+    const visits = new Array<number>(lines.length).fill(0);
+    for (let i = 0; i < of.length; i++) visits[of[i]!]!++;
+    const few = 0.25 * median(visits);
+    for (let i = 0; i < of.length; i++) {
+      const line = of[i]!;
+      if (visits[line]! < few || Math.abs(v[i]! - lines[line]!) > 0.5 * stepMm)
+        return { index: i, axis, value: v[i]!, lines, stepMm };
+    }
+  }
+  return null;
+}
+
 function median(a: number[]): number {
   const s = [...a].sort((p, q) => p - q);
   const m = s.length >> 1;

@@ -151,3 +151,27 @@ export function parseScanLog(text: string, path: string): ScanLog {
   const detectors = [...lastTime.keys()];
   return { ...log, detectors: () => [...detectors] };
 }
+
+/** The log's column names: the canonical ones, then the extra ones as they appear. */
+export function logColumns(log: ScanLog): string[] {
+  return [...SCAN_COLUMNS, ...Object.keys(log.extra)];
+}
+
+/**
+ * A numeric column by name (case-insensitive): a canonical one or any extra column (a second ion
+ * chamber, the ring current). NaN where a cell is not a number. null when there is no such column.
+ */
+export function logColumn(log: ScanLog, name: string): Float64Array | null {
+  const key = name.trim().toLowerCase();
+  const canonical: Partial<Record<string, Float64Array>> = {
+    x_mm: log.xMm,
+    y_mm: log.yMm,
+    exposure_s: log.exposureS,
+    i0: log.i0,
+    it: log.it,
+  };
+  const c = canonical[key];
+  if (c) return c;
+  if (!Object.hasOwn(log.extra, key)) return null;
+  return Float64Array.from(log.extra[key]!, (s) => (s.trim() === "" ? Number.NaN : Number(s)));
+}

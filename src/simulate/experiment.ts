@@ -3,7 +3,7 @@
  * a beamline and a cycler would (frames, PONI files, masks, empty-cell frames, scan log, cycler
  * export), plus `experiment.yaml` for the pipeline and `truth.json` to score it against.
  */
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { writeMpt } from "../echem/mpt-write.js";
 import { isoUtc, zoneOffsetS } from "../echem/timezone.js";
@@ -11,6 +11,7 @@ import { writeCbf, writeEdf } from "../formats/index.js";
 import { createEigerStack } from "../formats/nexus-frames-write.js";
 import type { Frame } from "../formats/types.js";
 import { type Calibration, detectorMask, formatPoni, getDetector } from "../geometry/index.js";
+import { beginOutput, checkOutputFolder, commitOutput } from "../util/index.js";
 import { beamFractions, type Cell, makeCell, roleAt } from "./cell.js";
 import { cyclerLog, planCycler, stateAt, totalS } from "./cycler.js";
 import { transmission } from "./physics/index.js";
@@ -30,6 +31,9 @@ import { toYaml } from "./yaml.js";
 export interface SimulateOptions {
   seed?: number;
   onProgress?: (done: number, total: number) => void;
+  /** What names the output folder, for messages (default `--out`). */
+  namedBy?: string;
+  key?: string;
 }
 
 /** Largest Li2S volume fraction reached in the cathode (full first discharge, heaviest spot). */
@@ -87,8 +91,10 @@ export async function simulate(p: Preset, outDir: string, opts: SimulateOptions 
   const cell = makeCell(p.cell);
   const plan = planCycler(p);
   const lambda = wavelengthM(p.energyKeV);
-  const tmp = `${outDir}.partial`;
-  await rm(tmp, { recursive: true, force: true });
+  // the folder is replaced only if swaxs made it, and never swallows the working folder
+  const guard = { namedBy: opts.namedBy ?? "--out", key: opts.key ?? "--out", command: "swaxs simulate" };
+  const out = checkOutputFolder(outDir, guard);
+  const tmp = await beginOutput(out, guard.command);
   await mkdir(join(tmp, "frames"), { recursive: true });
 
   // --- positions and the cathode's uneven Li2S capacity ---
@@ -327,8 +333,7 @@ export async function simulate(p: Preset, outDir: string, opts: SimulateOptions 
     },
   };
   await writeFile(join(tmp, "truth.json"), `${JSON.stringify(truth, null, 1)}\n`);
-  await rm(outDir, { recursive: true, force: true });
-  await rename(tmp, outDir);
+  await commitOutput(tmp, out, guard);
 }
 
 /**
@@ -460,7 +465,7 @@ function experimentYaml(p: Preset, dets: Det[], tWin: number): string {
           name: "Li2S",
           phase: "Li2S",
           detector: "waxs",
-          q: [15.5, 24.5],
+          q: [17.0, 24.5],
           region: "cathode",
           scherrer_k: 0.9,
         },

@@ -1,1 +1,13 @@
 export { InputError, isInputError } from "./errors.js";
+export {
+  beginOutput,
+  checkOutputFolder,
+  clip,
+  commitOutput,
+  isWithin,
+  MARKER,
+  madeBySwaxs,
+  markerCommand,
+  markFolder,
+  type OutputGuard,
+} from "./outdir.js";
