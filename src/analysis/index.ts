@@ -1,4 +1,4 @@
-/** Analysis of reduced curves: band integrals, phase peak fits and Scherrer crystallite sizes (issue 5). */
+/** Analysis of reduced curves: band integrals, phase peak fits and region labels (Scherrer sizes: physics/). */
 export { type BandValue, bandIntegral } from "./bands.js";
 export { type LmProblem, type LmResult, levenbergMarquardt, linearLeastSquares } from "./lm.js";
 export {
@@ -17,11 +17,3 @@ export {
   type StackFit,
   stackShares,
 } from "./regions.js";
-export {
-  type BroadeningRule,
-  type CrystalliteSize,
-  crystalliteSize,
-  type ScherrerOptions,
-  tchEta,
-  tchLorentzian,
-} from "./scherrer.js";

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { addPowderPattern } from "../simulate/physics/profile.js";
-import { reflections } from "../simulate/physics/reflections.js";
+import { crystalliteSize } from "../physics/index.js";
+import { addPowderPattern } from "../physics/profile.js";
+import { reflections } from "../physics/reflections.js";
 import { Rng } from "../simulate/rng.js";
 import { fitPhasePeaks } from "./peaks.js";
-import { crystalliteSize } from "./scherrer.js";
 
 // the simulator's wavelength preset and the pipeline's Li2S window (issue 5)
 const WL = 7.749e-11;

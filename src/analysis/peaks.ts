@@ -1,6 +1,6 @@
 /**
  * Fit of one phase's reflections inside a q window (issue 5 "Peaks and Scherrer"), the inverse of the
- * digital twin's `addPowderPattern` (src/simulate/physics/profile.ts):
+ * digital twin's `addPowderPattern` (src/physics/profile.ts):
  *
  *   y(q) = Σₖ aₖ·PV(q; s·qₖ, Γ, η) + b₀ + b₁(q − q̄)
  *
@@ -21,11 +21,8 @@
  * covariance (JᵀWJ)⁻¹·χ²_red. In ratio mode every reflection given is modelled (a neighbour just
  * outside the window still adds its tail); in free mode only those inside the window.
  */
+import { addPseudoVoigt as addPeak, tchEta } from "../physics/index.js";
 import { levenbergMarquardt, linearLeastSquares } from "./lm.js";
-import { tchEta } from "./scherrer.js";
-
-const LN2 = Math.LN2;
-const G_NORM = 2 * Math.sqrt(LN2 / Math.PI);
 
 export interface PhaseReflection {
   /** Position [nm⁻¹] at lattice scale 1. */
@@ -90,30 +87,6 @@ export interface PeakFit {
   iterations: number;
   /** Number of data points in the window that were used. */
   points: number;
-}
-
-/** Adds amp·PV(q; c, Γ, η) cut at ±cut·Γ, Lorentzian renormalised as addPowderPattern does. */
-function addPeak(
-  out: Float64Array,
-  q: Float64Array,
-  c: number,
-  fwhm: number,
-  eta: number,
-  amp: number,
-  cut: number,
-): void {
-  const lorKeep = Number.isFinite(cut) ? (2 / Math.PI) * Math.atan(2 * cut) : 1;
-  const cL = (eta * 2) / (Math.PI * fwhm) / lorKeep;
-  const cG = ((1 - eta) * G_NORM) / fwhm;
-  const half = cut * fwhm;
-  const k = 2 / fwhm;
-  for (let i = 0; i < q.length; i++) {
-    const d = q[i]! - c;
-    if (d < -half || d >= half) continue;
-    const x = d * k;
-    const x2 = x * x;
-    out[i]! += amp * (cL / (1 + x2) + cG * Math.exp(-LN2 * x2));
-  }
 }
 
 function finite(v: number, fallback = 0): number {

@@ -5,9 +5,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { swaxs } from "../../test/support/cli.js";
 import { readCsvCells, readFixture } from "../../test/support/fixtures.js";
 import { fitPhasePeaks } from "../analysis/peaks.js";
-import { crystalliteSize } from "../analysis/scherrer.js";
+import { crystalliteSize, reflections } from "../physics/index.js";
 import { PRESETS, simulate } from "../simulate/index.js";
-import { reflections } from "../simulate/physics/index.js";
 import { InputError } from "../util/errors.js";
 import {
   type CalibrantCurve,

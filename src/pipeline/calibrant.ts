@@ -16,7 +16,7 @@
 import { basename } from "node:path";
 import { fitPhasePeaks } from "../analysis/peaks.js";
 import { readPoni } from "../geometry/index.js";
-import { reflections } from "../simulate/physics/index.js";
+import { reflections } from "../physics/index.js";
 import { InputError } from "../util/errors.js";
 import type { CalibrantConfig, ExperimentConfig, PeakConfig } from "./config.js";
 import { DetectorReducer, type FrameRef, reductionOf } from "./reduce.js";

@@ -10,7 +10,7 @@ import type { CyclerClock } from "../echem/timezone.js";
 import { fixedOffsetS } from "../echem/timezone.js";
 import type { RadialUnitName } from "../geometry/units.js";
 import type { SplitMethod } from "../integrate/integrator.js";
-import { CALIBRANTS, type CalibrantName, PHASES } from "../simulate/physics/structures.js";
+import { CALIBRANTS, type CalibrantName, PHASES } from "../physics/structures.js";
 import { clip, InputError } from "../util/index.js";
 import { parseYaml } from "./yaml-read.js";
 

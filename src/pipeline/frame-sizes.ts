@@ -8,8 +8,8 @@
 
 import { fitPhasePeaks } from "../analysis/peaks.js";
 import type { Role } from "../analysis/regions.js";
-import { crystalliteSize } from "../analysis/scherrer.js";
-import type { Reflection } from "../simulate/physics/index.js";
+import type { Reflection } from "../physics/index.js";
+import { crystalliteSize } from "../physics/index.js";
 import type { PassContext } from "./analyse.js";
 import type { PeakConfig } from "./config.js";
 import { phaseDetected } from "./products.js";

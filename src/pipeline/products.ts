@@ -5,9 +5,9 @@
  */
 import { fitPhasePeaks, type PeakFit } from "../analysis/peaks.js";
 import type { Role } from "../analysis/regions.js";
-import { crystalliteSize } from "../analysis/scherrer.js";
 import { type EchemSeries, type FrameClock, isoUtc } from "../echem/index.js";
-import type { Reflection } from "../simulate/physics/index.js";
+import type { Reflection } from "../physics/index.js";
+import { crystalliteSize } from "../physics/index.js";
 import type { RegionSweep } from "./analyse.js";
 import type { PeakConfig } from "./config.js";
 import { csv, fmt } from "./outputs.js";

@@ -26,8 +26,8 @@ import {
   writeNxCanSas,
 } from "../formats/index.js";
 import { readPoni } from "../geometry/index.js";
+import { type PhaseName, type Reflection, reflections } from "../physics/index.js";
 import { findGrid, type Grid, readScanLog, type ScanLog } from "../scan/index.js";
-import { type PhaseName, type Reflection, reflections } from "../simulate/physics/index.js";
 import { beginOutput, commitOutput, InputError } from "../util/index.js";
 import {
   cakePass,

@@ -4,7 +4,6 @@
  * (Li2S amount and crystallite size, sulfur, the Li–In anode, the pores' contrast) is scaled in.
  */
 
-import type { Cell, LayerMaterial } from "./cell.js";
 import {
   addPowderPattern,
   carbonPoreSaxs,
@@ -14,7 +13,8 @@ import {
   poreContrast,
   type Reflection,
   reflections,
-} from "./physics/index.js";
+} from "../physics/index.js";
+import type { Cell, LayerMaterial } from "./cell.js";
 
 /** What the cell holds at one position and moment, beyond its static layers. */
 export interface LocalState {

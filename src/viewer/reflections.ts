@@ -3,7 +3,7 @@
  * heatmaps. Computed from the digital twin's crystal structures; lithium metal is not among them,
  * so its bcc cell is given here.
  */
-import { type Reflection, reflections, reflectionsOf, type Structure } from "../simulate/physics/index.js";
+import { type Reflection, reflections, reflectionsOf, type Structure } from "../physics/index.js";
 import type { PhaseReflections } from "./api.js";
 
 /** The phases the paper marks: Li2S (product), In (anode), Li6PS5Cl (electrolyte), S8, Li. */

@@ -1,4 +1,4 @@
-/** The physics of the digital twin: structures, reflections, peak shapes, SAXS and attenuation. */
+/** The crystal and X-ray physics shared by the analysis, the pipeline, the viewer and the digital twin: structures, reflections, peak shapes, SAXS contrast and attenuation. */
 export {
   AMORPHOUS,
   type AmorphousModel,
@@ -18,6 +18,7 @@ export {
 } from "./attenuation.js";
 export {
   addPowderPattern,
+  addPseudoVoigt,
   type PowderOptions,
   pseudoVoigt,
   scherrerFwhmQ,
@@ -40,6 +41,14 @@ export {
   schulzSpheres,
   sldContrast,
 } from "./saxs.js";
+export {
+  type BroadeningRule,
+  type CrystalliteSize,
+  crystalliteSize,
+  type ScherrerOptions,
+  tchEta,
+  tchLorentzian,
+} from "./scherrer.js";
 export {
   type Atom,
   alphaS8,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readFixture } from "../../../test/support/fixtures.js";
+import { readFixture } from "../../test/support/fixtures.js";
 import { carbonPoreSaxs, liquidCellSaxs, poreContrast, RHO_E, schulzSpheres, sldContrast } from "./saxs.js";
 
 const out = readFixture("physics", "contrast_out.txt").toString("utf8");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readFixture } from "../../../test/support/fixtures.js";
+import { readFixture } from "../../test/support/fixtures.js";
 import { elementFractions, muRho, transmission } from "./attenuation.js";
 import { muRhoElement } from "./xray.js";
 

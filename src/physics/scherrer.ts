@@ -1,6 +1,6 @@
 /**
  * Crystallite size from a fitted peak width (issue 5 "Peaks and Scherrer"), undoing the forward model
- * of the digital twin (src/simulate/physics/profile.ts): size broadens as a Lorentzian of FWHM
+ * of the digital twin (src/physics/profile.ts): size broadens as a Lorentzian of FWHM
  * Γ_L = 2πK/L, the instrument as a Gaussian of FWHM Γ_G, and the two make one pseudo-Voigt of FWHM
  * Γ and mixing η by Thompson–Cox–Hastings (TCH):
  *
@@ -17,7 +17,7 @@
  * Then L = 2πK/Γ_L, and σ_L = |dL/dΓ|·σ_Γ (first order).
  */
 
-import { tchCombine, tchSplit } from "../simulate/physics/profile.js";
+import { scherrerSizeNm, tchCombine, tchSplit } from "./profile.js";
 
 const TWO_PI = 2 * Math.PI;
 
@@ -103,7 +103,7 @@ export function crystalliteSize(fwhmQ: number, fwhmErr: number, opts: ScherrerOp
       message: `peak (FWHM ${fwhmQ.toPrecision(4)} nm⁻¹) is no wider than the instrument (${gammaG.toPrecision(4)} nm⁻¹)`,
     };
   }
-  const sizeNm = (TWO_PI * k) / gl;
+  const sizeNm = scherrerSizeNm(gl, k);
   // dΓ_L/dΓ by a central difference (exact rules are smooth where Γ > Γ_G)
   const h = 1e-6 * fwhmQ;
   const up = sizeFwhm(fwhmQ + h, gammaG, opts.eta, rule);

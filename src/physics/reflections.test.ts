@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { readFixture } from "../../../test/support/fixtures.js";
-import { pythonWith, runPython, toolAvailable } from "../../../test/support/tools.js";
+import { readFixture } from "../../test/support/fixtures.js";
+import { pythonWith, runPython, toolAvailable } from "../../test/support/tools.js";
 import { type Reflection, reflections, reflectionsOf } from "./reflections.js";
 import { argyrodite, CELL_PHASES, cellVolume, PHASES, type PhaseName, structure } from "./structures.js";
 import { AVOGADRO, atomicMass, elementOf, HC_KEV_A, R_E_CM } from "./xray.js";

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { scherrerFwhmQ, tchCombine } from "../simulate/physics/profile.js";
+import { scherrerFwhmQ, tchCombine } from "../physics/profile.js";
 import { crystalliteSize, tchEta, tchLorentzian } from "./scherrer.js";
 
 describe("crystalliteSize", () => {

@@ -97,6 +97,34 @@ function lowerBound(q: Float64Array, x: number): number {
 }
 
 /**
+ * Adds amp·PV(q; c, Γ, η) to out (q ascending), evaluated within ±cut·Γ only, the Lorentzian part
+ * divided by its area inside that window, (2/π)·atan(2·cut), so the integrated area stays amp.
+ * `cut` = Infinity gives the plain profile. The one pseudo-Voigt kernel of the project: the twin
+ * draws with it and the peak fits model with it.
+ */
+export function addPseudoVoigt(
+  out: Float64Array,
+  q: Float64Array,
+  c: number,
+  fwhm: number,
+  eta: number,
+  amp: number,
+  cut: number,
+): void {
+  const lorKeep = Number.isFinite(cut) ? (2 / Math.PI) * Math.atan(2 * cut) : 1;
+  const cL = (eta * 2) / (Math.PI * fwhm) / lorKeep;
+  const cG = ((1 - eta) * G_NORM) / fwhm;
+  const k = 2 / fwhm;
+  const half = cut * fwhm;
+  const i1 = lowerBound(q, c + half);
+  for (let i = lowerBound(q, c - half); i < i1; i++) {
+    const x = (q[i]! - c) * k;
+    const x2 = x * x;
+    out[i]! += amp * (cL / (1 + x2) + cG * Math.exp(-LN2 * x2));
+  }
+}
+
+/**
  * Add Σ scale·w·intensity·PV(q − q_hkl) to out (q ascending, nm⁻¹). With `scale` = volume fraction
  * the result is dΣ/dΩ in cm⁻¹ sr⁻¹ (no polarisation; see Reflection). Each peak is evaluated within
  * ±cutoff·FWHM only; the Lorentzian part is divided by its area inside the window, (2/π)atan(2c),
@@ -114,22 +142,10 @@ export function addPowderPattern(
   if (!(fwhm > 0)) throw new RangeError("peak FWHM must be > 0 (give a size or an instrumental width)");
   const eta = opts.eta ?? tch.eta;
   const cut = opts.cutoffFwhm ?? 8;
-  const lorKeep = (2 / Math.PI) * Math.atan(2 * cut);
-  const cL = (eta * 2) / (Math.PI * fwhm) / lorKeep;
-  const cG = ((1 - eta) * G_NORM) / fwhm;
-  const k = 2 / fwhm;
-  const half = cut * fwhm;
   for (const r of refl) {
     const w = opts.weight ? opts.weight(r) : 1;
     if (w === 0) continue;
-    const amp = opts.scale * w * r.intensity;
-    const c = r.qNm;
-    const i1 = lowerBound(qNm, c + half);
-    for (let i = lowerBound(qNm, c - half); i < i1; i++) {
-      const x = (qNm[i]! - c) * k;
-      const x2 = x * x;
-      out[i]! += amp * (cL / (1 + x2) + cG * Math.exp(-LN2 * x2));
-    }
+    addPseudoVoigt(out, qNm, r.qNm, fwhm, eta, opts.scale * w * r.intensity, cut);
   }
   return out;
 }
