@@ -1,6 +1,5 @@
 /** Analysis of reduced curves: band integrals, phase peak fits and region labels (Scherrer sizes: physics/). */
 export { type BandValue, bandIntegral } from "./bands.js";
-export { type LmProblem, type LmResult, levenbergMarquardt, linearLeastSquares } from "./lm.js";
 export {
   type FittedReflection,
   fitPhasePeaks,

@@ -21,8 +21,9 @@
  * covariance (JᵀWJ)⁻¹·χ²_red. In ratio mode every reflection given is modelled (a neighbour just
  * outside the window still adds its tail); in free mode only those inside the window.
  */
+
+import { levenbergMarquardt, linearLeastSquares } from "../numeric/index.js";
 import { addPseudoVoigt as addPeak, tchEta } from "../physics/index.js";
-import { levenbergMarquardt, linearLeastSquares } from "./lm.js";
 
 export interface PhaseReflection {
   /** Position [nm⁻¹] at lattice scale 1. */

@@ -19,6 +19,7 @@
  * own); the fit is redone with fewer layers, and only then are roles told apart by their traits
  * (`assignLayers`). Hand-set rows are fixed, and the rest follow the stack order around them.
  */
+import { cholesky, cholSolve, GRAM_FLOOR, nnlsGram, solveLinear } from "../numeric/index.js";
 export type Role = "anode" | "separator" | "cathode" | "other";
 
 /**
@@ -58,112 +59,6 @@ export function footprintFractions(rows: number, c: readonly number[], h: number
       return Math.max(0, Math.min(hi, b) - Math.max(lo, a)) / h;
     });
   });
-}
-
-/** Solve A_PP z = b_P for the flagged indices P of a symmetric positive-definite m×m A. */
-function solveSub(
-  a: Float64Array,
-  b: Float64Array,
-  m: number,
-  p: Uint8Array,
-  z: Float64Array,
-  l: Float64Array,
-): void {
-  for (let i = 0; i < m; i++) {
-    if (!p[i]) continue;
-    for (let j = 0; j <= i; j++) {
-      if (!p[j]) continue;
-      let s = a[i * m + j]!;
-      for (let k = 0; k < j; k++) if (p[k]) s -= l[i * m + k]! * l[j * m + k]!;
-      l[i * m + j] = i === j ? Math.sqrt(Math.max(s, 1e-300)) : s / l[j * m + j]!;
-    }
-  }
-  for (let i = 0; i < m; i++) {
-    if (!p[i]) continue;
-    let s = b[i]!;
-    for (let k = 0; k < i; k++) if (p[k]) s -= l[i * m + k]! * z[k]!;
-    z[i] = s / l[i * m + i]!;
-  }
-  for (let i = m - 1; i >= 0; i--) {
-    if (!p[i]) {
-      z[i] = 0;
-      continue;
-    }
-    let s = z[i]!;
-    for (let k = i + 1; k < m; k++) if (p[k]) s -= l[k * m + i]! * z[k]!;
-    z[i] = s / l[i * m + i]!;
-  }
-}
-
-const nnlsScratch = { m: 0, passive: new Uint8Array(0), z: new Float64Array(0), l: new Float64Array(0) };
-
-/**
- * Non-negative least squares in Gram form (Lawson–Hanson): min ‖x − F s‖² over s ≥ 0 given
- * A = FᵀF and b = Fᵀx, started from the unconstrained solution `s` with its negative entries
- * dropped. A layer cannot transmit or scatter less than nothing; unconstrained, the fit would
- * happily trade a slightly wrong boundary for a negative signature elsewhere.
- */
-function nnls(a: Float64Array, b: Float64Array, m: number, s: Float64Array): void {
-  if (nnlsScratch.m !== m) {
-    nnlsScratch.m = m;
-    nnlsScratch.passive = new Uint8Array(m);
-    nnlsScratch.z = new Float64Array(m);
-    nnlsScratch.l = new Float64Array(m * m);
-  }
-  const { passive, z, l } = nnlsScratch;
-  // start: the unconstrained solution's support, shrunk until the solution on it is positive
-  for (let i = 0; i < m; i++) passive[i] = s[i]! > 0 ? 1 : 0;
-  for (let k = 0; k < m; k++) {
-    solveSub(a, b, m, passive, z, l);
-    let drop = false;
-    for (let i = 0; i < m; i++) {
-      if (passive[i] && z[i]! <= 0) {
-        passive[i] = 0;
-        drop = true;
-      }
-    }
-    if (!drop) break;
-  }
-  for (let i = 0; i < m; i++) s[i] = passive[i] ? z[i]! : 0;
-  let bMax = 0;
-  for (let i = 0; i < m; i++) bMax = Math.max(bMax, Math.abs(b[i]!));
-  const tol = 1e-12 * bMax;
-  for (let outer = 0; outer < 3 * m; outer++) {
-    // the gradient's most promising layer not yet in the passive set
-    let jMax = -1;
-    let wMax = tol;
-    for (let i = 0; i < m; i++) {
-      if (passive[i]) continue;
-      let w = b[i]!;
-      for (let j = 0; j < m; j++) w -= a[i * m + j]! * s[j]!;
-      if (w > wMax) {
-        wMax = w;
-        jMax = i;
-      }
-    }
-    if (jMax < 0) return;
-    passive[jMax] = 1;
-    for (let inner = 0; inner < 3 * m; inner++) {
-      solveSub(a, b, m, passive, z, l);
-      let ok = true;
-      for (let i = 0; i < m; i++) if (passive[i] && z[i]! <= 0) ok = false;
-      if (ok) {
-        for (let i = 0; i < m; i++) s[i] = passive[i] ? z[i]! : 0;
-        break;
-      }
-      let alpha = 1;
-      for (let i = 0; i < m; i++)
-        if (passive[i] && z[i]! <= 0) alpha = Math.min(alpha, s[i]! / (s[i]! - z[i]!));
-      for (let i = 0; i < m; i++) {
-        if (!passive[i]) continue;
-        s[i] = s[i]! + alpha * (z[i]! - s[i]!);
-        if (s[i]! <= 0) {
-          s[i] = 0;
-          passive[i] = 0;
-        }
-      }
-    }
-  }
 }
 
 /**
@@ -236,7 +131,6 @@ function stackModel(x: number[][], m: number) {
   const b = new Float64Array(m);
   const col = new Float64Array(m);
   const l = new Float64Array(m * m);
-  const y = new Float64Array(m);
   const sig = new Float64Array(m * d);
   /** Residuals x − F·S (rows × d, row-major) into `res`; returns their sum of squares. */
   const fit = (c: readonly number[], h: number, res?: Float64Array, out?: number[][]): number => {
@@ -262,28 +156,11 @@ function stackModel(x: number[][], m: number) {
     // a small ridge keeps layers that no footprint reaches (absent from the scan) at zero
     for (let i = 0; i < m; i++) a[i * m + i]! += 1e-9;
     // Cholesky of A once, for all the features
-    for (let i = 0; i < m; i++) {
-      for (let j = 0; j <= i; j++) {
-        let v = a[i * m + j]!;
-        for (let k = 0; k < j; k++) v -= l[i * m + k]! * l[j * m + k]!;
-        l[i * m + j] = i === j ? Math.sqrt(Math.max(v, 1e-300)) : v / l[j * m + j]!;
-      }
-    }
+    cholesky(a, m, l, { floor: GRAM_FLOOR });
     for (let j = 0; j < d; j++) {
       for (let i = 0; i < m; i++) b[i] = bAll[i * d + j]!;
-      let negative = false;
-      for (let i = 0; i < m; i++) {
-        let v = b[i]!;
-        for (let k = 0; k < i; k++) v -= l[i * m + k]! * y[k]!;
-        y[i] = v / l[i * m + i]!;
-      }
-      for (let i = m - 1; i >= 0; i--) {
-        let v = y[i]!;
-        for (let k = i + 1; k < m; k++) v -= l[k * m + i]! * col[k]!;
-        col[i] = v / l[i * m + i]!;
-        if (col[i]! < 0) negative = true;
-      }
-      if (negative) nnls(a, b, m, col);
+      cholSolve(l, m, b, col);
+      if (col.some((v) => v < 0)) nnlsGram(a, b, m, col);
       for (let i = 0; i < m; i++) {
         sig[i * d + j] = col[i]!;
         if (out) out[i]![j] = col[i]!;
@@ -314,28 +191,6 @@ function stackModel(x: number[][], m: number) {
     return v;
   };
   return { fit, excess, size: n * d, nSig: m * d };
-}
-
-/** Solve the p×p system M δ = g in place (Gaussian elimination, partial pivoting). */
-function solveSmall(mat: Float64Array, g: Float64Array, p: number): Float64Array {
-  const aug = Array.from({ length: p }, (_, i) => [...mat.subarray(i * p, i * p + p), g[i]!]);
-  for (let i = 0; i < p; i++) {
-    let piv = i;
-    for (let k = i + 1; k < p; k++) if (Math.abs(aug[k]![i]!) > Math.abs(aug[piv]![i]!)) piv = k;
-    [aug[i], aug[piv]] = [aug[piv]!, aug[i]!];
-    const d = aug[i]![i]! || 1e-300;
-    for (let k = i + 1; k < p; k++) {
-      const t = aug[k]![i]! / d;
-      for (let j = i; j <= p; j++) aug[k]![j]! -= t * aug[i]![j]!;
-    }
-  }
-  const out = new Float64Array(p);
-  for (let i = p - 1; i >= 0; i--) {
-    let v = aug[i]![p]!;
-    for (let k = i + 1; k < p; k++) v -= aug[i]![k]! * out[k]!;
-    out[i] = v / (aug[i]![i]! || 1e-300);
-  }
-  return out;
 }
 
 /**
@@ -461,7 +316,7 @@ export function fitStack(features: readonly (readonly number[])[], m: number): S
       for (let tries = 0; tries < 12 && !improved; tries++) {
         const mat = jtj.slice();
         for (let i = 0; i < p; i++) mat[i * p + i]! += lambda * (jtj[i * p + i]! + 1e-12);
-        const delta = solveSmall(mat, jtr, p);
+        const delta = solveLinear(mat, jtr, p);
         const t = legal(th.map((v, i) => v + delta[i]!));
         const e = sseOf(t, res2);
         if (e < sse) {

@@ -29,7 +29,7 @@ import {
   type Result1d,
   type SplitMethod,
 } from "../integrate/index.js";
-import { InputError } from "../util/errors.js";
+import { InputError, PROGRAM, VERSION } from "../util/index.js";
 import { curveCsv, curveXy, writeAtomic } from "./curves.js";
 import { progress } from "./progress.js";
 
@@ -210,8 +210,8 @@ async function integrateMany(
       radialUnits: integ.unit.units,
       frames: jobs.length,
       sourceFiles: [...new Set(jobs.map((j) => j.source.path))],
-      program: "operando-swaxs",
-      version: process.env.npm_package_version ?? "0.1.0",
+      program: PROGRAM,
+      version: VERSION,
       date: new Date().toISOString(),
       config: JSON.stringify({ ...s, poni: o.poni, mask: o.mask, dark: o.dark, flat: o.flat, flipUd: flip }),
     },

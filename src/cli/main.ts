@@ -2,10 +2,9 @@
  * The `swaxs` command line. Bad input ends with one line on stderr (`swaxs: <file>: <problem>`) and
  * exit code 2; usage errors also exit 2; anything else is a bug and prints its stack (exit 1).
  */
-import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
 import { RADIAL_UNIT_NAMES } from "../geometry/index.js";
-import { clip, isInputError } from "../util/index.js";
+import { clip, isInputError, VERSION } from "../util/index.js";
 import { demoCommand } from "./demo.js";
 import { echemCommand } from "./echem.js";
 import { inspectCommand } from "./inspect.js";
@@ -13,13 +12,6 @@ import { integrateCommand } from "./integrate.js";
 import { reportCommand } from "./report.js";
 import { runCommand } from "./run.js";
 import { simulateCommand } from "./simulate.js";
-
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
-    version: string;
-  };
-  return pkg.version;
-}
 
 /** No error line is longer than this, whatever the input. */
 const MAX_MESSAGE = 300;
@@ -29,7 +21,7 @@ export function buildProgram(): Command {
     .description(
       "Operando scanning SAXS/WAXS of battery cells: frames in, integrated curves, maps and time series out",
     )
-    .version(version())
+    .version(VERSION)
     .showHelpAfterError()
     .exitOverride();
 

@@ -68,4 +68,5 @@ export {
   steel,
   structure,
 } from "./structures.js";
+export { type PhaseReflections, phaseReflections } from "./ticks.js";
 export { electronDensity, energyKeVOf, f0, HC_KEV_A, massFractions, muRhoElement, R_E_CM } from "./xray.js";

@@ -28,6 +28,7 @@ describe("loadConfig", () => {
     expect(Object.keys(c.detectors)).toEqual(["waxs", "saxs"]);
     expect(c.detectors.waxs).toEqual({
       name: "waxs",
+      kind: "waxs",
       poni: join(BASIC, "waxs.poni"),
       mask: join(BASIC, "waxs_mask.edf"),
       npt: 800,
@@ -39,6 +40,7 @@ describe("loadConfig", () => {
     });
     expect(c.detectors.saxs).toEqual({
       name: "saxs",
+      kind: "saxs",
       poni: join(BASIC, "saxs.poni"),
       npt: 500,
       unit: "q_nm^-1",
@@ -127,6 +129,7 @@ describe("parseConfig", () => {
     const c = parseConfig(MIN, "/data/exp/experiment.yaml");
     expect(c.detectors.waxs).toEqual({
       name: "waxs",
+      kind: "waxs",
       poni: "/data/exp/w.poni",
       npt: 1000,
       unit: "q_nm^-1",
@@ -239,6 +242,20 @@ describe("parseConfig", () => {
       `${MIN}regions: {by_row: {a: cathode}}\n`,
       'regions.by_row.a: expected a row number (0 = lowest y), got "a"',
     ],
+    [MIN.replace("waxs: {poni", "det1: {poni"), "detectors.det1.kind: missing (saxs or waxs)"],
+    [
+      MIN.replace("{poni: w.poni}", "{poni: w.poni, kind: xrd}"),
+      'detectors.waxs.kind: expected saxs | waxs, got "xrd"',
+    ],
+    [
+      `${MIN}bands: [{name: ../x, detector: waxs, q: [1, 2]}]\n`,
+      "bands[0].name: expected a name of letters, digits",
+    ],
+    [
+      `${MIN}bands: [{name: "a,b", detector: waxs, q: [1, 2]}]\n`,
+      "bands[0].name: expected a name of letters, digits",
+    ],
+    [MIN.replace("waxs: {poni", "../w: {poni"), "detectors.../w: expected a name of letters, digits"],
     [`${MIN}workers: 0\n`, "workers: expected worker threads: an integer in 1..256, got 0"],
     [
       MIN.replace("c.mpt}", "c.mpt, timezone: Mars/Olympus}"),

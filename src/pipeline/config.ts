@@ -20,8 +20,14 @@ export const REGION_NAMES: readonly RegionName[] = ["anode", "separator", "catho
 /** How a detector's curves are normalised: by the pixel's mean over the initial OCV, not at all, or by a reference state. */
 export type Normalize = { kind: "ocv-mean" } | { kind: "none" } | { kind: "reference"; sodPct: number };
 
+/** What a detector records: small-angle or wide-angle scattering. */
+export type DetectorKind = "saxs" | "waxs";
+export const DETECTOR_KINDS: readonly DetectorKind[] = ["saxs", "waxs"];
+
 export interface DetectorConfig {
   name: string;
+  /** The config's `kind`; defaults to the name when the detector is called saxs or waxs. */
+  kind: DetectorKind;
   poni: string;
   mask?: string;
   npt: number;
@@ -128,7 +134,8 @@ const name = z.string(expected("a name")).min(1, expected("a name"));
  * `_ . + -`, not starting with a dot, so no name can leave the results folder or hide in it.
  */
 const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}$/;
-const fileName = name.regex(SAFE_NAME, expected("a name of letters, digits and _ . + - (at most 64)"));
+const NAME_RULE = "expected a name of letters, digits and _ . + - (at most 64)";
+const fileName = name.regex(SAFE_NAME, { error: NAME_RULE });
 /** An integer in [lo, hi]: every count that sizes memory or threads has a bound. */
 const intIn = (lo: number, hi: number, what: string) => {
   const e = expected(`${what}: an integer in ${lo}..${hi}`);
@@ -169,6 +176,7 @@ const detectorSchema = strict({
     .optional(),
   flip_ud: z.boolean(expected("true or false")).optional(),
   dataset: name.optional(),
+  kind: z.enum(DETECTOR_KINDS as [DetectorKind, ...DetectorKind[]], expected("saxs | waxs")).optional(),
 });
 
 const normalizeSchema = z.union(
@@ -282,7 +290,10 @@ function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
   const iss = issues[0]!;
   const at: PropertyKey[] = [...iss.path];
   let msg = iss.message;
-  if (iss.code === "unrecognized_keys") {
+  if (iss.code === "invalid_key") {
+    // a map key that becomes a file name (a detector's): the key's own rule, not the map's
+    msg = `${NAME_RULE}, got ${show(at[at.length - 1])}`;
+  } else if (iss.code === "unrecognized_keys") {
     at.push(iss.keys[0]!);
     if (iss.keys.length > 1) msg = `${msg}; also unknown: ${iss.keys.slice(1).join(", ")}`;
   } else if (iss.input === undefined && (iss.code === "invalid_type" || iss.code === "invalid_value")) {
@@ -325,8 +336,13 @@ function build(raw: RawConfig, file: string): ExperimentConfig {
 
   const detectors: Record<string, DetectorConfig> = {};
   for (const [n, d] of Object.entries(raw.detectors)) {
+    const named = n.toLowerCase();
+    const kind =
+      d.kind ??
+      (named === "saxs" || named === "waxs" ? named : fail(`detectors.${n}.kind`, "missing (saxs or waxs)"));
     detectors[n] = {
       name: n,
+      kind,
       poni: at(d.poni),
       ...(d.mask !== undefined && { mask: at(d.mask) }),
       npt: d.npt ?? 1000,

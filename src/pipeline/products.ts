@@ -8,9 +8,9 @@ import type { Role } from "../analysis/regions.js";
 import { type EchemSeries, type FrameClock, isoUtc } from "../echem/index.js";
 import type { Reflection } from "../physics/index.js";
 import { crystalliteSize } from "../physics/index.js";
+import { columnsOf, csv, csvLine, fmt, RESULTS } from "../results/index.js";
 import type { RegionSweep } from "./analyse.js";
 import type { PeakConfig } from "./config.js";
-import { csv, fmt } from "./outputs.js";
 
 /**
  * When the cell reached `sodPct` of its first discharge [Unix s], from the cycler records (linear
@@ -82,7 +82,7 @@ export function crystalliteSeries(
   timeS: Float64Array,
   clock: FrameClock,
 ): SizeSeries {
-  const lines = ["time,step,cycle,sod_pct,size_nm,size_err_nm,center_q,fwhm_q"];
+  const lines = [csvLine(columnsOf(RESULTS.crystallite))];
   const t: number[] = [];
   const size: number[] = [];
   const err: number[] = [];
@@ -132,7 +132,7 @@ export function heatmapCsv(
   timeS: Float64Array,
   clock: FrameClock,
 ): string {
-  const lines = [`time_utc,sod_pct,${Array.from(radial, fmt).join(",")}`];
+  const lines = [csvLine([...columnsOf(RESULTS.heatmap), ...Array.from(radial, fmt)])];
   for (const s of sweeps)
     lines.push(
       `${isoUtc(timeS[s.mid]!)},${fmt(clock.sodcPct[s.mid]!)},${Array.from(s.normalised, fmt).join(",")}`,
@@ -160,7 +160,7 @@ export function bandSeries(
   timeS: Float64Array,
   clock: FrameClock,
 ): BandSeries {
-  const lines = ["time,sod_pct,step,cycle,value,n_pixels"];
+  const lines = [csvLine(columnsOf(RESULTS.series))];
   const value = new Float64Array(sweeps.length);
   const initial: number[] = [];
   sweeps.forEach((s, n) => {

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { swaxs } from "../../test/support/cli.js";
 import { readCsvCells } from "../../test/support/fixtures.js";
 import { endOfDischargeSize, mapAgainstTruth, regionsRight } from "../../test/support/truth.js";
+import { type CsvTable, numbers, RESULTS, readCsvSync, resultPath, strings } from "../results/index.js";
 import { PRESETS, simulate } from "../simulate/index.js";
 import { runExperiment } from "./run.js";
 
@@ -53,36 +54,39 @@ describe("swaxs run on the tiny digital twin recovers its truth", () => {
   });
 
   it("every WAXS frame's SODC within 1 % during the first discharge", () => {
-    const rows = csv(join(dir, "results/frames.csv"))
-      .slice(1)
-      .filter((r) => r[2] === "waxs");
-    expect(rows.length).toBe(truth.frame_sod.length);
-    rows.forEach((r, i) => {
+    const frames = readCsvSync(join(dir, "results", RESULTS.frames.path));
+    const det = strings(frames, "detector");
+    const sod = Array.from(numbers(frames, "sod_pct")).filter((_, i) => det[i] === "waxs");
+    expect(sod.length).toBe(truth.frame_sod.length);
+    sod.forEach((s, i) => {
       const t = truth.frame_sod[i]!;
-      if (t < 1) expect(Math.abs(Number(r[8]) - 100 * t)).toBeLessThan(1);
+      if (t < 1) expect(Math.abs(s - 100 * t)).toBeLessThan(1);
     });
   });
 });
 
 describe("region time series (the paper's Fig. 2a, right panel)", () => {
   it("the cathode's Li2S band rises through discharge and falls on charge; the separator's stays flat", () => {
-    const cath = csv(join(dir, "results/timeseries/cathode_Li2S.csv")).slice(1);
-    const sep = csv(join(dir, "results/timeseries/separator_Li2S.csv")).slice(1);
-    const v = (rows: string[][]) => rows.map((r) => Number(r[4]));
+    const series = (region: string) => readCsvSync(join(dir, "results", resultPath.series(region, "Li2S")));
+    const cath = series("cathode");
+    const v = (t: CsvTable) => Array.from(numbers(t, "value"));
     const c = v(cath);
-    const dis = cath.map((r) => Number(r[2]) === 1);
+    const dis = Array.from(numbers(cath, "step"), (s) => s === 1);
     const cd = c.filter((_, i) => dis[i]);
     for (let i = 1; i < cd.length; i++) expect(cd[i]!).toBeGreaterThan(cd[i - 1]! - 0.01);
     expect(cd[cd.length - 1]!).toBeGreaterThan(1.3);
     expect(c[c.length - 1]!).toBeLessThan(cd[cd.length - 1]!);
-    for (const x of v(sep)) expect(Math.abs(x - 1)).toBeLessThan(0.06);
-    const stab = csv(join(dir, "results/band_stability.csv")).slice(1);
-    const change = (region: string, band: string) =>
-      Number(stab.find((r) => r[0] === region && r[1] === band)![4]);
+    for (const x of v(series("separator"))) expect(Math.abs(x - 1)).toBeLessThan(0.06);
+    const stab = readCsvSync(join(dir, "results", RESULTS.stability.path));
+    const change = (region: string, band: string) => {
+      const r = strings(stab, "region");
+      const b = strings(stab, "band");
+      return numbers(stab, "max_rel_change")[r.findIndex((x, i) => x === region && b[i] === band)]!;
+    };
     expect(change("cathode", "Li2S")).toBeGreaterThan(0.3);
     expect(change("separator", "Li2S")).toBeLessThan(0.06);
     const heat = csv(join(dir, "results/timeseries/cathode_waxs_heatmap.csv"));
-    expect(heat.length).toBe(1 + cath.length);
+    expect(heat.length).toBe(1 + cath.rows.length);
     expect(heat[1]!.length).toBe(heat[0]!.length);
   });
 });
@@ -101,10 +105,15 @@ describe("reference-state normalisation (the liquid cell's SAXS, normalised at 3
     // the Eiger's calibrant (an HDF5 stack) gives the WAXS width, its hot pixels notwithstanding
     const run = JSON.parse(readFileSync(join(liq, "results/run.json"), "utf8"));
     expect(run.instrument_fwhm_q.Li2S.from).toBe("calibrant_waxs.h5 (CeO2 111, 200)");
-    const rows = csv(join(liq, "results/timeseries/cathode_S.csv")).slice(1);
-    const near = rows.reduce((a, r) => (Math.abs(Number(r[1]) - 30) < Math.abs(Number(a[1]) - 30) ? r : a));
-    expect(Math.abs(Number(near[4]) - 1)).toBeLessThan(0.15);
-    expect(Math.abs(Number(rows[0]![4]) - 1)).toBeGreaterThan(0.2);
+    const t = readCsvSync(join(liq, "results", resultPath.series("cathode", "S")));
+    const sod = numbers(t, "sod_pct");
+    const value = numbers(t, "value");
+    let near = 0;
+    sod.forEach((s, i) => {
+      if (Math.abs(s - 30) < Math.abs(sod[near]! - 30)) near = i;
+    });
+    expect(Math.abs(value[near]! - 1)).toBeLessThan(0.15);
+    expect(Math.abs(value[0]! - 1)).toBeGreaterThan(0.2);
   }, 120_000);
 });
 

@@ -3,9 +3,8 @@
  * the numbers behind it as CSV. All drawing is src/plot's; this file only chooses what to show.
  */
 import { gridMap, heatmap, linePlot, voltageCapacity, waterfall } from "../plot/index.js";
+import type { Columns, ResultsData } from "../results/index.js";
 import { encodePng } from "../util/png.js";
-import type { Columns } from "../viewer/app/wire.js";
-import type { ResultsData } from "../viewer/data.js";
 
 export interface Figure {
   id: string;

@@ -8,8 +8,8 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, extname, join } from "node:path";
 import { esc } from "../plot/index.js";
+import { ResultsData } from "../results/index.js";
 import { checkOutputFolder, InputError, markFolder } from "../util/index.js";
-import { ResultsData } from "../viewer/data.js";
 import {
   centralPixel,
   crystalliteFigure,

@@ -11,3 +11,4 @@ export {
   markFolder,
   type OutputGuard,
 } from "./outdir.js";
+export { PROGRAM, VERSION } from "./version.js";

@@ -5,9 +5,10 @@ import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tinyResults } from "../../test/support/results.js";
 import { openH5 } from "../formats/h5.js";
+import { ResultsData } from "../results/index.js";
 import { decodeColumns } from "./app/wire.js";
 import type { Reflections, Summary } from "./index.js";
-import { ResultsData, startViewer, type Viewer } from "./index.js";
+import { startViewer, type Viewer } from "./index.js";
 
 let dir: string;
 let v: Viewer;

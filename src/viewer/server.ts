@@ -8,9 +8,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { extname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { NotFound, ResultsData } from "../results/index.js";
 import { isInputError } from "../util/errors.js";
 import { encodeColumns } from "./app/wire.js";
-import { NotFound, ResultsData } from "./data.js";
 import { pageHtml } from "./page.js";
 import { resolveInside, safeSegments } from "./paths.js";
 

@@ -1,17 +1,20 @@
 /**
- * What `swaxs run` found, read from its results folder and set beside a simulated experiment's
- * truth (the digital twin's or the independent pyFAI generator's truth.json): shared by the tests
- * that check the pipeline against known answers. Each returns the number; the tests assert on it.
+ * What `swaxs run` found, read from its results folder (through src/results, by column name) and
+ * set beside a simulated experiment's truth (the digital twin's or the independent pyFAI
+ * generator's truth.json): shared by the tests that check the pipeline against known answers.
+ * Each returns the number; the tests assert on it.
  */
 import { join } from "node:path";
-import { readCsvCells } from "./fixtures.js";
+import { numbers, RESULTS, readCsvSync, resultPath, strings } from "../../src/results/index.js";
 import { pearson } from "./stats.js";
 
 /** Fraction of regions.csv rows whose region is the true layer of their grid row. */
 export function regionsRight(results: string, layers: string[]): { fraction: number; labels: string } {
-  const rows = readCsvCells(join(results, "regions.csv")).slice(1);
-  const right = rows.filter((r) => r[4] === layers[Number(r[0])]).length;
-  return { fraction: right / rows.length, labels: rows.map((r) => r[4]).join(",") };
+  const t = readCsvSync(join(results, RESULTS.regions.path));
+  const row = numbers(t, "row");
+  const region = strings(t, "region");
+  const right = region.filter((r, i) => r === layers[row[i]!]).length;
+  return { fraction: right / region.length, labels: region.join(",") };
 }
 
 /** The map of `band` at `sod` % SOD, and its Pearson r against the true amount per [row][col]. */
@@ -21,15 +24,19 @@ export function mapAgainstTruth(
   sod: number,
   truth: number[][],
 ): { values: number[]; r: number } {
-  const rows = readCsvCells(join(results, `maps/${band}_sod${sod}.csv`)).slice(1);
-  const values = rows.map((r) => Number(r[4]));
-  const ref = rows.map((r) => truth[Number(r[0])]![Number(r[1])]!);
+  const t = readCsvSync(join(results, resultPath.map(band, sod)));
+  const values = Array.from(numbers(t, "value"));
+  const row = numbers(t, "row");
+  const col = numbers(t, "col");
+  const ref = values.map((_, i) => truth[row[i]!]![col[i]!]!);
   return { values, r: pearson(values, ref) };
 }
 
 /** The first crystallite size fitted beyond 90 % SOD (null if none): the end of the discharge. */
 export function endOfDischargeSize(results: string, peak: string): number | null {
-  const rows = readCsvCells(join(results, `crystallite/${peak}.csv`)).slice(1);
-  const end = rows.find((r) => Number(r[3]) > 90 && r[4] !== "");
-  return end ? Number(end[4]) : null;
+  const t = readCsvSync(join(results, resultPath.crystallite(peak)));
+  const sod = numbers(t, "sod_pct");
+  const size = numbers(t, "size_nm");
+  const k = Array.from(sod).findIndex((s, i) => s > 90 && Number.isFinite(size[i]!));
+  return k >= 0 ? size[k]! : null;
 }

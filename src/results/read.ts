@@ -1,16 +1,16 @@
 /**
- * All of the viewer's access to a results folder written by `swaxs run`: the CSV tables and the
- * reduced curves (reduced_<det>.h5). The server asks this module for small slices; nothing else
- * reads the folder, so a future results.h5 only changes this file.
+ * Reading a results folder written by `swaxs run`, through the contract of schema.ts: the CSV
+ * tables and the reduced curves (reduced_<det>.h5). The viewer's server asks it for small slices,
+ * the report for whole figures, the tests for columns by name; nothing else reads the folder.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { closeQuietly, type H5File, openH5 } from "../formats/h5.js";
-import { InputError } from "../util/errors.js";
-import type { DetectorInfo, Reflections, Summary } from "./api.js";
-import type { Columns } from "./app/wire.js";
+import { phaseReflections } from "../physics/index.js";
+import { InputError } from "../util/index.js";
 import { type CsvTable, columnIndex, numbers, readCsv, strings, unixSeconds } from "./csv.js";
-import { phaseReflections } from "./reflections.js";
+import { RESULTS, RESULTS_SCHEMA_VERSION, resultPath, resultPattern } from "./schema.js";
+import type { Columns, DetectorInfo, Reflections, Summary } from "./types.js";
 
 /** A request for something the results do not have (unknown region, band, pixel…): HTTP 404. */
 export class NotFound extends Error {
@@ -53,11 +53,12 @@ export class ResultsData {
   /** Read the folder's index (regions, frames, file list); an unusable folder is an InputError naming it. */
   static async open(dir: string): Promise<ResultsData> {
     if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError(dir, "no such results folder");
-    for (const f of ["regions.csv", "frames.csv"])
+    for (const f of [RESULTS.regions.path, RESULTS.frames.path, RESULTS.run.path])
       if (!existsSync(join(dir, f)))
         throw new InputError(dir, `not a results folder written by \`swaxs run\` (no ${f})`);
-    const regions = await readCsv(join(dir, "regions.csv"));
-    const table = await readCsv(join(dir, "frames.csv"));
+    const run = readRunJson(dir);
+    const regions = await readCsv(join(dir, RESULTS.regions.path));
+    const table = await readCsv(join(dir, RESULTS.frames.path));
     const rowsOf = numbers(regions, "row");
     const colsOf = numbers(regions, "col");
     const rows = Math.max(...rowsOf) + 1;
@@ -81,28 +82,28 @@ export class ResultsData {
       regions: cellRegion,
       regionNames: [...new Set(cellRegion)],
       bands: bandsOf(table),
-      maps: listFiles(dir, "maps", /^(.+)_sod(-?[\d.]+)\.csv$/).map((m) => ({
+      maps: listFiles(dir, "maps", resultPattern.map).map((m) => ({
         band: m[1]!,
         sod: Number(m[2]),
       })),
-      peaks: listFiles(dir, "crystallite", /^(.+)\.csv$/).map((m) => m[1]!),
+      peaks: listFiles(dir, "crystallite", resultPattern.crystallite).map((m) => m[1]!),
       detectors: [],
-      heatmaps: listFiles(dir, "timeseries", /^(.+)_([^_]+)_heatmap\.csv$/).map((m) => ({
+      heatmaps: listFiles(dir, "timeseries", resultPattern.heatmap).map((m) => ({
         region: m[1]!,
         detector: m[2]!,
       })),
-      series: listFiles(dir, "timeseries", /^(.+)_([^_]+)\.csv$/)
+      series: listFiles(dir, "timeseries", resultPattern.series)
         .filter((m) => m[2] !== "heatmap" && !m[1]!.endsWith("_heatmap"))
         .map((m) => ({ region: m[1]!, band: m[2]! })),
       time: timeRange(frames),
-      hasEchem: existsSync(join(dir, "echem.csv")),
-      normalize: readNormalize(dir),
+      hasEchem: existsSync(join(dir, RESULTS.echem.path)),
+      normalize: run.normalize ?? {},
     };
     info.series = info.series.filter((s) => info.bands.some((b) => b.name === s.band));
     info.maps.sort((a, b) => a.band.localeCompare(b.band) || a.sod - b.sod);
     const data = new ResultsData(dir, info, frames);
     for (const det of frames.byDetector.keys()) {
-      if (!existsSync(join(dir, `reduced_${det}.h5`))) continue;
+      if (!existsSync(join(dir, resultPath.reduced(det)))) continue;
       const r = await data.reduced(det);
       info.detectors.push(detectorInfo(det, r));
     }
@@ -168,7 +169,7 @@ export class ResultsData {
   async map(band: string, sod: number): Promise<Columns> {
     if (!this.info.maps.some((m) => m.band === band && m.sod === sod))
       throw new NotFound(`no map ${band} at SOD ${sod}`);
-    const hit = listFiles(this.dir, "maps", /^(.+)_sod(-?[\d.]+)\.csv$/).find(
+    const hit = listFiles(this.dir, "maps", resultPattern.map).find(
       (m) => m[1] === band && Number(m[2]) === sod,
     );
     const t = await readCsv(join(this.dir, "maps", hit![0]));
@@ -187,7 +188,7 @@ export class ResultsData {
   async heatmap(region: string, det: string): Promise<Columns> {
     if (!this.info.heatmaps.some((h) => h.region === region && h.detector === det))
       throw new NotFound(`no heatmap for ${region}, ${det}`);
-    const t = await readCsv(join(this.dir, "timeseries", `${region}_${det}_heatmap.csv`));
+    const t = await readCsv(join(this.dir, resultPath.heatmap(region, det)));
     const q = Float64Array.from(t.header.slice(2), Number);
     const time = unixSeconds(t, "time_utc");
     const nq = q.length;
@@ -232,7 +233,7 @@ export class ResultsData {
   async series(region: string, band: string): Promise<Columns> {
     if (!this.info.series.some((s) => s.region === region && s.band === band))
       throw new NotFound(`no time series for ${region}, ${band}`);
-    const t = await readCsv(join(this.dir, "timeseries", `${region}_${band}.csv`));
+    const t = await readCsv(join(this.dir, resultPath.series(region, band)));
     return {
       meta: { region, band },
       columns: {
@@ -247,9 +248,9 @@ export class ResultsData {
   private echemCache?: Promise<Columns>;
 
   echem(): Promise<Columns> {
-    if (!this.info.hasEchem) return Promise.reject(new NotFound("no echem.csv"));
+    if (!this.info.hasEchem) return Promise.reject(new NotFound(`no ${RESULTS.echem.path}`));
     this.echemCache ??= (async () => {
-      const t = await readCsv(join(this.dir, "echem.csv"));
+      const t = await readCsv(join(this.dir, RESULTS.echem.path));
       const cols = ["ewe_v", "i_ma", "capacity_mah_g", "sodc_pct", "half_cycle", "cycle"] as const;
       const out: Columns["columns"] = { time: unixSeconds(t, "time") };
       for (const c of cols) out[c] = f32(numbers(t, c));
@@ -260,7 +261,7 @@ export class ResultsData {
 
   async crystallite(peak: string): Promise<Columns> {
     if (!this.info.peaks.includes(peak)) throw new NotFound(`no crystallite sizes for ${peak}`);
-    const t = await readCsv(join(this.dir, "crystallite", `${peak}.csv`));
+    const t = await readCsv(join(this.dir, resultPath.crystallite(peak)));
     const out: Columns["columns"] = { time: unixSeconds(t, "time"), sod: f32(numbers(t, "sod_pct")) };
     for (const c of ["size_nm", "size_err_nm", "center_q", "fwhm_q"]) out[c] = f32(numbers(t, c));
     return { meta: { peak }, columns: out };
@@ -318,8 +319,8 @@ export class ResultsData {
   private async reduced(det: string): Promise<Reduced> {
     const have = this.h5.get(det);
     if (have) return have;
-    const path = join(this.dir, `reduced_${det}.h5`);
-    if (!existsSync(path)) throw new NotFound(`no reduced_${det}.h5`);
+    const path = join(this.dir, resultPath.reduced(det));
+    if (!existsSync(path)) throw new NotFound(`no ${resultPath.reduced(det)}`);
     const file = await openH5(path);
     const qds = file.get("entry/data/q") as import("../formats/h5.js").Dataset | null;
     const Ids = file.get("entry/data/I") as import("../formats/h5.js").Dataset | null;
@@ -416,14 +417,34 @@ function detectorInfo(name: string, r: Reduced): DetectorInfo {
   };
 }
 
-/** How `swaxs run` normalised each detector (run.json), {} for results without it. */
-function readNormalize(dir: string): Record<string, string> {
-  const f = join(dir, "run.json");
-  if (!existsSync(f)) return {};
+/** What run.json says (the fields readers use). */
+export interface RunInfo {
+  results_schema?: number;
+  /** How `swaxs run` normalised each detector: "ocv-mean", "none", "reference: 30 % SOD". */
+  normalize?: Record<string, string>;
+  /** Each detector's kind (saxs or waxs) as the config stated it. */
+  detector_kind?: Record<string, string>;
+  monitor?: Record<string, string | null>;
+  missing_frames?: string[];
+  [key: string]: unknown;
+}
+
+/** run.json, refused unless it was written with this version of the contract. */
+export function readRunJson(dir: string): RunInfo {
+  const f = join(dir, RESULTS.run.path);
+  let j: RunInfo;
   try {
-    const j = JSON.parse(readFileSync(f, "utf8")) as { normalize?: Record<string, string> };
-    return j.normalize ?? {};
+    j = JSON.parse(readFileSync(f, "utf8")) as RunInfo;
   } catch {
     throw new InputError(f, "not valid JSON");
   }
+  const v = j.results_schema;
+  if (v !== RESULTS_SCHEMA_VERSION)
+    throw new InputError(
+      dir,
+      `written with results schema ${v ?? "1 (or older)"}, this swaxs reads schema ${RESULTS_SCHEMA_VERSION}: ${
+        typeof v === "number" && v > RESULTS_SCHEMA_VERSION ? "update swaxs" : "run `swaxs run` again"
+      }`,
+    );
+  return j;
 }

@@ -3,8 +3,16 @@
  * heatmaps. Computed from the digital twin's crystal structures; lithium metal is not among them,
  * so its bcc cell is given here.
  */
-import { type Reflection, reflections, reflectionsOf, type Structure } from "../physics/index.js";
-import type { PhaseReflections } from "./api.js";
+import { type Reflection, reflections, reflectionsOf } from "./reflections.js";
+import type { Structure } from "./structures.js";
+
+/** One phase's reflection ticks. */
+export interface PhaseReflections {
+  phase: string;
+  /** q = 2π/d, in the detector's q units. */
+  q: number[];
+  hkl: string[];
+}
 
 /** The phases the paper marks: Li2S (product), In (anode), Li6PS5Cl (electrolyte), S8, Li. */
 const PHASES = ["Li2S", "In", "Li6PS5Cl", "S8"] as const;

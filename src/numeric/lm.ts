@@ -9,6 +9,8 @@
  * errors also hold when σ is only known up to a factor (or not at all, w = 1).
  */
 
+import { spdInverse } from "./linalg.js";
+
 export interface LmProblem {
   /** Writes f(p) at every data point into out. */
   model: (p: Float64Array, out: Float64Array) => void;
@@ -42,65 +44,6 @@ function chi2Of(y: Float64Array, w: Float64Array, f: Float64Array): number {
     s += w[i]! * d * d;
   }
   return s;
-}
-
-/** Cholesky of the n×n symmetric matrix a (row-major) in place (lower triangle); false if not positive definite. */
-function cholesky(a: Float64Array, n: number): boolean {
-  for (let j = 0; j < n; j++) {
-    let d = a[j * n + j]!;
-    for (let k = 0; k < j; k++) d -= a[j * n + k]! ** 2;
-    if (!(d > 0)) return false;
-    const l = Math.sqrt(d);
-    a[j * n + j] = l;
-    for (let i = j + 1; i < n; i++) {
-      let s = a[i * n + j]!;
-      for (let k = 0; k < j; k++) s -= a[i * n + k]! * a[j * n + k]!;
-      a[i * n + j] = s / l;
-    }
-  }
-  return true;
-}
-
-/** Solves L Lᵀ x = b with the factor from `cholesky`. */
-function cholSolve(l: Float64Array, n: number, b: Float64Array): Float64Array {
-  const x = Float64Array.from(b);
-  for (let i = 0; i < n; i++) {
-    let s = x[i]!;
-    for (let k = 0; k < i; k++) s -= l[i * n + k]! * x[k]!;
-    x[i] = s / l[i * n + i]!;
-  }
-  for (let i = n - 1; i >= 0; i--) {
-    let s = x[i]!;
-    for (let k = i + 1; k < n; k++) s -= l[k * n + i]! * x[k]!;
-    x[i] = s / l[i * n + i]!;
-  }
-  return x;
-}
-
-/**
- * Inverse of a symmetric positive-definite matrix, or null. The matrix is first scaled to unit
- * diagonal (Jacobi preconditioning), since peak parameters differ by many orders of magnitude.
- */
-export function spdInverse(a: Float64Array, n: number): Float64Array | null {
-  const d = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const v = a[i * n + i]!;
-    if (!(v > 0)) return null;
-    d[i] = 1 / Math.sqrt(v);
-  }
-  const s = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) s[i * n + j] = a[i * n + j]! * d[i]! * d[j]!;
-  if (!cholesky(s, n)) return null;
-  const inv = new Float64Array(n * n);
-  const e = new Float64Array(n);
-  for (let j = 0; j < n; j++) {
-    e.fill(0);
-    e[j] = 1;
-    const col = cholSolve(s, n, e);
-    for (let i = 0; i < n; i++) inv[i * n + j] = col[i]! * d[i]! * d[j]!;
-  }
-  for (const v of inv) if (!Number.isFinite(v)) return null;
-  return inv;
 }
 
 /** Weighted linear least squares: the coefficients of the columns that best fit y, or null. */

@@ -1,0 +1,56 @@
+/** `run.json`: what the results were made from, how they are normalised, and the contract's version. */
+
+import { RESULTS_SCHEMA_VERSION } from "../../results/index.js";
+import type { ScanLog } from "../../scan/index.js";
+import { PROGRAM, VERSION } from "../../util/index.js";
+import type { ExperimentConfig } from "../config.js";
+
+export function runJson(cfg: ExperimentConfig, log: ScanLog, missing: number[], outside: number): string {
+  const dets = Object.values(cfg.detectors);
+  const normalize = Object.fromEntries(
+    dets.map((d) => {
+      const n = cfg.normalize[d.name] ?? { kind: "none" };
+      return [d.name, n.kind === "reference" ? `reference: ${n.sodPct} % SOD` : n.kind];
+    }),
+  );
+  return `${JSON.stringify(
+    {
+      program: PROGRAM,
+      version: VERSION,
+      results_schema: RESULTS_SCHEMA_VERSION,
+      date: new Date().toISOString(),
+      config: cfg.file,
+      frames: log.length,
+      // the frames left out (file, or file#frame inside a stack), in scan-log order
+      missing_frames: missing.map((i) => (log.frame[i] ? `${log.file[i]}#${log.frame[i]}` : log.file[i])),
+      monitor: Object.fromEntries(dets.map((d) => [d.name, d.monitor])),
+      detector_kind: Object.fromEntries(dets.map((d) => [d.name, d.kind])),
+      frames_outside_cycler_log: outside,
+      normalize,
+      bands: cfg.bands,
+      peaks: cfg.peaks.map((p) => ({
+        name: p.name,
+        phase: p.phase,
+        detector: p.detector,
+        region: p.region,
+        q: p.q,
+      })),
+      // per peak: the instrumental FWHM [nm⁻¹] removed before Scherrer, and where it came from
+      instrument_fwhm_q: Object.fromEntries(
+        cfg.peaks
+          .filter((p) => p.instrumentFwhmQ !== undefined)
+          .map((p) => [
+            p.name,
+            {
+              value: p.instrumentFwhmQ,
+              ...(p.instrumentFwhmErr !== undefined && { error: p.instrumentFwhmErr }),
+              from: p.instrumentFwhmFrom ?? "config",
+            },
+          ]),
+      ),
+      maps_at_sod: cfg.maps.atSod,
+    },
+    null,
+    2,
+  )}\n`;
+}

@@ -1,0 +1,143 @@
+/**
+ * The results folder's CSV files, written and read in one place: comma-separated, one header line,
+ * RFC 4180 quoting (a field holding a comma, a quote or a line break is quoted, quotes doubled).
+ * Empty fields are missing values: NaN when read as numbers.
+ */
+import { readFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { InputError } from "../util/index.js";
+
+/** Numbers as written in every CSV: 8 significant digits, "" for NaN/±∞. */
+export function fmt(v: number): string {
+  return Number.isFinite(v) ? String(Number(v.toPrecision(8))) : "";
+}
+
+/** One field, quoted when it must be. */
+export function field(v: string | number): string {
+  const s = String(v);
+  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+/** One CSV line from fields (strings are quoted when needed, numbers written as given). */
+export const csvLine = (fields: readonly (string | number)[]): string => fields.map(field).join(",");
+
+/** Lines joined into a file, with its final newline. */
+export const csv = (lines: string[]) => `${lines.join("\n")}\n`;
+
+/** One row per grid pixel (row-major): `row,col,x_mm,y_mm,<value column>`. */
+export function gridCsv(
+  header: string,
+  rows: number,
+  cols: number,
+  xMm: ArrayLike<number>,
+  yMm: ArrayLike<number>,
+  value: (p: number) => string,
+): string {
+  const lines = [csvLine(["row", "col", "x_mm", "y_mm", header])];
+  for (let p = 0; p < rows * cols; p++) {
+    const r = Math.floor(p / cols);
+    const c = p % cols;
+    lines.push(`${r},${c},${xMm[c]},${yMm[r]},${field(value(p))}`);
+  }
+  return csv(lines);
+}
+
+export interface CsvTable {
+  file: string;
+  header: string[];
+  rows: string[][];
+}
+
+/** Splits CSV text into records of fields (RFC 4180; CRLF or LF; blank lines skipped). */
+export function parseCsv(text: string): string[][] {
+  const out: string[][] = [];
+  let row: string[] = [];
+  let f = "";
+  let quoted = false;
+  let i = 0;
+  const endRow = () => {
+    row.push(f);
+    if (row.length > 1 || row[0] !== "") out.push(row);
+    row = [];
+    f = "";
+  };
+  while (i < text.length) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"') {
+        if (text[i + 1] === '"') {
+          f += '"';
+          i++;
+        } else quoted = false;
+      } else f += ch;
+    } else if (ch === '"' && f === "") quoted = true;
+    else if (ch === ",") {
+      row.push(f);
+      f = "";
+    } else if (ch === "\n" || ch === "\r") {
+      if (ch === "\r" && text[i + 1] === "\n") i++;
+      endRow();
+    } else f += ch;
+    i++;
+  }
+  if (f !== "" || row.length) endRow();
+  return out;
+}
+
+const unreadable = (file: string, err: unknown) =>
+  new InputError(file, (err as NodeJS.ErrnoException).code === "ENOENT" ? "not found" : String(err));
+
+function tableOf(text: string, file: string): CsvTable {
+  const records = parseCsv(text);
+  if (records.length === 0) throw new InputError(file, "empty CSV file");
+  return { file, header: records[0]!, rows: records.slice(1) };
+}
+
+export async function readCsv(file: string): Promise<CsvTable> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (err) {
+    throw unreadable(file, err);
+  }
+  return tableOf(text, file);
+}
+
+/** readCsv, synchronously (tests and small tables). */
+export function readCsvSync(file: string): CsvTable {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    throw unreadable(file, err);
+  }
+  return tableOf(text, file);
+}
+
+/** Index of a named column; a missing one is an input error naming the file. */
+export function columnIndex(t: CsvTable, name: string): number {
+  const i = t.header.indexOf(name);
+  if (i < 0) throw new InputError(t.file, `no column "${name}"`);
+  return i;
+}
+
+const num = (s: string | undefined): number => (s === undefined || s === "" ? Number.NaN : Number(s));
+
+/** A numeric column as float64 (NaN where empty). */
+export function numbers(t: CsvTable, name: string): Float64Array {
+  const i = columnIndex(t, name);
+  return Float64Array.from(t.rows, (r) => num(r[i]));
+}
+
+/** An ISO 8601 time column as Unix seconds. */
+export function unixSeconds(t: CsvTable, name: string): Float64Array {
+  const i = columnIndex(t, name);
+  return Float64Array.from(t.rows, (r) => Date.parse(r[i] ?? "") / 1000);
+}
+
+export function strings(t: CsvTable, name: string): string[] {
+  const i = columnIndex(t, name);
+  return t.rows.map((r) => r[i] ?? "");
+}
+
+export { num as parseField };

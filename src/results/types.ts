@@ -1,0 +1,49 @@
+/** The shapes a results folder is read into (see read.ts), shared by the viewer's server and app and the report. */
+import type { PhaseReflections } from "../physics/index.js";
+
+export type { PhaseReflections };
+
+/** Named typed-array columns and a little metadata: what a slice of the results is (viewer/app/wire.js sends it). */
+export interface Columns {
+  meta: Record<string, unknown>;
+  columns: Record<string, Float64Array | Float32Array | Int32Array>;
+}
+
+export interface DetectorInfo {
+  name: string;
+  frames: number;
+  nq: number;
+  qMin: number;
+  qMax: number;
+  qUnits: string;
+}
+
+export interface Summary {
+  /** The results folder (its path as given to the viewer). */
+  name: string;
+  grid: { rows: number; cols: number; xMm: number[]; yMm: number[] };
+  /** Region name per scan point, rows × cols row-major. */
+  regions: string[];
+  /** Distinct regions in order of first appearance along y. */
+  regionNames: string[];
+  /** Frame-level quantities for maps: bands (`band_<name>`) and per-frame crystallite sizes (`size_<peak>_nm`). */
+  bands: { name: string; detector: string; column: string; kind: "band" | "size" }[];
+  /** The pipeline's maps (maps/<band>_sod<N>.csv). */
+  maps: { band: string; sod: number }[];
+  peaks: string[];
+  detectors: DetectorInfo[];
+  /** Regions with a q × time heatmap per detector (timeseries/<region>_<det>_heatmap.csv). */
+  heatmaps: { region: string; detector: string }[];
+  /** Regions with a band time series (timeseries/<region>_<band>.csv). */
+  series: { region: string; band: string }[];
+  /** Unix seconds of the first and last frame. */
+  time: { start: number; end: number };
+  hasEchem: boolean;
+  /** How the pipeline normalised each detector: "ocv-mean", "none", "reference: 30 % SOD" (run.json). */
+  normalize: Record<string, string>;
+}
+
+export interface Reflections {
+  detector: string;
+  phases: PhaseReflections[];
+}
