@@ -103,6 +103,16 @@ export function buildProgram(): Command {
     .action((config: string, o) => runCommand(config, o));
 
   program
+    .command("regions")
+    .description(
+      "show what the regions of the last `swaxs run` were found from: per row transmission and each layer's fingerprint, boundaries and margins",
+    )
+    .argument("<config>", "experiment.yaml (its results folder is read)")
+    .option("--svg <file>", "also draw the evidence against y with the boundaries")
+    .option("--json", "print JSON instead of a table")
+    .action(async (config: string, o) => (await import("./regions.js")).regionsCommand(config, o));
+
+  program
     .command("view")
     .description("look at a results folder of `swaxs run` in the browser (local web server)")
     .argument("<results>", "results folder")

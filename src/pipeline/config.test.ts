@@ -236,7 +236,10 @@ describe("parseConfig", () => {
       `${MIN}normalize: {waxs: {reference: {sod: 300}}}\n`,
       "normalize.waxs.reference.sod: expected a state of discharge",
     ],
-    [`${MIN}stack: [cathode, foo]\n`, 'stack[1]: expected anode | separator | cathode | other, got "foo"'],
+    [
+      `${MIN}stack: [cathode, foo]\n`,
+      'stack[1]: expected anode | separator | cathode | other, or {region, phases: [...]}, got "foo"',
+    ],
     [`${MIN}maps: {at_sod: [0, 50, 50]}\n`, "maps.at_sod[2]: 50 is listed twice"],
     [
       `${MIN}regions: {by_row: {a: cathode}}\n`,
@@ -256,6 +259,8 @@ describe("parseConfig", () => {
       "bands[0].name: expected a name of letters, digits",
     ],
     [MIN.replace("waxs: {poni", "../w: {poni"), "detectors.../w: expected a name of letters, digits"],
+    [`${MIN}stack: [other, {region: cathode, phases: [Li2O]}]\n`, 'stack[1].phases[0]: unknown phase "Li2O"'],
+    [`${MIN}stack: [other, {region: cathode, phase: [S8]}]\n`, "stack[1]"],
     [`${MIN}workers: 0\n`, "workers: expected worker threads: an integer in 1..256, got 0"],
     [
       MIN.replace("c.mpt}", "c.mpt, timezone: Mars/Olympus}"),

@@ -6,6 +6,7 @@
 import { readFile, stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { z } from "zod";
+import { DEFAULT_PHASES } from "../analysis/stack-labels.js";
 import type { CyclerClock } from "../echem/timezone.js";
 import { fixedOffsetS } from "../echem/timezone.js";
 import type { RadialUnitName } from "../geometry/units.js";
@@ -104,6 +105,8 @@ export interface ExperimentConfig {
   maps: { atSod: number[] };
   /** Layer order along y, lowest y first. */
   stack?: RegionName[];
+  /** The phases each stack layer is recognised by (the config's, else the defaults of its role). */
+  stackPhases?: string[][];
   /** Hand-set regions, overriding the found ones: grid row → region, rows ascending. */
   regions: { byRow: Map<number, RegionName> };
   /** Global instrumental FWHM in q [nm⁻¹]. */
@@ -244,7 +247,13 @@ const schema = strict({
       .max(LIMITS.sods, expected(`at most ${LIMITS.sods} SODs`)),
   }).optional(),
   stack: z
-    .array(region, expected("a list of layers"))
+    .array(
+      z.union(
+        [region, strict({ region, phases: z.array(name, expected("a list of phases")) })],
+        expected(`${REGION_NAMES.join(" | ")}, or {region, phases: [...]}`),
+      ),
+      expected("a list of layers"),
+    )
     .min(1, expected("a non-empty list of layers"))
     .optional(),
   regions: strict({
@@ -433,6 +442,14 @@ function build(raw: RawConfig, file: string): ExperimentConfig {
     if (atSod.indexOf(s) !== i) fail(`maps.at_sod[${i}]`, `${s} is listed twice`);
   });
 
+  (raw.stack ?? []).forEach((l, i) => {
+    if (typeof l === "string") return;
+    l.phases.forEach((ph, j) => {
+      if (!(PHASES as readonly string[]).includes(ph))
+        fail(`stack[${i}].phases[${j}]`, `unknown phase "${ph}" (known: ${PHASES.join(", ")})`);
+    });
+  });
+
   const rowEntries = Object.entries(raw.regions?.by_row ?? {});
   for (const [k] of rowEntries)
     if (!/^\d+$/.test(k)) fail(`regions.by_row.${k}`, `expected a row number (0 = lowest y), got "${k}"`);
@@ -462,7 +479,10 @@ function build(raw: RawConfig, file: string): ExperimentConfig {
     bands,
     peaks,
     maps: { atSod },
-    ...(raw.stack && { stack: raw.stack }),
+    ...(raw.stack && {
+      stack: raw.stack.map((l) => (typeof l === "string" ? l : l.region)),
+      stackPhases: raw.stack.map((l) => (typeof l === "string" ? DEFAULT_PHASES[l] : l.phases)),
+    }),
     regions: { byRow },
     ...(raw.instrument_fwhm_q !== undefined && { instrumentFwhmQ: raw.instrument_fwhm_q }),
     ...(caking && { caking }),

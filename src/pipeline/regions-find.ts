@@ -14,6 +14,15 @@
  * layers' scattering, as the model needs.
  */
 import { labelRows, type Role, type RowFeatures } from "../analysis/regions.js";
+import {
+  type CheckedBoundary,
+  checkBoundaries,
+  chooseLabels,
+  type FingerprintLabels,
+  labelByFingerprint,
+  type PhaseLines,
+  type StackLayer,
+} from "../analysis/stack-labels.js";
 
 export interface RegionInputs {
   rows: number;
@@ -25,6 +34,23 @@ export interface RegionInputs {
   waxs?: { radial: Float64Array; ocvMean: Float64Array[] };
   stack: Role[];
   byRow: Map<number, Role>;
+  /** The stack's layers with their phases, and those phases' lines on the WAXS axis (nm⁻¹): fingerprints. */
+  layers?: StackLayer[];
+  lines?: PhaseLines[];
+}
+
+export interface RegionResult {
+  /** Region of each row. */
+  roles: Role[];
+  /**
+   * "fingerprint": by the layers' phases (they decided every boundary); "footprint+fingerprint": the
+   * footprint fit, checked against the phases; "footprint": no fingerprints to check with.
+   */
+  method: "fingerprint" | "footprint" | "footprint+fingerprint";
+  /** The fingerprint labelling (per-row evidence, its own partition), where two layers show theirs. */
+  fingerprint: FingerprintLabels | null;
+  /** Every boundary of `roles`, uncertain where the fingerprints disagree or hardly decide. */
+  boundaries: CheckedBoundary[];
 }
 
 /** Bands per detector. */
@@ -114,6 +140,48 @@ export function rowFeatures(x: RegionInputs): RowFeatures {
   };
 }
 
-export function findRegions(x: RegionInputs): Role[] {
-  return labelRows(rowFeatures(x), x.stack, x.byRow);
+/** Each row's mean WAXS curve over its points, with hot bins set to NaN. */
+function rowCurves(det: NonNullable<RegionInputs["waxs"]>, rows: number, cols: number): Float64Array[] {
+  const hot = hotBins(det.ocvMean);
+  return Array.from({ length: rows }, (_, r) => {
+    const out = new Float64Array(det.radial.length);
+    for (let c = 0; c < cols; c++) {
+      const y = det.ocvMean[r * cols + c];
+      if (y) for (let i = 0; i < out.length; i++) out[i]! += y[i]! / cols;
+    }
+    hot.forEach((h, i) => {
+      if (h) out[i] = Number.NaN;
+    });
+    return out;
+  });
+}
+
+/**
+ * The regions. Where at least two layers show their phases' fingerprints (analysis/stack-labels.ts)
+ * and those decide every boundary with margin, their labels; otherwise the footprint fit to
+ * transmission and band profiles (analysis/regions.ts), checked row by row against the
+ * fingerprints: a boundary they disagree on, or hardly decide, is reported uncertain. The hand-set
+ * rows win.
+ */
+export function findRegions(x: RegionInputs): RegionResult {
+  const footprint = labelRows(rowFeatures(x), x.stack, x.byRow);
+  const fp =
+    x.waxs && x.layers && x.lines
+      ? labelByFingerprint({
+          radial: x.waxs.radial,
+          rowCurves: rowCurves(x.waxs, x.rows, x.cols),
+          transmission: x.transmissionByRow,
+          layers: x.layers,
+          lines: x.lines,
+        })
+      : null;
+  // rows set by hand are not in doubt
+  if (fp) for (const [r, role] of x.byRow) fp.roles[r] = role;
+  const roles = chooseLabels(footprint, fp);
+  return {
+    roles,
+    method: !fp ? "footprint" : roles === fp.roles ? "fingerprint" : "footprint+fingerprint",
+    fingerprint: fp,
+    boundaries: checkBoundaries(roles, fp, x.layers ?? x.stack.map((role) => ({ role, phases: [] }))),
+  };
 }

@@ -27,8 +27,22 @@ beforeAll(async () => {
 }, 120_000);
 
 describe("swaxs run on the tiny digital twin recovers its truth", () => {
-  it("regions: ≥95 % of pixels right", () => {
+  it("regions: ≥95 % of pixels right; run.json gives each boundary's margin, regions_evidence.csv each row's fingerprints", () => {
     expect(regionsRight(join(dir, "results"), truth.layers).fraction).toBeGreaterThanOrEqual(0.95);
+    const run = JSON.parse(readFileSync(join(dir, "results/run.json"), "utf8"));
+    expect(["fingerprint", "footprint+fingerprint"]).toContain(run.regions.method);
+    expect(run.regions.boundaries.length).toBeGreaterThanOrEqual(3);
+    for (const b of run.regions.boundaries)
+      expect(Number.isFinite(b.margin) && typeof b.uncertain === "boolean").toBe(true);
+    const ev = readCsvSync(join(dir, "results", RESULTS.regionEvidence.path));
+    expect(ev.rows.length).toBe(truth.layers.length);
+    // the anode's In lines stand out in the anode's row(s) and nowhere else
+    const anode = numbers(ev, "layer3_anode");
+    const rows = truth.layers.flatMap((l, r) => (l === "anode" ? [r] : []));
+    const inAnode = Math.max(...rows.map((r) => anode[r]!));
+    truth.layers.forEach((l, r) => {
+      if (l !== "anode" && Math.abs(r - rows[0]!) > 1) expect(anode[r]!).toBeLessThan(0.2 * inAnode);
+    });
   });
 
   it.each([

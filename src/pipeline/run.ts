@@ -11,10 +11,11 @@
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Role } from "../analysis/regions.js";
+import { DEFAULT_PHASES, type PhaseLines, type StackLayer } from "../analysis/stack-labels.js";
 import { buildSeries, type EchemSeries, type FrameClock, joinFrames, readCycler } from "../echem/index.js";
 import { readPoni } from "../geometry/index.js";
 import { type PhaseName, type Reflection, reflections } from "../physics/index.js";
-import { gridCsv, RESULT_FOLDERS, RESULTS } from "../results/index.js";
+import { columnsOf, csv, csvLine, fmt, gridCsv, RESULT_FOLDERS, RESULTS } from "../results/index.js";
 import { findGrid, type Grid, readScanLog, type ScanLog } from "../scan/index.js";
 import { beginOutput, commitOutput, InputError, PROGRAM, VERSION } from "../util/index.js";
 import { ocvPass, type PassContext, type StreamResult } from "./analyse.js";
@@ -31,7 +32,7 @@ import {
   RUN_COMMAND,
 } from "./preflight.js";
 import { type DetectorFrames, reduceDetector } from "./reduce-stage.js";
-import { findRegions } from "./regions-find.js";
+import { findRegions, type RegionResult } from "./regions-find.js";
 import { ResultsH5 } from "./results-h5.js";
 import { streamDetector } from "./stream-stage.js";
 import { writeCakes } from "./write/cakes.js";
@@ -125,9 +126,17 @@ export async function runExperiment(configPath: string, opts: RunOptions = {}): 
       );
     const resumed = dets.reduce((a, d) => a + d.resumed, 0);
     if (resumed > 0) opts.onNote?.(`resumed: ${resumed} frames were already reduced by an interrupted run`);
-    const regions = await analyse(cfg, log, grid, series, clock, dets, tmp);
+    const found = await analyse(cfg, log, grid, series, clock, dets, tmp);
+    const regions = found.roles;
+    for (const b of found.boundaries.filter((x) => x.uncertain))
+      opts.onNote?.(
+        `regions: the boundary between ${b.below} and ${b.above} (rows ${b.row - 1}|${b.row}) is uncertain: ${b.why}; see ${RESULTS.regionEvidence.path}, or set regions.by_row`,
+      );
     const missing = [...plan.skipped, ...lost.keys()].sort((a, b) => a - b);
-    await writeFile(join(tmp, RESULTS.run.path), runJson(cfg, log, missing, outside));
+    await writeFile(
+      join(tmp, RESULTS.run.path),
+      runJson(cfg, log, missing, outside, regionsJson(grid, found)),
+    );
     for (const d of dets) {
       d.store.close();
       d.cakes?.store.close();
@@ -164,7 +173,7 @@ async function analyse(
   clock: FrameClock,
   dets: DetectorFrames[],
   tmp: string,
-): Promise<Role[]> {
+): Promise<RegionResult> {
   const nPix = grid.rows * grid.cols;
   const firstDischarge = series.halfCycles.find((h) => h.kind === "discharge");
   const ocvEndS = firstDischarge ? firstDischarge.startS : Number.POSITIVE_INFINITY;
@@ -178,7 +187,12 @@ async function analyse(
 
   // initial-OCV means and transmissions, then the regions from them
   const ocv = new Map(dets.map((d) => [d.name, ocvPass(d, pass)]));
-  regions = labelRegions(cfg, grid, dets, ocv, pass);
+  const found = labelRegions(cfg, grid, dets, ocv, pass, await stackLines(cfg));
+  regions = found.roles;
+  await writeFile(
+    join(tmp, RESULTS.regionEvidence.path),
+    evidenceCsv(cfg, grid, found, rowTransmission(grid, dets, ocv, pass)),
+  );
   await writeFile(
     join(tmp, RESULTS.regions.path),
     gridCsv(
@@ -232,18 +246,39 @@ async function analyse(
     results.abort();
     throw err;
   }
-  return regions;
+  return found;
 }
 
-/** The regions from each row's initial-OCV transmission and SAXS/WAXS curves (see regions-find.ts). */
-function labelRegions(
-  cfg: ExperimentConfig,
+/** The layers of the stack, in order, with the phases each is recognised by. */
+function stackLayers(cfg: ExperimentConfig): StackLayer[] {
+  const stack = (cfg.stack ?? DEFAULT_STACK) as Role[];
+  return stack.map((role, k) => ({ role, phases: cfg.stackPhases?.[k] ?? DEFAULT_PHASES[role] }));
+}
+
+const DEFAULT_STACK: Role[] = ["other", "cathode", "separator", "anode", "other"];
+
+/**
+ * The lines of the stack's phases on the WAXS detector's axis (q in nm⁻¹, at its wavelength), or
+ * null when there is no WAXS detector reduced in q_nm^-1.
+ */
+async function stackLines(cfg: ExperimentConfig): Promise<PhaseLines[] | null> {
+  const d = Object.values(cfg.detectors).find((x) => x.kind === "waxs" && x.unit === "q_nm^-1");
+  if (!d) return null;
+  const cal = await readPoni(d.poni);
+  const phases = [...new Set(stackLayers(cfg).flatMap((l) => l.phases))];
+  return phases.map((phase) => {
+    const r = reflections(phase as PhaseName, cal.wavelengthM, 80, 0.5);
+    return { phase, q: r.map((x) => x.qNm), intensity: r.map((x) => x.intensity) };
+  });
+}
+
+/** Each row's mean transmission over the initial OCV (0 where none). */
+function rowTransmission(
   grid: Grid,
   dets: DetectorFrames[],
   ocv: Map<string, ReturnType<typeof ocvPass>>,
   pass: PassContext,
-): Role[] {
-  const nPix = grid.rows * grid.cols;
+): number[] {
   const tSum = new Float64Array(grid.rows);
   const tN = new Float64Array(grid.rows);
   const first = dets[0]!;
@@ -254,6 +289,53 @@ function labelRegions(
       tN[grid.rowOf[i]!]!++;
     }
   });
+  return Array.from(tSum, (s, r) => (tN[r]! > 0 ? s / tN[r]! : 0));
+}
+
+/** `regions_evidence.csv`: per row, y, transmission, each layer's fingerprint (noise units) and the label. */
+function evidenceCsv(cfg: ExperimentConfig, grid: Grid, found: RegionResult, t: number[]): string {
+  const layers = stackLayers(cfg);
+  const ev = found.fingerprint?.evidence ?? layers.map(() => null);
+  const lines = [
+    csvLine([
+      ...columnsOf(RESULTS.regionEvidence).slice(0, 3),
+      ...layers.map((l, k) => `layer${k}_${l.role}`),
+      "region",
+    ]),
+  ];
+  for (let r = 0; r < grid.rows; r++)
+    lines.push(
+      csvLine([r, grid.yMm[r]!, fmt(t[r]!), ...ev.map((e) => (e ? fmt(e[r]!) : "")), found.roles[r]!]),
+    );
+  return csv(lines);
+}
+
+/** What run.json says of the regions: the method, and each boundary with its margin and doubt. */
+function regionsJson(grid: Grid, found: RegionResult): object {
+  return {
+    method: found.method,
+    boundaries: found.boundaries.map((b) => ({
+      below: b.below,
+      above: b.above,
+      rows: [b.row - 1, b.row],
+      y_mm: 0.5 * (grid.yMm[b.row - 1]! + grid.yMm[b.row]!),
+      margin: Number(b.margin.toPrecision(4)),
+      uncertain: b.uncertain,
+      ...(b.why && { why: b.why }),
+    })),
+  };
+}
+
+/** The regions from each row's initial-OCV transmission and SAXS/WAXS curves (see regions-find.ts). */
+function labelRegions(
+  cfg: ExperimentConfig,
+  grid: Grid,
+  dets: DetectorFrames[],
+  ocv: Map<string, ReturnType<typeof ocvPass>>,
+  pass: PassContext,
+  lines: PhaseLines[] | null,
+): RegionResult {
+  const nPix = grid.rows * grid.cols;
   // the detector of each kind, as the config states it
   const feature = (kind: "saxs" | "waxs") => {
     const d = dets.find((x) => cfg.detectors[x.name]!.kind === kind);
@@ -264,11 +346,13 @@ function labelRegions(
   return findRegions({
     rows: grid.rows,
     cols: grid.cols,
-    transmissionByRow: Array.from(tSum, (s, r) => (tN[r]! > 0 ? s / tN[r]! : 0)),
+    transmissionByRow: rowTransmission(grid, dets, ocv, pass),
     saxs: feature("saxs"),
     waxs: feature("waxs"),
-    stack: (cfg.stack ?? ["other", "cathode", "separator", "anode", "other"]) as Role[],
+    stack: stackLayers(cfg).map((l) => l.role),
     byRow: cfg.regions.byRow as Map<number, Role>,
+    layers: stackLayers(cfg),
+    ...(lines && { lines }),
   });
 }
 

@@ -9,7 +9,7 @@
  */
 
 /** Version of the layout below; run.json `results_schema`. */
-export const RESULTS_SCHEMA_VERSION = 2;
+export const RESULTS_SCHEMA_VERSION = 3;
 
 export interface ColumnSpec {
   name: string;
@@ -48,6 +48,16 @@ export const RESULTS = {
     path: "regions.csv",
     about: "region of every scan point",
     columns: [...GRID, c("region", "", "anode | separator | cathode | other")],
+  },
+  regionEvidence: {
+    path: "regions_evidence.csv",
+    about: "what the regions were found from, per row (`swaxs run` notes an uncertain boundary)",
+    columns: [
+      c("row", "", "grid row"),
+      c("y_mm", "mm", "row centre"),
+      c("transmission", "", "mean over the initial OCV"),
+    ],
+    more: "layer<k>_<role> per stack layer: its phases' fingerprint in noise units (empty without one); then region",
   },
   map: {
     path: "maps/<band>_sod<N>.csv",

@@ -5,7 +5,13 @@ import type { ScanLog } from "../../scan/index.js";
 import { PROGRAM, VERSION } from "../../util/index.js";
 import type { ExperimentConfig } from "../config.js";
 
-export function runJson(cfg: ExperimentConfig, log: ScanLog, missing: number[], outside: number): string {
+export function runJson(
+  cfg: ExperimentConfig,
+  log: ScanLog,
+  missing: number[],
+  outside: number,
+  regions: object,
+): string {
   const dets = Object.values(cfg.detectors);
   const normalize = Object.fromEntries(
     dets.map((d) => {
@@ -27,6 +33,8 @@ export function runJson(cfg: ExperimentConfig, log: ScanLog, missing: number[], 
       detector_kind: Object.fromEntries(dets.map((d) => [d.name, d.kind])),
       frames_outside_cycler_log: outside,
       normalize,
+      // how the regions were found, each boundary's margin, and whether it is uncertain
+      regions,
       bands: cfg.bands,
       peaks: cfg.peaks.map((p) => ({
         name: p.name,
