@@ -120,19 +120,22 @@ function makeCell(seed: number): Cell {
   return { curves, transmission, truth };
 }
 
+const fingerprints = (cell: Cell) =>
+  labelByFingerprint({
+    radial: Q,
+    rowCurves: cell.curves,
+    transmission: cell.transmission,
+    layers: LAYERS,
+    lines: LINES,
+  });
+
 describe("labelling rows by the layers' fingerprints", () => {
   it("on 40 generated cells: every cell right (≥ 95 % of rows) or uncertain where it is wrong", () => {
     const tally = { right: 0, uncertain: 0, wrong: 0 };
     const wrongCells: string[] = [];
     for (let seed = 1; seed <= 40; seed++) {
       const cell = makeCell(seed);
-      const got = labelByFingerprint({
-        radial: Q,
-        rowCurves: cell.curves,
-        transmission: cell.transmission,
-        layers: LAYERS,
-        lines: LINES,
-      });
+      const got = fingerprints(cell);
       expect(got, `seed ${seed}: no fingerprint found`).not.toBeNull();
       const bad = got!.roles.flatMap((r, i) => (r === cell.truth[i] ? [] : [i]));
       if (bad.length <= 0.05 * cell.truth.length) {
@@ -177,13 +180,7 @@ describe("the labels swaxs run reports: fingerprints where they decide, else the
     const bad: string[] = [];
     for (let seed = 1; seed <= 40; seed++) {
       const cell = makeCell(seed);
-      const fp = labelByFingerprint({
-        radial: Q,
-        rowCurves: cell.curves,
-        transmission: cell.transmission,
-        layers: LAYERS,
-        lines: LINES,
-      });
+      const fp = fingerprints(cell);
       const roles = chooseLabels(footprint(cell), fp);
       const checked = checkBoundaries(roles, fp, LAYERS);
       const wrong = roles.flatMap((r, i) => (r === cell.truth[i] ? [] : [i]));

@@ -240,6 +240,9 @@ async function integrateMany(
           write(i, r);
           inflight.delete(p);
         });
+        // handled here so a failure while the next frame is read is not an unhandled rejection;
+        // Promise.race/all below still see it
+        p.catch(() => {});
         inflight.add(p);
         if (inflight.size >= 2 * pool.size) await Promise.race(inflight);
       }

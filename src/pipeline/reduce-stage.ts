@@ -174,7 +174,11 @@ export async function reduceDetector(
   };
   try {
     for (let k = resumed; k < index.length; k++) {
-      queue.push(start(k));
+      const p = start(k);
+      // a frame failing while earlier ones are still awaited must not be an unhandled rejection
+      // (Node ends the process on those); it is rethrown when its turn comes
+      p.catch(() => {});
+      queue.push(p);
       if (queue.length >= depth) put(await queue.shift()!);
     }
     while (queue.length) put(await queue.shift()!);
