@@ -18,6 +18,14 @@ function problem(text: string): string {
 }
 
 describe("parseScanLog", () => {
+  it("reads an empty frame cell as a single-frame file's frame 0, with a BOM and CRLF line ends", () => {
+    const text = `\uFEFF${HEAD}\r\n2024-05-14T08:00:00Z,saxs,a.cbf,,0,0,1,1000,900\r\n2024-05-14T08:00:01Z,saxs,b.cbf,2,0,0.5,1,1000,900\r\n`;
+    const log = parseScanLog(text, "/data/scan.csv");
+    expect([...log.frame]).toEqual([0, 2]);
+    expect(log.detector).toEqual(["saxs", "saxs"]);
+    expect(log.i0[1]).toBe(1000);
+  });
+
   it("reads the canonical columns in any order, keeps extra ones, resolves files", () => {
     const text = [
       "# written by the beamline",

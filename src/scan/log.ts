@@ -131,11 +131,11 @@ export function parseScanLog(text: string, path: string): ScanLog {
     const f = get(c.file);
     if (f === "") throw new InputError(path, `line ${no}: empty file`);
     log.file[r] = resolve(dir, f);
-    log.frame[r] = num(
-      "frame",
-      (v) => Number.isInteger(v) && v >= 0 && v < 2 ** 31,
-      "a frame index (0, 1, …)",
-    );
+    // an empty frame cell is a single-frame file's only frame (CBF, TIFF, EDF logs often leave it out)
+    log.frame[r] =
+      get(c.frame) === ""
+        ? 0
+        : num("frame", (v) => Number.isInteger(v) && v >= 0 && v < 2 ** 31, "a frame index (0, 1, …)");
     log.xMm[r] = num("x_mm", () => true, "a number");
     log.yMm[r] = num("y_mm", () => true, "a number");
     log.exposureS[r] = num("exposure_s", (v) => v > 0, "a positive number");
