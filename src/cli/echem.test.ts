@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -86,6 +86,22 @@ describe("swaxs echem on real cycler files", () => {
     const sod = rows.map((x) => x[8]!);
     expect(Math.max(...sod)).toBeCloseTo(100, 6);
     expect(sod[0]).toBe(0);
+  });
+});
+
+describe("swaxs echem --csv keeps the file's own time axis", () => {
+  it("a log whose time starts at 30 s writes time_s from 30 s, not re-zeroed", () => {
+    const src = join(tmp, "late.csv");
+    writeFileSync(
+      src,
+      `t,v,i\n${Array.from({ length: 20 }, (_, k) => `${30 + 10 * k},${(3 - 0.01 * k).toFixed(3)},-0.1`).join("\n")}\n`,
+    );
+    const out = join(tmp, "late_out.csv");
+    const r = swaxs("echem", src, "--columns", "time=t,voltage=v,current=i", "--csv", out);
+    expect(r.code, r.stderr).toBe(0);
+    const rows = readFileSync(out, "utf8").trim().split("\n").slice(1);
+    expect(Number(rows[0]!.split(",")[0])).toBe(30);
+    expect(Number(rows[19]!.split(",")[0])).toBe(220);
   });
 });
 

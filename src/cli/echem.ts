@@ -95,7 +95,8 @@ export function echemCsv(s: EchemSeries): string {
   ];
   const lines = [cols.join(",")];
   for (let k = 0; k < s.n; k++) {
-    const row: (number | string)[] = [s.timeS[k]! - s.timeS[0]!, s.eweV[k]!, s.currentMA[k]!];
+    // the file's own time axis (EC-Lab's time/s may start at 30 s): not re-zeroed
+    const row: (number | string)[] = [s.timeS[k]!, s.eweV[k]!, s.currentMA[k]!];
     if (s.unixS) row.push(s.unixS[k]!.toFixed(3));
     row.push(s.chargeMAh[k]!);
     if (s.step) row.push(s.step[k]!);
