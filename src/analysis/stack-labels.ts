@@ -89,11 +89,8 @@ export function labelByFingerprint(x: FingerprintInput): FingerprintLabels | nul
   const seen = evidence.flatMap((e, k) => (e ? [k] : []));
   if (seen.length < 2) return null;
   // each fingerprint on a 0..1 scale: a row as strong as the strongest row of the layer is 1
-  const scaled = evidence.map((e) => {
-    if (!e) return null;
-    const max = Math.max(...e);
-    return e.map((v) => Math.min(1, Math.max(0, v / max)));
-  });
+  const strongest = evidence.map((e) => (e ? Math.max(...e) : 0));
+  const scaled = evidence.map((e, k) => e?.map((v) => Math.min(1, Math.max(0, v / strongest[k]!))) ?? null);
   const features = [unitScale(x.transmission)];
   // each layer's expected fingerprints ("signature"): at first its own and nothing else; then, a few
   // times, what its rows show (a composite cathode also shows the electrolyte's lines), until the
@@ -120,7 +117,7 @@ export function labelByFingerprint(x: FingerprintInput): FingerprintLabels | nul
     roles: part.layer.map((k) => x.layers[k]!.role),
     boundaries: part.boundaries.map((b) => ({
       ...b,
-      uncertain: b.margin < Math.max(MARGIN_MIN, 6 / Math.min(...seen.map((j) => Math.max(...evidence[j]!)))),
+      uncertain: b.margin < Math.max(MARGIN_MIN, 6 / Math.min(...seen.map((j) => strongest[j]!))),
     })),
     evidence,
   };

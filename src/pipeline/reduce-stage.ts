@@ -54,7 +54,7 @@ export async function reduceDetector(
     allowMissing: boolean;
     tick: (n: number) => void;
     /** Called with each scan-log line whose frame vanished or became unreadable during the run. */
-    onLost: (i: number, problem: string) => void;
+    onLost: (i: number) => void;
     onNote?: (m: string) => void;
   },
 ): Promise<DetectorFrames> {
@@ -149,7 +149,7 @@ export async function reduceDetector(
           log.file[i]!,
           `${err.message.startsWith(`${log.file[i]}: `) ? err.message.slice(log.file[i]!.length + 2) : err.message} (scan log line ${log.line[i]}); --allow-missing goes on without it`,
         );
-      opts.onLost(i, err.message);
+      opts.onLost(i);
       return null;
     });
   };

@@ -25,11 +25,9 @@ export async function regionStage(
   pass: PassContext,
   tmp: string,
 ): Promise<RegionResult> {
-  const found = labelRegions(cfg, grid, dets, ocv, pass, await stackLines(cfg));
-  await writeFile(
-    join(tmp, RESULTS.regionEvidence.path),
-    evidenceCsv(cfg, grid, found, rowTransmission(grid, dets, ocv, pass)),
-  );
+  const t = rowTransmission(grid, dets, ocv, pass);
+  const found = labelRegions(cfg, grid, dets, ocv, t, await stackLines(cfg));
+  await writeFile(join(tmp, RESULTS.regionEvidence.path), evidenceCsv(cfg, grid, found, t));
   await writeFile(
     join(tmp, RESULTS.regions.path),
     gridCsv(
@@ -127,10 +125,11 @@ function labelRegions(
   grid: Grid,
   dets: DetectorFrames[],
   ocv: Map<string, ReturnType<typeof ocvPass>>,
-  pass: PassContext,
+  transmissionByRow: number[],
   lines: PhaseLines[] | null,
 ): RegionResult {
   const nPix = grid.rows * grid.cols;
+  const layers = stackLayers(cfg);
   // the detector of each kind, as the config states it
   const feature = (kind: "saxs" | "waxs") => {
     const d = dets.find((x) => cfg.detectors[x.name]!.kind === kind);
@@ -141,12 +140,12 @@ function labelRegions(
   return findRegions({
     rows: grid.rows,
     cols: grid.cols,
-    transmissionByRow: rowTransmission(grid, dets, ocv, pass),
+    transmissionByRow,
     saxs: feature("saxs"),
     waxs: feature("waxs"),
-    stack: stackLayers(cfg).map((l) => l.role),
+    stack: layers.map((l) => l.role),
     byRow: cfg.regions.byRow as Map<number, Role>,
-    layers: stackLayers(cfg),
+    layers,
     ...(lines && { lines }),
   });
 }

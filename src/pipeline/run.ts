@@ -107,7 +107,7 @@ export async function runExperiment(configPath: string, opts: RunOptions = {}): 
   await mkdir(work, { recursive: true });
   for (const d of RESULT_FOLDERS) await mkdir(join(tmp, d));
   // every frame that could not be reduced: skipped from the start, or lost during the run
-  const lost = new Map<number, string>();
+  const lost = new Set<number>();
   let done = 0;
   const tick = (n: number) => {
     done += n;
@@ -120,7 +120,7 @@ export async function runExperiment(configPath: string, opts: RunOptions = {}): 
         await reduceDetector(cfg, log, name, work, plan, {
           allowMissing,
           tick,
-          onLost: (i, problem) => lost.set(i, problem),
+          onLost: (i) => lost.add(i),
           ...(opts.onNote && { onNote: opts.onNote }),
         }),
       );
@@ -132,7 +132,7 @@ export async function runExperiment(configPath: string, opts: RunOptions = {}): 
       opts.onNote?.(
         `regions: the boundary between ${b.below} and ${b.above} (rows ${b.row - 1}|${b.row}) is uncertain: ${b.why}; see ${RESULTS.regionEvidence.path}, or set regions.by_row`,
       );
-    const missing = [...plan.skipped, ...lost.keys()].sort((a, b) => a - b);
+    const missing = [...plan.skipped, ...lost].sort((a, b) => a - b);
     await writeFile(
       join(tmp, RESULTS.run.path),
       runJson(cfg, log, missing, outside, regionsJson(grid, found)),

@@ -139,5 +139,3 @@ export function strings(t: CsvTable, name: string): string[] {
   const i = columnIndex(t, name);
   return t.rows.map((r) => r[i] ?? "");
 }
-
-export { num as parseField };

@@ -12,7 +12,6 @@ export {
   gridCsv,
   numbers,
   parseCsv,
-  parseField,
   readCsv,
   readCsvSync,
   strings,

@@ -7,7 +7,6 @@ export {
   isWithin,
   MARKER,
   madeBySwaxs,
-  markerCommand,
   markFolder,
   type OutputGuard,
 } from "./outdir.js";

@@ -5,7 +5,7 @@
  * is replaced only when it carries swaxs's own marker (`.swaxs`, naming the command that made it),
  * and the new content is written beside it in `<out>.partial/` and renamed into place at the end.
  */
-import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, realpathSync, writeFileSync } from "node:fs";
 import { mkdir, rename, rm } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { InputError } from "./errors.js";
@@ -124,15 +124,6 @@ export function markFolder(dir: string, command: string): void {
     join(dir, MARKER),
     `${JSON.stringify({ made_by: command, date: new Date().toISOString() })}\n`,
   );
-}
-
-/** The command recorded in a folder's marker, or null. */
-export function markerCommand(dir: string): string | null {
-  try {
-    return (JSON.parse(readFileSync(join(dir, MARKER), "utf8")) as { made_by?: string }).made_by ?? null;
-  } catch {
-    return null;
-  }
 }
 
 /**
