@@ -19,7 +19,7 @@
  * own); the fit is redone with fewer layers, and only then are roles told apart by their traits
  * (`assignLayers`). Hand-set rows are fixed, and the rest follow the stack order around them.
  */
-import { cholesky, cholSolve, GRAM_FLOOR, nnlsGram, solveLinear } from "../numeric/index.js";
+import { cholesky, cholSolve, GRAM_FLOOR, levenbergMarquardt, nnlsGram } from "../numeric/index.js";
 export type Role = "anode" | "separator" | "cathode" | "other";
 
 /**
@@ -215,12 +215,6 @@ export function fitStack(features: readonly (readonly number[])[], m: number): S
   const p = m;
   const start = segmentStart(x, m).map((v) => Math.min(hi, Math.max(lo, v)));
   let th: number[] = [];
-  const legal = (t: number[]) => {
-    const out = t.slice();
-    for (let k = 0; k < m - 1; k++) out[k] = Math.min(hi, Math.max(k ? out[k - 1]! : lo, out[k]!));
-    out[m - 1] = Math.min(H_MAX, Math.max(H_MIN, out[m - 1]!));
-    return out;
-  };
   const plain = (t: number[], res?: Float64Array) => model.fit(t.slice(0, m - 1), t[m - 1]!, res);
   // the objective: the residual, plus (in the tie-break only, mu > 0) mu times the squared excess
   // brightness of the signatures, as residuals appended to the rows' ones
@@ -274,62 +268,35 @@ export function fitStack(features: readonly (readonly number[])[], m: number): S
     search(m - 1, H_MIN, H_MAX);
   };
 
-  const res = new Float64Array(model.size + model.nSig);
-  const res2 = new Float64Array(model.size + model.nSig);
-  const jac = Array.from({ length: p }, () => new Float64Array(model.size + model.nSig));
-  const levenbergMarquardt = () => {
-    let lambda = 1e-3;
-    sse = sseOf(th, res);
-    for (let it = 0; it < 200; it++) {
-      // forward differences, stepping away from the nearest limit
-      for (let i = 0; i < p; i++) {
-        const t = th.slice();
-        const e = 1e-6;
-        t[i] = t[i]! + e;
-        const tl = legal(t);
-        const dv = tl[i]! - th[i]!;
-        if (dv === 0) {
-          t[i] = th[i]! - e;
-          const tm = legal(t);
-          sseOf(tm, res2);
-          const dm = tm[i]! - th[i]!;
-          for (let q = 0; q < res.length; q++) jac[i]![q] = dm ? (res2[q]! - res[q]!) / dm : 0;
-        } else {
-          sseOf(tl, res2);
-          for (let q = 0; q < res.length; q++) jac[i]![q] = (res2[q]! - res[q]!) / dv;
-        }
-      }
-      const jtj = new Float64Array(p * p);
-      const jtr = new Float64Array(p);
-      for (let i = 0; i < p; i++) {
-        for (let k = 0; k <= i; k++) {
-          let v = 0;
-          for (let q = 0; q < res.length; q++) v += jac[i]![q]! * jac[k]![q]!;
-          jtj[i * p + k] = v;
-          jtj[k * p + i] = v;
-        }
-        let v = 0;
-        for (let q = 0; q < res.length; q++) v += jac[i]![q]! * res[q]!;
-        jtr[i] = -v;
-      }
-      let improved = false;
-      for (let tries = 0; tries < 12 && !improved; tries++) {
-        const mat = jtj.slice();
-        for (let i = 0; i < p; i++) mat[i * p + i]! += lambda * (jtj[i * p + i]! + 1e-12);
-        const delta = solveLinear(mat, jtr, p);
-        const t = legal(th.map((v, i) => v + delta[i]!));
-        const e = sseOf(t, res2);
-        if (e < sse) {
-          const gain = sse - e;
-          th = t;
-          sse = e;
-          res.set(res2);
-          lambda = Math.max(lambda / 3, 1e-9);
-          improved = true;
-          if (gain <= 1e-12 * sse + 1e-300) return;
-        } else lambda *= 4;
-      }
-      if (!improved) return;
+  // convergence by the shared Levenberg–Marquardt on the residuals (y = 0, f = the residuals).
+  // Its bounds are boxes; the boundaries' order is kept by sorting them inside the model instead,
+  // which leaves the objective continuous (two boundaries that cross pass through a layer of zero
+  // width, where either order gives the same fractions).
+  const sorted = (t: Float64Array) => {
+    const out = Array.from(t);
+    const c = out.slice(0, m - 1).sort((u, v) => u - v);
+    for (let k = 0; k < m - 1; k++) out[k] = c[k]!;
+    return out;
+  };
+  const nRes = model.size + model.nSig;
+  const converge1 = () => {
+    const r = levenbergMarquardt({
+      model: (t, out) => {
+        out.fill(0);
+        sseOf(sorted(t), out);
+      },
+      y: new Float64Array(nRes),
+      w: new Float64Array(nRes).fill(1),
+      p0: Float64Array.from(th),
+      lower: Float64Array.from({ length: p }, (_, i) => (i < m - 1 ? lo : H_MIN)),
+      upper: Float64Array.from({ length: p }, (_, i) => (i < m - 1 ? hi : H_MAX)),
+      typical: new Float64Array(p).fill(1),
+    });
+    const t = sorted(r.p);
+    const e = sseOf(t);
+    if (e < sse) {
+      th = t;
+      sse = e;
     }
   };
 
@@ -341,7 +308,7 @@ export function fitStack(features: readonly (readonly number[])[], m: number): S
     for (let round = 0; round < 4; round++) {
       const before = sse;
       gridRound();
-      levenbergMarquardt();
+      converge1();
       if (before - sse <= 1e-9 * before) break;
     }
   };

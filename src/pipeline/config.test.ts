@@ -275,10 +275,32 @@ describe("parseConfig", () => {
       "scan: expected a file path, got 3 (and 1 more problem)",
     ],
     ["- a\n- b\n", "(top level): expected a map (key: value), got a list"],
-    ["scan: s.csv\ndetectors:\n  waxs: {poni: w.poni\n", 'line 3: unclosed "{"'],
+    [
+      "scan: s.csv\ndetectors:\n  waxs: {poni: w.poni\n",
+      "Flow map in block collection must be sufficiently indented and end with a }",
+    ],
   ])("refuses a bad config with one line naming the key (%#)", (text, msg) => {
-    const m = problem(text);
+    const m = problem(text).replace(/^experiment\.yaml: line \d+: /, "experiment.yaml: ");
     expect(m.startsWith(`experiment.yaml: ${msg}`), m).toBe(true);
     expect(m).not.toContain("\n");
+  });
+
+  it.each([
+    [
+      `${MIN}bands:\n  - {name: a, detector: waxs, q: [1, 2]}\n  - {name: b, detector: waxs, q: [3, 2]}\n`,
+      "line 7: bands[1].q: expected [low, high] with low < high",
+    ],
+    [
+      "scan: s.csv\ndetectors:\n  waxs:\n    poni: w.poni\n\n    npt: many\n",
+      "line 6: detectors.waxs.npt: expected radial bins",
+    ],
+    ["scan: s.csv\ndetectors:\n  waxs:\n    npt: 10\n", "line 3: detectors.waxs.poni: missing"],
+    [
+      `${MIN}stack:\n  - anode\n  - {region: cathode, phases: [Li2O]}\n`,
+      'line 7: stack[1].phases[0]: unknown phase "Li2O"',
+    ],
+    ["detectors:\n  waxs: {poni: w.poni}\n", "scan: missing"],
+  ])("names the line of the key at fault (%#)", (text, msg) => {
+    expect(problem(text)).toContain(`experiment.yaml: ${msg}`);
   });
 });

@@ -12,8 +12,7 @@ import { fixedOffsetS } from "../echem/timezone.js";
 import type { RadialUnitName } from "../geometry/units.js";
 import type { SplitMethod } from "../integrate/integrator.js";
 import { CALIBRANTS, type CalibrantName, PHASES } from "../physics/structures.js";
-import { clip, InputError } from "../util/index.js";
-import { parseYaml } from "./yaml-read.js";
+import { clip, InputError, readYaml, type YamlFile } from "../util/index.js";
 
 export type RegionName = "anode" | "separator" | "cathode" | "other";
 export const REGION_NAMES: readonly RegionName[] = ["anode", "separator", "cathode", "other"];
@@ -288,14 +287,28 @@ export async function loadConfig(file: string): Promise<ExperimentConfig> {
 
 /** Parses and validates config text; `file` names it in errors and anchors the relative paths. */
 export function parseConfig(text: string, file: string): ExperimentConfig {
-  const data = parseYaml(text, file);
-  const res = schema.safeParse(data, { reportInput: true });
-  if (!res.success) throw new InputError(file, describeIssues(res.error.issues));
-  return build(res.data, file);
+  const yaml = readYaml(text, file);
+  const res = schema.safeParse(yaml.data, { reportInput: true });
+  if (!res.success) {
+    const { at, msg } = describeIssues(res.error.issues);
+    throw new InputError(file, withLine(yaml, at, `${keyPath(at)}: ${msg}`));
+  }
+  return build(res.data, file, yaml);
 }
 
-/** One line for the first problem, counting the rest. */
-function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
+/** `line N: problem` where the key path is found in the file, else the problem alone. */
+function withLine(yaml: YamlFile, at: readonly PropertyKey[], problem: string): string {
+  const line = at.length > 0 ? yaml.lineOf(at) : undefined;
+  return line === undefined ? problem : `line ${line}: ${problem}`;
+}
+
+/** `bands[1].q` back to its path, `["bands", 1, "q"]`. */
+function parseKeyPath(key: string): PropertyKey[] {
+  return [...key.matchAll(/\[(\d+)\]|([^.[\]]+)/g)].map((m) => (m[1] !== undefined ? Number(m[1]) : m[2]!));
+}
+
+/** The first problem's key path and message, counting the rest. */
+function describeIssues(issues: readonly z.core.$ZodIssue[]): { at: PropertyKey[]; msg: string } {
   const iss = issues[0]!;
   const at: PropertyKey[] = [...iss.path];
   let msg = iss.message;
@@ -312,7 +325,7 @@ function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
   }
   const more =
     issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? "s" : ""})` : "";
-  return `${keyPath(at)}: ${msg}${more}`;
+  return { at, msg: `${msg}${more}` };
 }
 
 /** `detectors.waxs.npt`, `bands[1].q`. */
@@ -330,9 +343,9 @@ function show(v: unknown): string {
   return clip(String(v));
 }
 
-function build(raw: RawConfig, file: string): ExperimentConfig {
+function build(raw: RawConfig, file: string, yaml: YamlFile): ExperimentConfig {
   const fail = (key: string, problem: string): never => {
-    throw new InputError(file, `${key}: ${problem}`);
+    throw new InputError(file, withLine(yaml, parseKeyPath(key), `${key}: ${problem}`));
   };
   const abs = resolve(file);
   const dir = dirname(abs);

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { numbers, readCsvSync, strings } from "../results/index.js";
 import { PRESETS, type Preset, simulate } from "../simulate/index.js";
 import { bandEdges, hotBins } from "./regions-find.js";
 import { runExperiment } from "./run.js";
@@ -15,10 +16,11 @@ async function regionsOf(name: string, p: Preset, seed: number) {
   await runExperiment(join(dir, "experiment.yaml"));
   const truth = (JSON.parse(readFileSync(join(dir, "truth.json"), "utf8")) as { layers: string[] }).layers;
   const got = new Array<string>(truth.length);
-  for (const line of readFileSync(join(dir, "results/regions.csv"), "utf8").trim().split("\n").slice(1)) {
-    const [row, , , , region] = line.split(",");
-    got[Number(row)] = region!;
-  }
+  const t = readCsvSync(join(dir, "results/regions.csv"));
+  const rows = numbers(t, "row");
+  strings(t, "region").forEach((region, i) => {
+    got[rows[i]!] = region;
+  });
   const right = got.filter((g, i) => g === truth[i]).length;
   return { right: right / truth.length, msg: `found ${got.join(",")}\ntruth ${truth.join(",")}` };
 }

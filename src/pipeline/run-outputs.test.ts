@@ -13,6 +13,7 @@ import { swaxs } from "../../test/support/cli.js";
 import { pythonWith, runPython, toolAvailable } from "../../test/support/tools.js";
 import { openH5 } from "../formats/h5.js";
 import { readFrame, writeCbf } from "../formats/index.js";
+import { numbers, readCsvSync, strings } from "../results/index.js";
 import { PRESETS, simulate } from "../simulate/index.js";
 import { runExperiment } from "./run.js";
 
@@ -126,13 +127,7 @@ print(json.dumps({"n": len(sets), "worst": worst, "qdev": qdev, "kept": kept, "x
         [results],
       );
       const r = JSON.parse(out) as { n: number; worst: number; qdev: number; kept: number; xunit: string };
-      const regions = new Set(
-        readFileSync(join(results, "regions.csv"), "utf8")
-          .trim()
-          .split("\n")
-          .slice(1)
-          .map((l) => l.split(",")[4]),
-      );
+      const regions = new Set(strings(readCsvSync(join(results, "regions.csv")), "region"));
       expect(r.n).toBe(regions.size * small.sweeps);
       expect(r.worst).toBeLessThan(1e-5);
       expect(r.qdev).toBeLessThan(1e-9);
@@ -209,11 +204,7 @@ describe("2D caking (config caking:)", () => {
     await runExperiment(yaml);
     const f = await openH5(join(dir, "caked", "results.h5"));
     const get = (p: string) => (f.get(p) as { value: Float32Array }).value;
-    const regions = readFileSync(join(dir, "caked", "regions.csv"), "utf8")
-      .trim()
-      .split("\n")
-      .slice(1)
-      .map((l) => l.split(",")[4]);
+    const regions = strings(readCsvSync(join(dir, "caked", "regions.csv")), "region");
     const cube = get("entry/waxs/I");
     const npt = PRESETS.tiny.waxs.npt;
     const cake = get("entry/caked/cathode_waxs/I");
@@ -259,14 +250,10 @@ describe("an empty cell counted differently from the frames (background: {det: {
     const e = await readFrame(join(dir, "empty_waxs.cbf"));
     const doubled = Int32Array.from(e.data as Int32Array, (v) => (v > 0 ? 2 * v : v));
     await writeCbf(join(dir, "empty2_waxs.cbf"), { ...e, data: doubled });
-    const scan = readFileSync(join(dir, "scan.csv"), "utf8")
-      .trim()
-      .split("\n")
-      .slice(1)
-      .map((l) => l.split(","));
-    const i0s = scan
-      .filter((r) => r[1] === "waxs")
-      .map((r) => Number(r[7]))
+    const scan = readCsvSync(join(dir, "scan.csv"));
+    const dets = strings(scan, "detector");
+    const i0s = Array.from(numbers(scan, "i0"))
+      .filter((_, i) => dets[i] === "waxs")
       .sort((a, b) => a - b);
     const i0 = i0s[i0s.length >> 1]!;
     const base = readFileSync(join(dir, "experiment.yaml"), "utf8").replace(
@@ -274,14 +261,11 @@ describe("an empty cell counted differently from the frames (background: {det: {
       "  waxs: WAXS",
     );
     expect(base).toContain("waxs: WAXS");
-    const band = (out: string) =>
-      readFileSync(join(dir, out, "frames.csv"), "utf8")
-        .trim()
-        .split("\n")
-        .slice(1)
-        .map((l) => l.split(","))
-        .filter((r) => r[2] === "waxs")
-        .map((r) => Number(r[11]));
+    const band = (out: string) => {
+      const t = readCsvSync(join(dir, out, "frames.csv"));
+      const dets = strings(t, "detector");
+      return Array.from(numbers(t, "band_Li2S")).filter((_, i) => dets[i] === "waxs");
+    };
     const ref = band("results");
     const run = async (out: string, bg: string) => {
       const yaml = join(dir, `${out}.yaml`);

@@ -5,7 +5,15 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { swaxs } from "../../test/support/cli.js";
 import { readCsvCells } from "../../test/support/fixtures.js";
 import { endOfDischargeSize, mapAgainstTruth, regionsRight } from "../../test/support/truth.js";
-import { type CsvTable, numbers, RESULTS, readCsvSync, resultPath, strings } from "../results/index.js";
+import {
+  type CsvTable,
+  columnIndex,
+  numbers,
+  RESULTS,
+  readCsvSync,
+  resultPath,
+  strings,
+} from "../results/index.js";
 import { PRESETS, simulate } from "../simulate/index.js";
 import { runExperiment } from "./run.js";
 
@@ -187,16 +195,11 @@ describe("crystallite size frame by frame (frames.csv size_<peak>_nm)", () => {
     const truth = JSON.parse(readFileSync(join(dir, "truth.json"), "utf8")) as {
       li2s_size_nm_end_of_discharge: number;
     };
-    const lines = readFileSync(join(dir, "results/frames.csv"), "utf8").trim().split("\n");
-    const head = lines[0]!.split(",");
-    const at = (name: string) => head.indexOf(name);
+    const frames = readCsvSync(join(dir, "results/frames.csv"));
+    const at = (name: string) => columnIndex(frames, name);
     expect(at("size_Li2S_nm")).toBeGreaterThan(0);
-    const rows = lines.slice(1).map((l) => l.split(","));
-    const regions = readFileSync(join(dir, "results/regions.csv"), "utf8")
-      .trim()
-      .split("\n")
-      .slice(1)
-      .map((l) => l.split(",")[4]);
+    const rows = frames.rows;
+    const regions = strings(readCsvSync(join(dir, "results/regions.csv")), "region");
     const cathode = (r: string[]) =>
       regions[Number(r[at("row")]) * PRESETS.tiny.cols + Number(r[at("col")])] === "cathode";
     const end = rows

@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, extname, join } from "node:path";
 import { esc } from "../plot/index.js";
-import { ResultsData } from "../results/index.js";
+import { parseCsv, ResultsData } from "../results/index.js";
 import { checkOutputFolder, InputError, markFolder } from "../util/index.js";
 import {
   centralPixel,
@@ -39,10 +39,7 @@ function figureHtml(f: Figure): string {
 }
 
 function table(csv: string): string {
-  const [head, ...rows] = csv
-    .trim()
-    .split("\n")
-    .map((l) => l.split(","));
+  const [head, ...rows] = parseCsv(csv);
   if (!head) return "";
   return `<table><tr>${head.map((h) => `<th>${esc(h)}</th>`).join("")}</tr>${rows
     .map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join("")}</tr>`)

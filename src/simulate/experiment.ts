@@ -12,7 +12,7 @@ import { createEigerStack } from "../formats/nexus-frames-write.js";
 import type { Frame } from "../formats/types.js";
 import { type Calibration, detectorMask, formatPoni, getDetector } from "../geometry/index.js";
 import { transmission } from "../physics/index.js";
-import { beginOutput, checkOutputFolder, commitOutput } from "../util/index.js";
+import { beginOutput, checkOutputFolder, commitOutput, toYaml } from "../util/index.js";
 import { beamFractions, type Cell, makeCell, roleAt } from "./cell.js";
 import { cyclerLog, planCycler, stateAt, totalS } from "./cycler.js";
 import { type DetectorSetup, type Preset, wavelengthM } from "./presets.js";
@@ -26,7 +26,6 @@ import {
   WAXS_INSTRUMENT_FWHM_NM,
   WaxsModel,
 } from "./spectra.js";
-import { toYaml } from "./yaml.js";
 
 export interface SimulateOptions {
   seed?: number;

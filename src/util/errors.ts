@@ -17,3 +17,6 @@ export class InputError extends Error {
 export function isInputError(err: unknown): err is InputError {
   return err instanceof InputError;
 }
+
+/** Cuts a user-supplied value for a message. */
+export const clip = (s: string, n = 80): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);

@@ -1,8 +1,7 @@
-export { InputError, isInputError } from "./errors.js";
+export { clip, InputError, isInputError } from "./errors.js";
 export {
   beginOutput,
   checkOutputFolder,
-  clip,
   commitOutput,
   isWithin,
   MARKER,
@@ -11,3 +10,4 @@ export {
   type OutputGuard,
 } from "./outdir.js";
 export { PROGRAM, VERSION } from "./version.js";
+export { readYaml, toYaml, type YamlFile, type YamlValue } from "./yaml.js";

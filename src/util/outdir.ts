@@ -8,7 +8,7 @@
 import { existsSync, lstatSync, readdirSync, realpathSync, writeFileSync } from "node:fs";
 import { mkdir, rename, rm } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
-import { InputError } from "./errors.js";
+import { clip, InputError } from "./errors.js";
 
 /** The marker file in every folder swaxs makes. */
 export const MARKER = ".swaxs";
@@ -28,9 +28,6 @@ export interface OutputGuard {
   /** Every input file, with the key that names it. */
   inputs?: { key: string; path: string }[];
 }
-
-/** Cuts a user-supplied value for a message. */
-export const clip = (s: string, n = 80): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 /** The path with symlinks of its existing part resolved, so `a/../b` and links compare as the OS sees them. */
 function real(p: string): string {

@@ -5,7 +5,7 @@ import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tinyResults } from "../../test/support/results.js";
 import { openH5 } from "../formats/h5.js";
-import { ResultsData } from "../results/index.js";
+import { parseCsv, ResultsData } from "../results/index.js";
 import { decodeColumns } from "./app/wire.js";
 import type { Reflections, Summary } from "./index.js";
 import { startViewer, type Viewer } from "./index.js";
@@ -44,11 +44,7 @@ async function columns(path: string) {
   return decodeColumns(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
 }
 
-const csv = (p: string) =>
-  readFileSync(join(dir, p), "utf8")
-    .trim()
-    .split("\n")
-    .map((l) => l.split(","));
+const csv = (p: string) => parseCsv(readFileSync(join(dir, p), "utf8"));
 
 beforeAll(async () => {
   dir = await tinyResults({ rows: 6, sweeps: 3 });
