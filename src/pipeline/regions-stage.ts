@@ -9,7 +9,7 @@ import type { Role } from "../analysis/regions.js";
 import { DEFAULT_PHASES, type PhaseLines, type StackLayer } from "../analysis/stack-labels.js";
 import { readPoni } from "../geometry/index.js";
 import { type PhaseName, reflections } from "../physics/index.js";
-import { columnsOf, csv, csvLine, fmt, gridCsv, RESULTS } from "../results/index.js";
+import { columnsOf, csv, csvLine, fmt, gridCsv, RESULTS, type RegionCheck } from "../results/index.js";
 import type { Grid } from "../scan/index.js";
 import type { ocvPass, PassContext } from "./analyse.js";
 import type { ExperimentConfig } from "./config.js";
@@ -104,7 +104,7 @@ function evidenceCsv(cfg: ExperimentConfig, grid: Grid, found: RegionResult, t: 
 }
 
 /** What run.json says of the regions: the method, and each boundary with its margin and doubt. */
-export function regionsJson(grid: Grid, found: RegionResult): object {
+export function regionsJson(grid: Grid, found: RegionResult): RegionCheck {
   return {
     method: found.method,
     boundaries: found.boundaries.map((b) => ({

@@ -4,7 +4,15 @@
  * snapshots within a tolerance (where rsvg-convert is installed; UPDATE_SNAPSHOTS=1 rewrites them).
  */
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -53,6 +61,29 @@ describe("swaxs report", () => {
     expect(html).toMatch(/<h2>Experiment<\/h2>/);
     expect(html).toMatch(/Band stability per region/);
     expect(ids).toEqual(r.figures);
+  });
+
+  it("lists every region boundary of run.json with its margin; an uncertain one is stated in words", async () => {
+    const run = JSON.parse(readFileSync(join(dir, "results", "run.json"), "utf8")) as {
+      regions: { boundaries: { below: string; above: string; uncertain: boolean; why?: string }[] };
+    };
+    const table = html.slice(html.indexOf('id="region-boundaries"'));
+    const rows = table.slice(0, table.indexOf("</table>")).match(/<tr( class="warn")?><td>/g) ?? [];
+    expect(rows).toHaveLength(run.regions.boundaries.length);
+    expect(rows.filter((r) => r.includes("warn"))).toHaveLength(
+      run.regions.boundaries.filter((b) => b.uncertain).length,
+    );
+    // the same results with the first boundary marked uncertain: a warning that names it and why
+    const copy = join(root, "doubtful");
+    cpSync(join(dir, "results"), copy, { recursive: true });
+    const b0 = run.regions.boundaries[0]!;
+    run.regions.boundaries[0] = { ...b0, uncertain: true, why: "the fingerprints put row 99 elsewhere" };
+    writeFileSync(join(copy, "run.json"), JSON.stringify(run));
+    await writeReport(copy, join(root, "doubtful.html"));
+    const h = readFileSync(join(root, "doubtful.html"), "utf8");
+    expect(h).toMatch(/<p class="warn"><b>\d+ uncertain region boundar/);
+    expect(h).toContain(`${b0.below}/${b0.above} between rows`);
+    expect(h).toContain("the fingerprints put row 99 elsewhere");
   });
 
   it("is self-contained: no scripts, links or remote sources; images and CSVs are data: URIs", () => {

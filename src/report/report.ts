@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, extname, join } from "node:path";
 import { esc } from "../plot/index.js";
-import { parseCsv, ResultsData } from "../results/index.js";
+import { parseCsv, type RegionCheck, ResultsData } from "../results/index.js";
 import { checkOutputFolder, InputError, markFolder } from "../util/index.js";
 import {
   centralPixel,
@@ -30,7 +30,7 @@ export interface ReportResult {
 const CSS = `body{font:14px/1.45 system-ui,sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222}
 h1{font-size:1.6em}h2{margin-top:2em;border-bottom:1px solid #ccc}figure{display:inline-block;vertical-align:top;margin:0 1em 1.5em 0}
 figcaption{max-width:42em;font-size:.9em;color:#444}table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:2px 8px;text-align:right}
-th{background:#f4f4f4}td:first-child,th:first-child{text-align:left}details{font-size:.85em}pre{max-height:20em;overflow:auto;background:#f8f8f8;padding:.5em}`;
+th{background:#f4f4f4}td:first-child,th:first-child{text-align:left}details{font-size:.85em}.warn{background:#fff3cd}p.warn{padding:.4em .6em;border-left:4px solid #c90}pre{max-height:20em;overflow:auto;background:#f8f8f8;padding:.5em}`;
 
 function figureHtml(f: Figure): string {
   const data = `data:text/csv;base64,${Buffer.from(f.csv).toString("base64")}`;
@@ -44,6 +44,32 @@ function table(csv: string): string {
   return `<table><tr>${head.map((h) => `<th>${esc(h)}</th>`).join("")}</tr>${rows
     .map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join("")}</tr>`)
     .join("")}</table>`;
+}
+
+/**
+ * How the regions were found, one row per boundary; an uncertain boundary is stated above the table
+ * in words (every region-resolved figure below depends on it) and its row marked.
+ */
+function regionsHtml(check: RegionCheck | null): string {
+  if (!check || check.boundaries.length === 0) return "";
+  const doubtful = check.boundaries.filter((b) => b.uncertain);
+  const warn = doubtful.length
+    ? `<p class="warn"><b>${doubtful.length} uncertain region boundar${doubtful.length > 1 ? "ies" : "y"}.</b> ${doubtful
+        .map((b) =>
+          esc(
+            `${b.below}/${b.above} between rows ${b.rows[0]} and ${b.rows[1]}: ${b.why ?? "small margin"}.`,
+          ),
+        )
+        .join(" ")} Check them with <code>swaxs regions</code>; region-resolved numbers depend on them.</p>`
+    : "";
+  const rows = check.boundaries
+    .map(
+      (b) =>
+        `<tr${b.uncertain ? ' class="warn"' : ""}><td>${esc(`${b.below} / ${b.above}`)}</td><td>${b.rows[0]} | ${b.rows[1]}</td><td>${b.y_mm.toFixed(3)}</td><td>${b.margin.toFixed(2)}</td><td>${b.uncertain ? `uncertain: ${esc(b.why ?? "small margin")}` : "clear"}</td></tr>`,
+    )
+    .join("");
+  return `<h3 id="region-boundaries">Region boundaries (found by ${esc(check.method)})</h3>${warn}
+<table><tr><th>between</th><th>rows</th><th>y [mm]</th><th>margin [noise units]</th><th>status</th></tr>${rows}</table>`;
 }
 
 export async function writeReport(resultsDir: string, outPath: string): Promise<ReportResult> {
@@ -107,6 +133,7 @@ export async function writeReport(resultsDir: string, outPath: string): Promise<
     const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>operando-swaxs report: ${esc(basename(resultsDir))}</title>
 <style>${CSS}</style></head><body><h1>Operando SAXS/WAXS report</h1>
 <h2>Experiment</h2><table>${summary.map(([k, v]) => `<tr><th>${esc(k!)}</th><td>${esc(v!)}</td></tr>`).join("")}</table>
+${regionsHtml(s.regionCheck)}
 ${existsSync(stability) ? `<h3>Band stability per region (largest and final change from the OCV value)</h3>${table(readFileSync(stability, "utf8"))}` : ""}
 ${sections
   .filter(([, f]) => f.length)

@@ -30,4 +30,12 @@ export {
   resultPattern,
   schemaMarkdown,
 } from "./schema.js";
-export type { Columns, DetectorInfo, PhaseReflections, Reflections, Summary } from "./types.js";
+export type {
+  Columns,
+  DetectorInfo,
+  PhaseReflections,
+  Reflections,
+  RegionBoundary,
+  RegionCheck,
+  Summary,
+} from "./types.js";

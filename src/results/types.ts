@@ -41,6 +41,28 @@ export interface Summary {
   hasEchem: boolean;
   /** How the pipeline normalised each detector: "ocv-mean", "none", "reference: 30 % SOD" (run.json). */
   normalize: Record<string, string>;
+  /** How the regions were found and which boundaries are uncertain; null when run.json does not say. */
+  regionCheck: RegionCheck | null;
+}
+
+/** One boundary between two regions along y, as run.json records it. */
+export interface RegionBoundary {
+  below: string;
+  above: string;
+  /** The last row below it and the first above it. */
+  rows: [number, number];
+  y_mm: number;
+  /** The phase fingerprints' margin for it, in noise units (0 where they put it elsewhere). */
+  margin: number;
+  uncertain: boolean;
+  /** Why it is uncertain. */
+  why?: string;
+}
+
+/** How the regions were found (run.json `regions`): the method and every boundary. */
+export interface RegionCheck {
+  method: string;
+  boundaries: RegionBoundary[];
 }
 
 export interface Reflections {

@@ -5,6 +5,7 @@
  * Screenshots go to test-artifacts/.
  */
 import { mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromiumPresent, launchChromium } from "../../test/support/browser.js";
@@ -18,6 +19,7 @@ const present = toolAvailable("chromium", chromiumPresent());
 let v: Viewer;
 let browser: Browser;
 let page: Page;
+let resultsDir = "";
 const problems: string[] = [];
 
 /** Wait until the app has finished `n` redraws of a kind (it counts them on <body>). */
@@ -34,8 +36,8 @@ async function waitRenders(kind: "map" | "pixel" | "region", above: number): Pro
 describe.skipIf(!present)("swaxs view in Chromium", () => {
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    const dir = await tinyResults({ sweeps: 4 });
-    v = await startViewer(dir);
+    resultsDir = await tinyResults({ sweeps: 4 });
+    v = await startViewer(resultsDir);
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
     page.on("console", (m) => {
@@ -63,6 +65,17 @@ describe.skipIf(!present)("swaxs view in Chromium", () => {
       "fig-crystallite",
     ])
       expect(await page.locator(`#${id} svg`).count(), id).toBe(1);
+  });
+
+  it("states the uncertain region boundaries of run.json above the panels, or nothing when all are clear", async () => {
+    const run = JSON.parse(readFileSync(join(resultsDir, "run.json"), "utf8")) as {
+      regions: { boundaries: { below: string; above: string; uncertain: boolean }[] };
+    };
+    const doubtful = run.regions.boundaries.filter((b) => b.uncertain);
+    const box = page.locator("#region-warning");
+    expect(await box.isVisible()).toBe(doubtful.length > 0);
+    const text = (await box.textContent()) ?? "";
+    for (const b of doubtful) expect(text).toContain(`${b.below}/${b.above} between rows`);
   });
 
   it("shows a map with coloured cells", async () => {

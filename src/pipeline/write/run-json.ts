@@ -1,6 +1,6 @@
 /** `run.json`: what the results were made from, how they are normalised, and the contract's version. */
 
-import { RESULTS_SCHEMA_VERSION } from "../../results/index.js";
+import { RESULTS_SCHEMA_VERSION, type RegionCheck } from "../../results/index.js";
 import type { ScanLog } from "../../scan/index.js";
 import { PROGRAM, VERSION } from "../../util/index.js";
 import type { ExperimentConfig } from "../config.js";
@@ -10,7 +10,7 @@ export function runJson(
   log: ScanLog,
   missing: number[],
   outside: number,
-  regions: object,
+  regions: RegionCheck,
 ): string {
   const dets = Object.values(cfg.detectors);
   const normalize = Object.fromEntries(

@@ -17,6 +17,25 @@ import { axisTime, timeUnit } from "./state.js";
 
 const SLIDER_STEPS = 1000;
 
+/**
+ * Says above the panels which region boundaries the run found uncertain (run.json `regions`), since
+ * every region-resolved figure depends on them; hidden when all are clear.
+ * @param {Summary} summary
+ */
+function regionWarning(summary) {
+  const doubtful = (summary.regionCheck?.boundaries ?? []).filter((b) => b.uncertain);
+  const el = byId("region-warning");
+  if (doubtful.length === 0) return;
+  el.textContent = `Uncertain region boundar${doubtful.length > 1 ? "ies" : "y"}: ${doubtful
+    .map(
+      (b) => `${b.below}/${b.above} between rows ${b.rows[0]} and ${b.rows[1]} (${b.why ?? "small margin"})`,
+    )
+    .join(
+      "; ",
+    )}. Region-resolved figures depend on ${doubtful.length > 1 ? "them" : "it"}; check with swaxs regions.`;
+  el.hidden = false;
+}
+
 async function main() {
   status("loading…");
   /** @type {Summary} */
@@ -43,6 +62,7 @@ async function main() {
     unit: timeUnit(summary),
   };
 
+  regionWarning(summary);
   const slider = /** @type {HTMLInputElement} */ (byId("time-slider"));
   slider.max = String(SLIDER_STEPS);
   const modeSel = /** @type {HTMLSelectElement} */ (byId("slider-mode"));
