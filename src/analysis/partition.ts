@@ -20,7 +20,10 @@ export interface PartitionInput {
 }
 
 export interface Boundary {
-  /** First row of the upper layer (rows ascend with y). */
+  /**
+   * First row of the upper layer (rows ascend with y); 0 or the number of rows for a layer with
+   * no rows beyond an edge of the scan.
+   */
   row: number;
   /** Stack indices of the layers below and above. */
   below: number;
@@ -98,12 +101,28 @@ export function partitionRows(x: PartitionInput): Partition {
     b = a;
   }
   const boundaries: Boundary[] = [];
+  /** Margin of the boundary between layers k and k + 1 at row r (R: past the last row). */
+  const margin = (k: number, r: number) => {
+    let alt = INF;
+    for (let q = 0; q <= R; q++) if (q !== r) alt = Math.min(alt, pre[k]![q]! + suf[k + 1]![q]!);
+    return Math.max(0, alt - best);
+  };
+  // a layer left without rows at an edge of the scan (the scan does not reach it, or a partly
+  // filled edge row was given to its neighbour) is a boundary too, at row 0 or R: with a small
+  // margin the edge row may well be that layer
+  if (layer[0]! > 0)
+    boundaries.push({ row: 0, below: layer[0]! - 1, above: layer[0]!, margin: margin(layer[0]! - 1, 0) });
   for (let r = 1; r < R; r++) {
     if (layer[r] === layer[r - 1]) continue;
     const k = layer[r - 1]!;
-    let alt = INF;
-    for (let q = 0; q <= R; q++) if (q !== r) alt = Math.min(alt, pre[k]![q]! + suf[k + 1]![q]!);
-    boundaries.push({ row: r, below: k, above: layer[r]!, margin: Math.max(0, alt - best) });
+    boundaries.push({ row: r, below: k, above: layer[r]!, margin: margin(k, r) });
   }
+  if (layer[R - 1]! < L - 1)
+    boundaries.push({
+      row: R,
+      below: layer[R - 1]!,
+      above: layer[R - 1]! + 1,
+      margin: margin(layer[R - 1]!, R),
+    });
   return { layer, cost: best, boundaries };
 }

@@ -144,8 +144,13 @@ function costs(scaled: (number[] | null)[], seen: number[], sig: number[][], R: 
  * phase library), whose boundaries checkBoundaries then tests against the fingerprints.
  */
 export function chooseLabels(footprint: Role[], fp: FingerprintLabels | null): Role[] {
-  return fp?.boundaries.every((b) => !b.uncertain) ? fp.roles : footprint;
+  // a doubt at an edge of the scan (is the last row the next layer?) is no reason to prefer the
+  // footprint fit, which has the same doubt there
+  return fp?.boundaries.every((b) => !b.uncertain || isEdge(b, fp.roles.length)) ? fp.roles : footprint;
 }
+
+/** A boundary to a layer with no rows beyond the first or last row. */
+const isEdge = (b: { row: number }, rows: number) => b.row === 0 || b.row === rows;
 
 export interface CheckedBoundary {
   /** First row of the upper region. */
@@ -157,6 +162,8 @@ export interface CheckedBoundary {
   uncertain: boolean;
   /** Why it is uncertain. */
   why?: string;
+  /** The grid column it holds for, where the columns were labelled one by one (tilted layers). */
+  col?: number;
 }
 
 /**
@@ -179,7 +186,28 @@ export function checkBoundaries(
     out.push({ row: r, below, above, margin: same && same.row === r ? same.margin : 0, uncertain: false });
   }
   if (!fp) return out;
+  // a layer the fingerprints leave without rows at an edge, where they hardly decide that the edge
+  // row is not that layer: reported (roles agreeing there), as the scan may end inside it
+  for (const e of fp.boundaries) {
+    if (!e.uncertain || !isEdge(e, roles.length)) continue;
+    const edgeRow = e.row === 0 ? 0 : roles.length - 1;
+    const below = layers[e.below]!.role;
+    const above = layers[e.above]!.role;
+    if (roles[edgeRow] !== fp.roles[edgeRow] || (roles[edgeRow] !== below && roles[edgeRow] !== above))
+      continue;
+    const other = e.row === 0 ? below : above;
+    out.push({
+      row: e.row,
+      below,
+      above,
+      margin: e.margin,
+      uncertain: true,
+      why: `row ${edgeRow} at the edge of the scan may be ${other === "other" ? "outside the cell" : `the ${other}`} (margin ${e.margin.toFixed(2)})`,
+    });
+  }
+  out.sort((a, b) => a.row - b.row);
   for (const b of out) {
+    if (isEdge(b, roles.length)) continue;
     const same = fp.boundaries.find((x) => x.row === b.row && layers[x.below]!.role === b.below);
     if (same?.uncertain) {
       b.uncertain = true;

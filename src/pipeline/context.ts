@@ -22,7 +22,7 @@ export interface RunContext {
   pass: PassContext;
   /** Per detector: the initial-OCV means and every record's transmission. */
   ocv: Map<string, OcvResult>;
-  /** Region of each grid row. */
+  /** Region of each scan point (row·cols + col). */
   regions: Role[];
   /** The folder being written (`<out>.partial`). */
   tmp: string;

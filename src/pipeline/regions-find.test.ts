@@ -2,9 +2,10 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { LAYERS, LINES, makeCell, Q, STACK } from "../../test/support/stack-cells.js";
 import { numbers, readCsvSync, strings } from "../results/index.js";
 import { PRESETS, type Preset, simulate } from "../simulate/index.js";
-import { bandEdges, hotBins } from "./regions-find.js";
+import { bandEdges, findRegions, hotBins } from "./regions-find.js";
 import { runExperiment } from "./run.js";
 
 const root = mkdtempSync(join(tmpdir(), "swaxs-regions-find-"));
@@ -71,5 +72,73 @@ describe("bandEdges", () => {
     expect(log[1]).toBeCloseTo(Math.sqrt(0.4), 12);
     expect(log[2]).toBeCloseTo(4, 12);
     for (const [i, v] of bandEdges(q, 3, false).entries()) expect(v).toBeCloseTo([0.1, 1.4, 2.7, 4][i]!, 12);
+  });
+});
+
+describe("layers tilted across x (issue 19: per pixel where the layers are tilted)", () => {
+  /** Each scan point right, or flagged: uncertain boundaries at its label and at the truth. */
+  const judge = (seed: number, mm: number) => {
+    const cell = makeCell(seed, { cols: 4, mm });
+    const g = cell.grid!;
+    const rows = cell.curves.length;
+    const byRow = Array.from({ length: rows }, (_, r) => {
+      let s = 0;
+      for (let c = 0; c < g.cols; c++) s += g.transmission[r * g.cols + c]!;
+      return s / g.cols;
+    });
+    const found = findRegions({
+      rows,
+      cols: g.cols,
+      transmissionByRow: byRow,
+      transmissionByPixel: g.transmission,
+      waxs: { radial: Q, ocvMean: g.curves },
+      stack: STACK,
+      byRow: new Map(),
+      layers: LAYERS,
+      lines: LINES,
+    });
+    const wrong = g.truth.flatMap((t, p) => (found.pixelRoles[p] === t ? [] : [p]));
+    const right = wrong.length <= 0.05 * g.truth.length;
+    // a wrong point is flagged when its column (or every column) has an uncertain boundary of its
+    // label and one of its true layer (one boundary when the two are neighbours in the stack)
+    const flagged = wrong.every((p) => {
+      const doubt = (role: string) =>
+        found.boundaries.some(
+          (b) =>
+            b.uncertain &&
+            (b.col === undefined || b.col === p % g.cols) &&
+            (b.below === role || b.above === role),
+        );
+      return doubt(found.pixelRoles[p]!) && doubt(g.truth[p]!);
+    });
+    return { found, right, flagged, cell };
+  };
+
+  it("12 generated cells tilted by 2–3 rows over 4 columns: each point right, or uncertain where wrong", () => {
+    const tally = { right: 0, uncertain: 0, wrong: 0, tiltedFound: 0 };
+    const bad: string[] = [];
+    for (let seed = 1; seed <= 12; seed++) {
+      const { found, right, flagged, cell } = judge(seed, 0.1 + 0.05 * (seed % 2));
+      if (found.tilted) tally.tiltedFound++;
+      if (right) tally.right++;
+      else if (flagged) tally.uncertain++;
+      else {
+        tally.wrong++;
+        bad.push(`seed ${seed}: got ${found.pixelRoles.join(",")}\n truth ${cell.grid!.truth.join(",")}`);
+      }
+    }
+    console.log(`tilted cells (4 columns): ${JSON.stringify(tally)}`);
+    expect(bad, bad.join("\n")).toEqual([]);
+    // the tilt is found, and labels most cells right point by point (rows alone cannot: a row
+    // holds two layers)
+    expect(tally.tiltedFound).toBeGreaterThanOrEqual(8);
+    expect(tally.right).toBeGreaterThanOrEqual(8);
+  });
+
+  it("an untilted cell of several columns keeps one label per row", () => {
+    for (const seed of [3, 4, 5]) {
+      const { found } = judge(seed, 0);
+      expect(found.tilted).toBe(false);
+    }
   });
 });

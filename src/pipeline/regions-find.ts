@@ -29,6 +29,8 @@ export interface RegionInputs {
   cols: number;
   /** Mean sample transmission of each row over the initial OCV (NaN/absent rows count as 0). */
   transmissionByRow: number[];
+  /** The same per scan point (row·cols + col), for layers tilted across x; the rows' values if absent. */
+  transmissionByPixel?: number[];
   /** Per detector: radial axis and each pixel's initial-OCV mean curve (pixel = row·cols + col). */
   saxs?: { radial: Float64Array; ocvMean: Float64Array[] };
   waxs?: { radial: Float64Array; ocvMean: Float64Array[] };
@@ -40,8 +42,12 @@ export interface RegionInputs {
 }
 
 export interface RegionResult {
-  /** Region of each row. */
+  /** Region of each row (where the layers are tilted: of most of its points). */
   roles: Role[];
+  /** Region of each scan point (row·cols + col): the row's, or its column's where the layers are tilted. */
+  pixelRoles: Role[];
+  /** True when the columns were labelled one by one (layers tilted across x). */
+  tilted: boolean;
   /**
    * "fingerprint": by the layers' phases (they decided every boundary); "footprint+fingerprint": the
    * footprint fit, checked against the phases; "footprint": no fingerprints to check with.
@@ -49,7 +55,7 @@ export interface RegionResult {
   method: "fingerprint" | "footprint" | "footprint+fingerprint";
   /** The fingerprint labelling (per-row evidence, its own partition), where two layers show theirs. */
   fingerprint: FingerprintLabels | null;
-  /** Every boundary of `roles`, uncertain where the fingerprints disagree or hardly decide. */
+  /** Every boundary (per column where tilted), uncertain where the fingerprints disagree or hardly decide. */
   boundaries: CheckedBoundary[];
 }
 
@@ -140,14 +146,22 @@ export function rowFeatures(x: RegionInputs): RowFeatures {
   };
 }
 
-/** Each row's mean WAXS curve over its points, with hot bins set to NaN. */
-function rowCurves(det: NonNullable<RegionInputs["waxs"]>, rows: number, cols: number): Float64Array[] {
+/**
+ * Each row's mean WAXS curve over the points of `columns` (all by default), with hot bins set to
+ * NaN.
+ */
+function rowCurves(
+  det: NonNullable<RegionInputs["waxs"]>,
+  rows: number,
+  cols: number,
+  columns: readonly number[] = Array.from({ length: cols }, (_, c) => c),
+): Float64Array[] {
   const hot = hotBins(det.ocvMean);
   return Array.from({ length: rows }, (_, r) => {
     const out = new Float64Array(det.radial.length);
-    for (let c = 0; c < cols; c++) {
+    for (const c of columns) {
       const y = det.ocvMean[r * cols + c];
-      if (y) for (let i = 0; i < out.length; i++) out[i]! += y[i]! / cols;
+      if (y) for (let i = 0; i < out.length; i++) out[i]! += y[i]! / columns.length;
     }
     hot.forEach((h, i) => {
       if (h) out[i] = Number.NaN;
@@ -178,10 +192,89 @@ export function findRegions(x: RegionInputs): RegionResult {
   // rows set by hand are not in doubt
   if (fp) for (const [r, role] of x.byRow) fp.roles[r] = role;
   const roles = chooseLabels(footprint, fp);
-  return {
+  const layers = x.layers ?? x.stack.map((role) => ({ role, phases: [] }));
+  const boundaries = checkBoundaries(roles, fp, layers);
+  const result: RegionResult = {
     roles,
+    pixelRoles: Array.from({ length: x.rows * x.cols }, (_, p) => roles[Math.floor(p / x.cols)]!),
+    tilted: false,
     method: !fp ? "footprint" : roles === fp.roles ? "fingerprint" : "footprint+fingerprint",
     fingerprint: fp,
-    boundaries: checkBoundaries(roles, fp, x.layers ?? x.stack.map((role) => ({ role, phases: [] }))),
+    boundaries,
+  };
+  return fp && x.cols > 1 ? byColumn(x, result, layers) : result;
+}
+
+/**
+ * Layers tilted across x put a boundary at different rows in different columns, and a row then
+ * holds two layers. Each column is labelled on its own from its points' fingerprints; where every
+ * column's labelling is certain and some column differs from the rows', the layers are tilted and
+ * each point takes its column's label. Where a column differs but is itself uncertain, the rows'
+ * labels stay and the boundary that column contradicts is reported uncertain (never wrong and
+ * confident). A column's points are noisier than a row's mean (1/√cols of the frames), which the
+ * margins account for.
+ */
+function byColumn(x: RegionInputs, rows: RegionResult, layers: StackLayer[]): RegionResult {
+  const columns = Array.from({ length: x.cols }, (_, c) => {
+    const fp = labelByFingerprint({
+      radial: x.waxs!.radial,
+      rowCurves: rowCurves(x.waxs!, x.rows, x.cols, [c]),
+      transmission: Array.from({ length: x.rows }, (_, r) =>
+        x.transmissionByPixel ? x.transmissionByPixel[r * x.cols + c]! : x.transmissionByRow[r]!,
+      ),
+      layers,
+      lines: x.lines!,
+    });
+    if (fp) for (const [r, role] of x.byRow) fp.roles[r] = role;
+    return fp;
+  });
+  // rows where a column's own labelling differs from the rows', and whether that column is sure of it
+  // (its boundaries there are certain)
+  const differing = columns.flatMap((fp, c) =>
+    fp
+      ? fp.roles.flatMap((role, r) => {
+          if (role === rows.roles[r]) return [];
+          const near = fp.boundaries.filter((b) => Math.abs(b.row - 0.5 - r) <= 1);
+          return [{ c, r, role, sure: near.length > 0 && near.every((b) => !b.uncertain) }];
+        })
+      : [],
+  );
+  if (differing.length === 0) return rows;
+  const tilted = columns.every((fp) => fp !== null) && differing.some((d) => d.sure);
+  if (!tilted) {
+    // the rows' labels stay; each boundary a column contradicts is in doubt
+    const boundaries = rows.boundaries.map((b) => ({ ...b }));
+    if (boundaries.length === 0) return rows;
+    for (const { c, r, role } of differing) {
+      const near = boundaries.reduce((best, b) =>
+        Math.abs(b.row - 0.5 - r) < Math.abs(best.row - 0.5 - r) ? b : best,
+      );
+      near.uncertain = true;
+      near.why ??= `column ${c} on its own puts row ${r} in the ${role} (layers tilted across x?)`;
+    }
+    return { ...rows, boundaries };
+  }
+  const pixelRoles = Array.from(
+    { length: x.rows * x.cols },
+    (_, p) => columns[p % x.cols]!.roles[Math.floor(p / x.cols)]!,
+  );
+  // a row's label: that of most of its points
+  const roles = rows.roles.map((own, r) => {
+    const count = new Map<Role, number>();
+    for (let c = 0; c < x.cols; c++) {
+      const role = pixelRoles[r * x.cols + c]!;
+      count.set(role, (count.get(role) ?? 0) + 1);
+    }
+    return [...count].reduce((a, b) => (b[1] > a[1] ? b : a), [own, 0] as [Role, number])[0];
+  });
+  return {
+    roles,
+    pixelRoles,
+    tilted: true,
+    method: "fingerprint",
+    fingerprint: rows.fingerprint,
+    boundaries: columns.flatMap((fp, c) =>
+      checkBoundaries(fp!.roles, fp, layers).map((b) => ({ ...b, col: c })),
+    ),
   };
 }

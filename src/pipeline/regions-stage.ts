@@ -25,8 +25,9 @@ export async function regionStage(
   pass: PassContext,
   tmp: string,
 ): Promise<RegionResult> {
-  const t = rowTransmission(grid, dets, ocv, pass);
-  const found = labelRegions(cfg, grid, dets, ocv, t, await stackLines(cfg));
+  const t = ocvTransmission(grid, dets, ocv, pass);
+  const tPixel = ocvTransmission(grid, dets, ocv, pass, true);
+  const found = labelRegions(cfg, grid, dets, ocv, t, tPixel, await stackLines(cfg));
   await writeFile(join(tmp, RESULTS.regionEvidence.path), evidenceCsv(cfg, grid, found, t));
   await writeFile(
     join(tmp, RESULTS.regions.path),
@@ -36,7 +37,7 @@ export async function regionStage(
       grid.cols,
       grid.xMm,
       grid.yMm,
-      (p) => found.roles[Math.floor(p / grid.cols)]!,
+      (p) => found.pixelRoles[p]!,
     ),
   );
   return found;
@@ -65,21 +66,24 @@ async function stackLines(cfg: ExperimentConfig): Promise<PhaseLines[] | null> {
   });
 }
 
-/** Each row's mean transmission over the initial OCV (0 where none). */
-function rowTransmission(
+/** Each row's (or, `perPixel`, each scan point's) mean transmission over the initial OCV (0 where none). */
+function ocvTransmission(
   grid: Grid,
   dets: DetectorFrames[],
   ocv: Map<string, ReturnType<typeof ocvPass>>,
   pass: PassContext,
+  perPixel = false,
 ): number[] {
-  const tSum = new Float64Array(grid.rows);
-  const tN = new Float64Array(grid.rows);
+  const n = perPixel ? grid.rows * grid.cols : grid.rows;
+  const at = (i: number) => (perPixel ? pass.pixelOf(i) : grid.rowOf[i]!);
+  const tSum = new Float64Array(n);
+  const tN = new Float64Array(n);
   const first = dets[0]!;
   first.index.forEach((i, k) => {
     const t = ocv.get(first.name)!.transmission[k]!;
     if (pass.inOcv(i) && Number.isFinite(t)) {
-      tSum[grid.rowOf[i]!]! += t;
-      tN[grid.rowOf[i]!]!++;
+      tSum[at(i)]! += t;
+      tN[at(i)]!++;
     }
   });
   return Array.from(tSum, (s, r) => (tN[r]! > 0 ? s / tN[r]! : 0));
@@ -103,18 +107,27 @@ function evidenceCsv(cfg: ExperimentConfig, grid: Grid, found: RegionResult, t: 
   return csv(lines);
 }
 
+/** y of the boundary below row r: between two rows, or half a pitch beyond an edge row. */
+function boundaryY(y: readonly number[], r: number): number {
+  const pitch = y.length > 1 ? (y[y.length - 1]! - y[0]!) / (y.length - 1) : 0;
+  if (r <= 0) return y[0]! - pitch / 2;
+  if (r >= y.length) return y[y.length - 1]! + pitch / 2;
+  return 0.5 * (y[r - 1]! + y[r]!);
+}
+
 /** What run.json says of the regions: the method, and each boundary with its margin and doubt. */
 export function regionsJson(grid: Grid, found: RegionResult): RegionCheck {
   return {
-    method: found.method,
+    method: found.tilted ? `${found.method} per column (layers tilted across x)` : found.method,
     boundaries: found.boundaries.map((b) => ({
       below: b.below,
       above: b.above,
       rows: [b.row - 1, b.row],
-      y_mm: 0.5 * (grid.yMm[b.row - 1]! + grid.yMm[b.row]!),
+      y_mm: boundaryY(grid.yMm, b.row),
       margin: Number(b.margin.toPrecision(4)),
       uncertain: b.uncertain,
       ...(b.why && { why: b.why }),
+      ...(b.col !== undefined && { col: b.col }),
     })),
   };
 }
@@ -126,6 +139,7 @@ function labelRegions(
   dets: DetectorFrames[],
   ocv: Map<string, ReturnType<typeof ocvPass>>,
   transmissionByRow: number[],
+  transmissionByPixel: number[],
   lines: PhaseLines[] | null,
 ): RegionResult {
   const nPix = grid.rows * grid.cols;
@@ -141,6 +155,7 @@ function labelRegions(
     rows: grid.rows,
     cols: grid.cols,
     transmissionByRow,
+    transmissionByPixel,
     saxs: feature("saxs"),
     waxs: feature("waxs"),
     stack: layers.map((l) => l.role),

@@ -147,9 +147,11 @@ describe("hand-set regions override the found ones", () => {
     const row = truth.layers.indexOf("separator");
     writeFileSync(yaml, `${readFileSync(yaml, "utf8")}regions: {by_row: {${row}: cathode}}\n`);
     const s = await runExperiment(yaml);
-    expect(s.regions[row]).toBe("cathode");
-    const others = s.regions.filter((r, i) => i !== row && r === truth.layers[i]).length;
-    expect(others).toBe(s.regions.length - 1);
+    // s.regions: one per scan point, row-major
+    const rowOf = (p: number) => Math.floor(p / s.cols);
+    expect(s.regions.filter((r, p) => rowOf(p) === row && r === "cathode")).toHaveLength(s.cols);
+    const others = s.regions.filter((r, p) => rowOf(p) !== row && r === truth.layers[rowOf(p)]).length;
+    expect(others).toBe(s.regions.length - s.cols);
   });
 });
 

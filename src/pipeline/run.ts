@@ -62,6 +62,7 @@ export interface RunSummary {
   resumed: number;
   rows: number;
   cols: number;
+  /** Region of each scan point (row·cols + col). */
   regions: Role[];
   out: string;
 }
@@ -127,10 +128,10 @@ export async function runExperiment(configPath: string, opts: RunOptions = {}): 
     const resumed = dets.reduce((a, d) => a + d.resumed, 0);
     if (resumed > 0) opts.onNote?.(`resumed: ${resumed} frames were already reduced by an interrupted run`);
     const found = await analyse(cfg, log, grid, series, clock, dets, tmp);
-    const regions = found.roles;
+    const regions = found.pixelRoles;
     for (const b of found.boundaries.filter((x) => x.uncertain))
       opts.onNote?.(
-        `regions: the boundary between ${b.below} and ${b.above} (rows ${b.row - 1}|${b.row}) is uncertain: ${b.why}; see ${RESULTS.regionEvidence.path}, or set regions.by_row`,
+        `regions: the boundary between ${b.below} and ${b.above} (rows ${b.row - 1}|${b.row}${b.col === undefined ? "" : `, column ${b.col}`}) is uncertain: ${b.why}; see ${RESULTS.regionEvidence.path}, or set regions.by_row`,
       );
     const missing = [...plan.skipped, ...lost].sort((a, b) => a - b);
     await writeFile(
@@ -181,14 +182,14 @@ async function analyse(
   const pass: PassContext = {
     nPix,
     pixelOf: (i) => grid.rowOf[i]! * grid.cols + grid.colOf[i]!,
-    regionOf: (i) => regions[grid.rowOf[i]!]!,
+    regionOf: (i) => regions[grid.rowOf[i]! * grid.cols + grid.colOf[i]!]!,
     inOcv: (i) => clock.inLog[i] === 1 && clock.timeS[i]! < ocvEndS,
   };
 
   // initial-OCV means and transmissions, then the regions from them
   const ocv = new Map(dets.map((d) => [d.name, ocvPass(d, pass)]));
   const found = await regionStage(cfg, grid, dets, ocv, pass, tmp);
-  regions = found.roles;
+  regions = found.pixelRoles;
 
   const results = await ResultsH5.create(join(tmp, RESULTS.h5.path), {
     program: PROGRAM,
@@ -222,9 +223,7 @@ async function analyse(
     }
     const c: RunContext = { ...base, dets, ocv, regions, streams, bandValue, transmission, refl, sizes };
     for (const write of PRODUCTS) await write(c);
-    const codes = Int8Array.from({ length: nPix }, (_, p) =>
-      ROLES.indexOf(regions[Math.floor(p / grid.cols)]!),
-    );
+    const codes = Int8Array.from({ length: nPix }, (_, p) => ROLES.indexOf(regions[p]!));
     results.addMap("", "regions", codes, grid.yMm, grid.xMm, { labels: ROLES.join(",") });
     results.finish();
   } catch (err) {

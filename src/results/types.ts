@@ -57,6 +57,8 @@ export interface RegionBoundary {
   uncertain: boolean;
   /** Why it is uncertain. */
   why?: string;
+  /** The grid column it holds for, where the columns were labelled one by one (tilted layers). */
+  col?: number;
 }
 
 /** How the regions were found (run.json `regions`): the method and every boundary. */

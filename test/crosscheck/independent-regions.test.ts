@@ -1,0 +1,126 @@
+/**
+ * Region labelling (issue 19) on experiments made by independent means with the cell itself varied:
+ * `scripts/fixtures/make_independent_experiment.py --vary` draws the layer thicknesses (cathode and
+ * separator 1.5–4 rows, anode 0.7–2 rows, boundaries anywhere, 8–12 rows), the beam height (0.3–1.3
+ * rows, so rows near a boundary and at the edges mix two layers), the transmissions, each phase's
+ * intensities and the Li2S reflections' (×0.5–2, independently), the peak shape (Gaussian to
+ * Lorentzian), the Li2S size and the photon count (noise), and paints the frames with pyFAI's
+ * `calcfrom1d` as independent-experiment.test.ts's cell. A grid point's true label is the layer at its
+ * row's centre. Every cell must be labelled right (≥ 95 % of grid points) or be flagged where it is
+ * wrong: every wrong row within 1.5 rows of a boundary run.json marks uncertain (the criterion of
+ * src/analysis/stack-labels.test.ts) — never wrong and confident.
+ * Runs where Debian's python3-pyfai, python3-fabio and numpy are installed (always under CI).
+ */
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { runExperiment } from "../../src/pipeline/run.js";
+import { numbers, RESULTS, type RegionBoundary, readCsvSync, strings } from "../../src/results/index.js";
+import { pythonWith, runPython, toolAvailable } from "../support/tools.js";
+
+const py = pythonWith(["pyFAI", "fabio", "numpy"]);
+const run = toolAvailable("python3-pyfai, python3-fabio and numpy", py !== null);
+
+const SCRIPT = join(
+  dirname(fileURLToPath(import.meta.url)),
+  "..",
+  "..",
+  "scripts",
+  "fixtures",
+  "make_independent_experiment.py",
+);
+/** Runs the generator as a script: `python3 -c <this> SCRIPT OUTDIR --seed N --vary`. */
+const AS_SCRIPT =
+  "import runpy, sys; sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__')";
+
+/** The seeds, fixed before any was run (1–8, none left out). */
+const SEEDS = [1, 2, 3, 4, 5, 6, 7, 8];
+
+const root = mkdtempSync(join(tmpdir(), "swaxs-independent-regions-"));
+
+interface VariedTruth {
+  rows: number;
+  cols: number;
+  /** The layer at each row's centre. */
+  layers: string[];
+  vary: { boundaries_rows: number[]; beam_height_rows: number };
+}
+
+interface Verdict {
+  /** Grid points labelled as the truth, wrong but within 1.5 rows of an uncertain boundary, wrong and confident. */
+  right: number;
+  flagged: number;
+  confident: number;
+  /** Wrong rows with no uncertain boundary within 1.5 rows. */
+  confidentRows: number[];
+  pass: boolean;
+}
+
+/** Each grid point (row, region) judged against the truth and the boundaries run.json flags. */
+function judge(layers: string[], row: Float64Array, region: string[], boundaries: RegionBoundary[]): Verdict {
+  const flaggedNear = (r: number) =>
+    boundaries.some((b) => b.uncertain && Math.abs(0.5 * (b.rows[0] + b.rows[1]) - r) <= 1.5);
+  const v: Verdict = { right: 0, flagged: 0, confident: 0, confidentRows: [], pass: false };
+  region.forEach((label, i) => {
+    const r = row[i]!;
+    if (label === layers[r]) v.right++;
+    else if (flaggedNear(r)) v.flagged++;
+    else {
+      v.confident++;
+      if (!v.confidentRows.includes(r)) v.confidentRows.push(r);
+    }
+  });
+  v.pass = v.right >= 0.95 * region.length || v.confident === 0;
+  return v;
+}
+
+const short = (l: string) => l[0]!;
+
+describe.skipIf(!run)(
+  "regions on independent experiments with varied cells: right, or uncertain where wrong",
+  () => {
+    it.each(SEEDS)(
+      "seed %i",
+      async (seed) => {
+        const d = join(root, `vary${seed}`);
+        runPython(py!, AS_SCRIPT, [SCRIPT, d, "--seed", String(seed), "--vary"]);
+        const truth = JSON.parse(readFileSync(join(d, "truth.json"), "utf8")) as VariedTruth;
+        await runExperiment(join(d, "experiment.yaml"));
+
+        const t = readCsvSync(join(d, "results", RESULTS.regions.path));
+        const row = numbers(t, "row");
+        const col = numbers(t, "col");
+        const region = strings(t, "region");
+        expect(region).toHaveLength(truth.rows * truth.cols);
+        const { boundaries } = (
+          JSON.parse(readFileSync(join(d, "results", "run.json"), "utf8")) as {
+            regions: { boundaries: RegionBoundary[] };
+          }
+        ).regions;
+        const v = judge(truth.layers, row, region, boundaries);
+
+        // one line per cell for the record: the tally, then truth and labels (first letters, by row)
+        const got = truth.layers.map((_, r) => region.find((_, i) => row[i] === r && col[i] === 0) ?? "?");
+        const where = boundaries
+          .map(
+            (b) =>
+              `${short(b.below)}|${short(b.above)}@${0.5 * (b.rows[0] + b.rows[1])}` +
+              `(m ${b.margin}${b.uncertain ? ", uncertain" : ""})`,
+          )
+          .join(" ");
+        const line =
+          `seed ${seed}: ${truth.rows} rows, beam ${truth.vary.beam_height_rows.toFixed(2)} rows;` +
+          ` right ${v.right}/${region.length}, wrong but flagged uncertain ${v.flagged},` +
+          ` wrong and confident ${v.confident}${v.pass ? "" : " FAIL"};` +
+          ` truth ${truth.layers.map(short).join("")} (boundaries at` +
+          ` ${truth.vary.boundaries_rows.map((b) => b.toFixed(2)).join(", ")}),` +
+          ` labels ${got.map(short).join("")}; run.json ${where}`;
+        console.log(line);
+        expect(v.pass, `${line}\n wrong and confident at rows ${v.confidentRows.join(", ")}`).toBe(true);
+      },
+      120_000,
+    );
+  },
+);
