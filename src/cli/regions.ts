@@ -8,29 +8,16 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { loadConfig } from "../pipeline/config.js";
 import { CATEGORICAL, linePlot } from "../plot/index.js";
-import { numbers, RESULTS, readCsvSync, readRunJson, strings } from "../results/index.js";
+import { numbers, RESULTS, type RegionCheck, readCsvSync, readRunJson, strings } from "../results/index.js";
 import { InputError } from "../util/index.js";
 import { writeAtomic } from "./curves.js";
-
-interface Boundary {
-  below: string;
-  above: string;
-  rows: [number, number];
-  y_mm: number;
-  margin: number;
-  uncertain: boolean;
-  why?: string;
-}
 
 export async function regionsCommand(config: string, o: { svg?: string; json?: boolean }): Promise<void> {
   const cfg = await loadConfig(config);
   const file = join(cfg.out, RESULTS.regionEvidence.path);
   if (!existsSync(file)) throw new InputError(config, `no ${file} yet: run \`swaxs run ${config}\` first`);
   const run = readRunJson(cfg.out);
-  const regions = (run.regions ?? { method: "?", boundaries: [] }) as {
-    method: string;
-    boundaries: Boundary[];
-  };
+  const regions: RegionCheck = run.regions ?? { method: "?", boundaries: [] };
   const t = readCsvSync(file);
   const layers = t.header.filter((h) => /^layer\d+_/.test(h));
   const y = numbers(t, "y_mm");
@@ -75,7 +62,7 @@ export async function regionsCommand(config: string, o: { svg?: string; json?: b
     ];
     for (const b of regions.boundaries)
       out.push(
-        `${b.below}|${b.above} between rows ${b.rows[0]} and ${b.rows[1]} (y ${b.y_mm.toFixed(3)} mm): margin ${b.margin}${b.uncertain ? `, UNCERTAIN: ${b.why ?? ""}` : ""}`,
+        `${b.below}|${b.above} between rows ${b.rows[0]} and ${b.rows[1]}${b.col === undefined ? "" : ` in column ${b.col}`} (y ${b.y_mm.toFixed(3)} mm): margin ${b.margin}${b.uncertain ? `, UNCERTAIN: ${b.why ?? ""}` : ""}`,
       );
     process.stdout.write(`${out.join("\n")}\n`);
   }
