@@ -83,6 +83,9 @@ export interface PeakFit {
   backgroundQ0: number;
   peaks: FittedReflection[];
   chi2red: number;
+  /** χ² (weighted) and the number of fitted parameters: for comparing nested models. */
+  chi2: number;
+  parameters: number;
   /** Peaks + background at every q of the input (extrapolated outside the window). */
   model: Float64Array;
   iterations: number;
@@ -131,6 +134,8 @@ export function fitPhasePeaks(
     backgroundQ0: qc,
     peaks: [],
     chi2red: 0,
+    chi2: 0,
+    parameters: 0,
     model: new Float64Array(q.length),
     iterations: 0,
     points: 0,
@@ -321,6 +326,8 @@ export function fitPhasePeaks(
     backgroundQ0: qc,
     peaks,
     chi2red: finite(lm.chi2red),
+    chi2: finite(lm.chi2),
+    parameters: np,
     model,
     iterations: lm.iterations,
     points: m,

@@ -48,6 +48,7 @@ export {
   type ScherrerOptions,
   tchEta,
   tchLorentzian,
+  voigtSizePart,
 } from "./scherrer.js";
 export {
   type Atom,

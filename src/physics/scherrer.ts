@@ -14,7 +14,14 @@
  *   through η instead: Γ_L = r(η)·Γ. With neither, all of Γ is taken as size broadening.
  * - "quadrature": Γ_L = √(Γ² − Γ_G²), the rule for two Gaussians;
  * - "linear": Γ_L = Γ − Γ_G, the rule for two Lorentzians.
- * Then L = 2πK/Γ_L, and σ_L = |dL/dΓ|·σ_Γ (first order).
+ * - "voigt": the size broadening's own shape, not assumed Lorentzian (issue 20). Real crystallite
+ *   size distributions broaden with a Gaussian part too; taking all of it as Lorentzian overstates
+ *   the size when it is partly Gaussian. The fitted pseudo-Voigt (Γ, η) is split by TCH into the
+ *   Voigt's Gaussian and Lorentzian FWHMs (Γ_G, Γ_L); the instrument's parts are removed as Voigt
+ *   convolution composes them — Gaussians in quadrature, Lorentzians linearly:
+ *   Γ_G,size = √(Γ_G² − Γ_G,inst²), Γ_L,size = Γ_L − Γ_L,inst — and the size profile's FWHM is
+ *   their TCH combination (its η is the size broadening's shape, reported). Needs a fitted η.
+ * Then L = 2πK/Γ_size, and σ_L from σ_Γ (and σ_η for "voigt") to first order.
  */
 
 import { scherrerSizeNm, tchCombine, tchSplit } from "./profile.js";
@@ -41,15 +48,35 @@ export function tchEta(fwhm: number, gammaG: number): number {
   return tchCombine(gammaG, tchLorentzian(fwhm, gammaG)).eta;
 }
 
-export type BroadeningRule = "tch" | "quadrature" | "linear";
+export type BroadeningRule = "tch" | "quadrature" | "linear" | "voigt";
+
+/**
+ * The size part of a fitted Voigt (pseudo-Voigt FWHM Γ, mixing η) once the instrument's Gaussian
+ * and Lorentzian FWHMs are removed (rule "voigt" above): its FWHM and η (0 Gaussian … 1 Lorentzian).
+ */
+export function voigtSizePart(
+  fwhm: number,
+  eta: number,
+  gammaGInst: number,
+  gammaLInst = 0,
+): { fwhm: number; eta: number } {
+  const { gammaG, gammaL } = tchSplit(fwhm, Math.min(1, Math.max(0, eta)));
+  const g = Math.sqrt(Math.max(0, gammaG * gammaG - gammaGInst * gammaGInst));
+  const l = Math.max(0, gammaL - gammaLInst);
+  return g + l > 0 ? tchCombine(g, l) : { fwhm: 0, eta: 0 };
+}
 
 export interface ScherrerOptions {
   /** Scherrer constant (default 0.9, as the simulator). */
   k?: number;
   /** Instrumental (Gaussian) FWHM Γ_G [nm⁻¹], from a calibrant or given; default 0. */
   instrumentFwhmQ?: number;
-  /** Fitted pseudo-Voigt η; used by "tch" only when instrumentFwhmQ is not given. */
+  /** Fitted pseudo-Voigt η; used by "tch" only when instrumentFwhmQ is not given, and by "voigt". */
   eta?: number;
+  /** Its error (rule "voigt"). */
+  etaErr?: number;
+  /** The instrument's Lorentzian FWHM [nm⁻¹] (rule "voigt"; instrumentFwhmQ is then its Gaussian one). */
+  instrumentLorentzianQ?: number;
   /** How the instrument is removed (default "tch"). */
   rule?: BroadeningRule;
 }
@@ -61,13 +88,23 @@ export interface CrystalliteSize {
   sizeErrNm: number;
   /** Γ_L, the size part of the FWHM [nm⁻¹]. */
   sizeFwhmQ: number;
+  /** The size broadening's η (rule "voigt"; 1, Lorentzian, for the others). */
+  sizeEta: number;
   /** False (with a message) when the size is not resolved. */
   ok: boolean;
   message?: string;
 }
 
-function sizeFwhm(fwhm: number, gammaG: number, eta: number | undefined, rule: BroadeningRule): number {
+function sizeFwhm(
+  fwhm: number,
+  gammaG: number,
+  eta: number | undefined,
+  rule: BroadeningRule,
+  gammaLInst = 0,
+): number {
   switch (rule) {
+    case "voigt":
+      return voigtSizePart(fwhm, eta ?? 1, gammaG, gammaLInst).fwhm;
     case "quadrature":
       return fwhm > gammaG ? Math.sqrt(fwhm * fwhm - gammaG * gammaG) : 0;
     case "linear":
@@ -83,35 +120,44 @@ function sizeFwhm(fwhm: number, gammaG: number, eta: number | undefined, rule: B
 export function crystalliteSize(fwhmQ: number, fwhmErr: number, opts: ScherrerOptions = {}): CrystalliteSize {
   const k = opts.k ?? 0.9;
   const gammaG = opts.instrumentFwhmQ ?? 0;
+  const gammaLInst = opts.instrumentLorentzianQ ?? 0;
   const rule = opts.rule ?? "tch";
-  if (!(fwhmQ > 0 && Number.isFinite(fwhmQ)) || !(gammaG >= 0)) {
-    return {
-      sizeNm: Number.POSITIVE_INFINITY,
-      sizeErrNm: Number.POSITIVE_INFINITY,
-      sizeFwhmQ: 0,
-      ok: false,
-      message: `FWHM ${fwhmQ} (instrument ${gammaG}) does not give a size`,
-    };
-  }
-  const gl = sizeFwhm(fwhmQ, gammaG, opts.eta, rule);
-  if (!(gl > 0)) {
-    return {
-      sizeNm: Number.POSITIVE_INFINITY,
-      sizeErrNm: Number.POSITIVE_INFINITY,
-      sizeFwhmQ: 0,
-      ok: false,
-      message: `peak (FWHM ${fwhmQ.toPrecision(4)} nm⁻¹) is no wider than the instrument (${gammaG.toPrecision(4)} nm⁻¹)`,
-    };
-  }
+  const unresolved = (message: string): CrystalliteSize => ({
+    sizeNm: Number.POSITIVE_INFINITY,
+    sizeErrNm: Number.POSITIVE_INFINITY,
+    sizeFwhmQ: 0,
+    sizeEta: Number.NaN,
+    ok: false,
+    message,
+  });
+  if (!(fwhmQ > 0 && Number.isFinite(fwhmQ)) || !(gammaG >= 0) || !(gammaLInst >= 0))
+    return unresolved(`FWHM ${fwhmQ} (instrument ${gammaG}) does not give a size`);
+  if (rule === "voigt" && !(opts.eta !== undefined && Number.isFinite(opts.eta)))
+    return unresolved('rule "voigt" needs the fitted η');
+  const part = (f: number, eta = opts.eta) => sizeFwhm(f, gammaG, eta, rule, gammaLInst);
+  const gl = part(fwhmQ);
+  if (!(gl > 0))
+    return unresolved(
+      `peak (FWHM ${fwhmQ.toPrecision(4)} nm⁻¹) is no wider than the instrument (${gammaG.toPrecision(4)} nm⁻¹)`,
+    );
   const sizeNm = scherrerSizeNm(gl, k);
-  // dΓ_L/dΓ by a central difference (exact rules are smooth where Γ > Γ_G)
+  // ∂Γ_size/∂Γ (and ∂/∂η for "voigt") by central differences (the rules are smooth where Γ > Γ_G);
+  // σ_L = (2πK/Γ_size²)·σ(Γ_size), the errors of Γ and η taken as independent
   const h = 1e-6 * fwhmQ;
-  const up = sizeFwhm(fwhmQ + h, gammaG, opts.eta, rule);
-  const dn = sizeFwhm(Math.max(fwhmQ - h, gammaG), gammaG, opts.eta, rule);
-  const dGl = (up - dn) / (fwhmQ + h - Math.max(fwhmQ - h, gammaG));
-  const err = Math.abs(fwhmErr);
-  const sizeErrNm = Number.isFinite(err)
-    ? ((TWO_PI * k) / (gl * gl)) * Math.abs(dGl) * err
+  const lo = Math.max(fwhmQ - h, gammaG);
+  const dGl = (part(fwhmQ + h) - part(lo)) / (fwhmQ + h - lo);
+  let varGl = (dGl * Math.abs(fwhmErr)) ** 2;
+  if (rule === "voigt" && opts.etaErr !== undefined && opts.etaErr > 0) {
+    const e = opts.eta!;
+    const he = 1e-5;
+    const e0 = Math.max(0, e - he);
+    const e1 = Math.min(1, e + he);
+    const dEta = (part(fwhmQ, e1) - part(fwhmQ, e0)) / (e1 - e0);
+    varGl += (dEta * opts.etaErr) ** 2;
+  }
+  const sizeErrNm = Number.isFinite(varGl)
+    ? ((TWO_PI * k) / (gl * gl)) * Math.sqrt(varGl)
     : Number.POSITIVE_INFINITY;
-  return { sizeNm, sizeErrNm, sizeFwhmQ: gl, ok: true };
+  const sizeEta = rule === "voigt" ? voigtSizePart(fwhmQ, opts.eta!, gammaG, gammaLInst).eta : 1;
+  return { sizeNm, sizeErrNm, sizeFwhmQ: gl, sizeEta, ok: true };
 }

@@ -140,6 +140,8 @@ export interface StreamResult {
   bandValue: Map<string, Float64Array>;
   /** Region → its sweeps in order. */
   regions: Map<Role, RegionSweep[]>;
+  /** nPix × npt: each pixel's curve the normalisation divided by (OCV mean or reference state), or null. */
+  reference?: Float64Array | null;
 }
 
 export function streamPass(

@@ -32,6 +32,8 @@ export interface InstrumentWidth {
   /** FWHM in q [nm⁻¹]. */
   fwhmQ: number;
   fwhmErr: number;
+  /** The calibrant lines' pseudo-Voigt η (the instrument's shape). */
+  eta: number;
   /** `calibrant_waxs.cbf (CeO2 111, 200)`: the file and the lines it was measured on. */
   from: string;
 }
@@ -102,6 +104,7 @@ export function calibrantWidth(
   return {
     fwhmQ: fit.fwhmQ,
     fwhmErr: fit.fwhmErr,
+    eta: fit.eta,
     from: `${basename(calibrant.file)} (${calibrant.phase} ${inside.map((r) => r.hkl.join("")).join(", ")})`,
   };
 }
@@ -124,6 +127,7 @@ export async function resolveInstrumentWidths(cfg: ExperimentConfig): Promise<Ex
         ...pk,
         instrumentFwhmQ: w.fwhmQ,
         instrumentFwhmErr: w.fwhmErr,
+        instrumentEta: w.eta,
         instrumentFwhmFrom: w.from,
       });
     }

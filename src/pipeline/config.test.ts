@@ -69,6 +69,9 @@ describe("loadConfig", () => {
         region: "cathode",
         scherrerK: 0.9,
         instrumentFwhmQ: 0.12,
+        amplitudes: "auto",
+        shape: "fitted",
+        base: "ocv",
       },
       {
         name: "In",
@@ -78,6 +81,9 @@ describe("loadConfig", () => {
         region: "anode",
         scherrerK: 0.9,
         instrumentFwhmQ: 0.05,
+        amplitudes: "auto",
+        shape: "fitted",
+        base: "ocv",
       },
     ]);
     expect(c.maps).toEqual({ atSod: [0, 50, 100] });
@@ -302,5 +308,31 @@ describe("parseConfig", () => {
     ["detectors:\n  waxs: {poni: w.poni}\n", "scan: missing"],
   ])("names the line of the key at fault (%#)", (text, msg) => {
     expect(problem(text)).toContain(`experiment.yaml: ${msg}`);
+  });
+
+  it("a peak's model: amplitudes, shape, base and reflections as stated; base follows the normalisation", () => {
+    const both =
+      "scan: s.csv\ndetectors:\n  waxs: {poni: w.poni}\n  saxs: {poni: s.poni}\nechem: {file: c.mpt}\n";
+    const peak = "{name: a, phase: Li2S, detector: waxs, q: [17, 24], region: cathode";
+    const c = parseConfig(
+      `${both}normalize: {saxs: {reference: {sod: 30}}}\npeaks:\n  - ${peak}, amplitudes: free, shape: lorentzian, base: none, reflections: [[1, 1, 1], [2, 0, 0]]}\n  - {name: b, phase: Li2S, detector: saxs, q: [17, 24], region: cathode}\n`,
+      "experiment.yaml",
+    );
+    expect(c.peaks[0]).toMatchObject({
+      amplitudes: "free",
+      shape: "lorentzian",
+      base: "none",
+      reflections: [
+        [1, 1, 1],
+        [2, 0, 0],
+      ],
+    });
+    expect(c.peaks[1]).toMatchObject({ amplitudes: "auto", shape: "fitted", base: "reference" });
+    expect(problem(`${MIN}peaks: [${peak}, base: reference}]\n`)).toMatch(
+      /line 5: peaks\[0\]\.base: "reference" needs a reference state: set normalize\.waxs/,
+    );
+    expect(problem(`${MIN}peaks: [${peak}, amplitudes: tied}]\n`)).toMatch(
+      /peaks\[0\]\.amplitudes: expected auto \| ratio \| free/,
+    );
   });
 });

@@ -20,6 +20,10 @@ export const REGION_NAMES: readonly RegionName[] = ["anode", "separator", "catho
 /** How a detector's curves are normalised: by the pixel's mean over the initial OCV, not at all, or by a reference state. */
 export type Normalize = { kind: "ocv-mean" } | { kind: "none" } | { kind: "reference"; sodPct: number };
 
+/** A peak fit's default base: what the detector's normalisation divides by. */
+const baseOf = (n: Normalize | undefined): PeakConfig["base"] =>
+  n?.kind === "reference" ? "reference" : n?.kind === "none" ? "none" : "ocv";
+
 /** What a detector records: small-angle or wide-angle scattering. */
 export type DetectorKind = "saxs" | "waxs";
 export const DETECTOR_KINDS: readonly DetectorKind[] = ["saxs", "waxs"];
@@ -63,6 +67,26 @@ export interface PeakConfig {
   instrumentFwhmFrom?: string;
   /** Fit error of a width measured on the calibrant [nm⁻¹]. */
   instrumentFwhmErr?: number;
+  /**
+   * The calibrant's pseudo-Voigt η: with it the instrument is split into its Gaussian and Lorentzian
+   * parts (TCH); without it (a width given in the config) the instrument is taken as Gaussian.
+   */
+  instrumentEta?: number;
+  /**
+   * "ratio": areas tied to the computed intensities; "free": one area per reflection; "auto"
+   * (default): both fitted, the free areas kept where the data call for them (F-test, size-fit.ts).
+   */
+  amplitudes: "ratio" | "free" | "auto";
+  /** "fitted" (default): the size broadening's shape fitted (Voigt); "lorentzian": assumed Lorentzian. */
+  shape: "fitted" | "lorentzian";
+  /**
+   * What the fit subtracts first: the region's initial-OCV mean ("ocv"), its curve at the detector's
+   * reference state ("reference"), or nothing ("none", the fit's own linear background only).
+   * Default: as the detector is normalised (ocv-mean → ocv, reference → reference, none → none).
+   */
+  base: "ocv" | "reference" | "none";
+  /** Only these reflections (Miller indices) are fitted; all in the window when absent. */
+  reflections?: [number, number, number][];
 }
 
 export interface CalibrantConfig {
@@ -235,6 +259,13 @@ const schema = strict({
         region,
         scherrer_k: posNum.optional(),
         instrument_fwhm_q: posNum.optional(),
+        amplitudes: z.enum(["auto", "ratio", "free"], expected("auto | ratio | free")).optional(),
+        shape: z.enum(["fitted", "lorentzian"], expected("fitted | lorentzian")).optional(),
+        base: z.enum(["ocv", "reference", "none"], expected("ocv | reference | none")).optional(),
+        reflections: z
+          .array(z.tuple([z.int(), z.int(), z.int()]), expected("a list of [h, k, l]"))
+          .min(1, expected("at least one [h, k, l]"))
+          .optional(),
       }),
       expected("a list of peaks"),
     )
@@ -446,9 +477,20 @@ function build(raw: RawConfig, file: string, yaml: YamlFile): ExperimentConfig {
       region: p.region,
       scherrerK: p.scherrer_k ?? 0.9,
       ...(fwhm !== undefined && { instrumentFwhmQ: fwhm }),
+      amplitudes: p.amplitudes ?? "auto",
+      shape: p.shape ?? "fitted",
+      base: p.base ?? baseOf(normalize[p.detector]),
+      ...(p.reflections && { reflections: p.reflections as [number, number, number][] }),
     } satisfies PeakConfig;
   });
   unique(peaks, "peaks", fail);
+  peaks.forEach((p, i) => {
+    if (p.base === "reference" && normalize[p.detector]?.kind !== "reference")
+      fail(
+        `peaks[${i}].base`,
+        `"reference" needs a reference state: set normalize.${p.detector}: {reference: {sod: N}}`,
+      );
+  });
 
   const atSod = raw.maps?.at_sod ?? [];
   atSod.forEach((s, i) => {

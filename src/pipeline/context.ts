@@ -9,6 +9,7 @@ import type { Reflection } from "../physics/index.js";
 import type { Grid, ScanLog } from "../scan/index.js";
 import type { OcvResult, PassContext, StreamResult } from "./analyse.js";
 import type { ExperimentConfig } from "./config.js";
+import type { PeakFitSummary } from "./products.js";
 import type { DetectorFrames } from "./reduce-stage.js";
 import type { ResultsH5 } from "./results-h5.js";
 
@@ -37,6 +38,8 @@ export interface RunContext {
   refl: Map<string, Reflection[]>;
   /** Crystallite size per scan-log line, by peak name. */
   sizes: Map<string, Float64Array>;
+  /** Filled by the crystallite product: how each peak's sweep fits went (run.json `peak_fits`). */
+  peakFits: Map<string, PeakFitSummary>;
 }
 
 /** The order of region codes in results.h5 (`/entry/regions` labels). */

@@ -1,27 +1,25 @@
 /**
  * Crystallite size frame by frame (the viewer's "peak size" map): for every reduced frame of a
- * peak's region, the phase's reflections fitted on that frame's curve minus its own pixel's
- * initial-OCV mean, then Scherrer. One frame is noisier than a region mean per sweep, so a frame
+ * peak's region, the phase's reflections fitted on that frame's curve minus its own pixel's base
+ * (the peak's `base`: initial-OCV mean, reference state, or none), then Scherrer (size-fit.ts). One frame is noisier than a region mean per sweep, so a frame
  * where the phase is not detected (see phaseDetected), or whose size has a 1σ error above half of
  * it, is left out (NaN), not guessed.
  */
 
-import { fitPhasePeaks } from "../analysis/peaks.js";
 import type { Role } from "../analysis/regions.js";
 import type { Reflection } from "../physics/index.js";
-import { crystalliteSize } from "../physics/index.js";
 import type { PassContext } from "./analyse.js";
 import type { PeakConfig } from "./config.js";
-import { phaseDetected } from "./products.js";
 import type { DetectorFrames } from "./reduce-stage.js";
+import { sizeFit } from "./size-fit.js";
 
 export function frameSizes(
   d: DetectorFrames,
   ctx: PassContext,
   pk: PeakConfig,
   refl: Reflection[],
-  /** nPix × npt initial-OCV means, and how many OCV frames each pixel had. */
-  ocv: { mean: Float64Array; count: Int32Array },
+  /** nPix × npt: each pixel's base curve (see peakBase), NaN rows where the pixel has none. */
+  base: Float64Array | null,
   logLength: number,
 ): Float64Array {
   const npt = d.radial.length;
@@ -32,22 +30,15 @@ export function frameSizes(
     const i = d.index[k]!;
     if (!r.ok || ctx.regionOf(i) !== (pk.region as Role)) return;
     const p = ctx.pixelOf(i);
-    if (!ocv.count[p]) return;
+    if (base && !Number.isFinite(base[p * npt]!)) return;
     for (let j = 0; j < npt; j++) {
-      y[j] = r.intensity[j]! - ocv.mean[p * npt + j]!;
+      y[j] = r.intensity[j]! - (base ? base[p * npt + j]! : 0);
       s[j] = r.sigma[j]!;
     }
-    const fit = fitPhasePeaks(d.radial, y, s, {
-      window: pk.q,
-      reflections: refl,
-      instrumentFwhmQ: pk.instrumentFwhmQ,
-    });
-    if (!phaseDetected(fit)) return;
-    const L = crystalliteSize(fit.fwhmQ, fit.fwhmErr, {
-      k: pk.scherrerK,
-      instrumentFwhmQ: pk.instrumentFwhmQ,
-      eta: fit.eta,
-    });
+    // one frame has too few counts to fit the size broadening's shape (η free scatters and biases
+    // it): frames take it as Lorentzian; the per-sweep region sizes (crystallite/) fit it
+    const L = sizeFit({ ...pk, shape: "lorentzian" }, d.radial, y, s, refl).size;
+    if (!L) return;
     if (L.ok && L.sizeErrNm < 0.5 * L.sizeNm) out[i] = L.sizeNm;
   });
   return out;

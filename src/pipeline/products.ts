@@ -3,14 +3,13 @@
  * a state of discharge, region time series and band stability, Scherrer crystallite sizes. Each
  * returns its CSV text and the numbers results.h5 stores.
  */
-import { fitPhasePeaks, type PeakFit } from "../analysis/peaks.js";
 import type { Role } from "../analysis/regions.js";
 import { type EchemSeries, type FrameClock, isoUtc } from "../echem/index.js";
 import type { Reflection } from "../physics/index.js";
-import { crystalliteSize } from "../physics/index.js";
 import { columnsOf, csv, csvLine, fmt, RESULTS } from "../results/index.js";
 import type { RegionSweep } from "./analyse.js";
 import type { PeakConfig } from "./config.js";
+import { phaseDetected, sizeFit } from "./size-fit.js";
 
 /**
  * When the cell reached `sodPct` of its first discharge [Unix s], from the cycler records (linear
@@ -53,25 +52,33 @@ export function mapAt(visits: number[][], v: Float64Array, timeS: Float64Array, 
   return out;
 }
 
-/**
- * Whether a fit found the phase: its amplitude 3σ above zero and its lines within 2 % of where the
- * phase puts them. Without this, a window with no such crystallites still "fits" — to noise or a
- * neighbour's line — and reports a meaningless size.
- */
-export function phaseDetected(fit: PeakFit): boolean {
-  return fit.ok && fit.scale > 3 * fit.scaleErr && Math.abs(fit.latticeScale - 1) < 0.02;
-}
-
 export interface SizeSeries {
   csv: string;
   timeS: Float64Array;
   sizeNm: Float64Array;
   sizeErrNm: Float64Array;
+  /** How the sweeps' fits went (run.json `peak_fits`). */
+  fits: PeakFitSummary;
+}
+
+/** Per peak, over its sweeps: which areas model the fits used, and the size broadening's shape. */
+export interface PeakFitSummary {
+  amplitudes: string;
+  shape: string;
+  base: string;
+  /** Sweeps where the phase was detected, by the areas model used. */
+  ratio: number;
+  free: number;
+  /** Sweeps where the tied and the free fit's sizes differ by more than 2σ ("auto" only). */
+  disagree: number;
+  /** Median η of the size broadening (0 Gaussian … 1 Lorentzian) over the sized sweeps. */
+  size_eta_median: number | null;
 }
 
 /**
  * Scherrer sizes per sweep: the phase's reflections in the window fitted together on the region's
- * mean curve minus its initial-OCV mean (`base`), then L = 2πK/FWHM after instrumental broadening.
+ * mean curve minus `base` (the peak's base: see writeCrystallite), then L = 2πK/FWHM of the size
+ * broadening (size-fit.ts).
  */
 export function crystalliteSeries(
   pk: PeakConfig,
@@ -86,20 +93,18 @@ export function crystalliteSeries(
   const t: number[] = [];
   const size: number[] = [];
   const err: number[] = [];
+  const model = { ratio: 0, free: 0, disagree: 0 };
+  const etas: number[] = [];
   for (const s of sweeps) {
     const y = s.raw.map((v, j) => v - base[j]!);
-    const fit = fitPhasePeaks(radial, y, s.sigma, {
-      window: pk.q,
-      reflections: refl,
-      instrumentFwhmQ: pk.instrumentFwhmQ,
-    });
-    const L = phaseDetected(fit)
-      ? crystalliteSize(fit.fwhmQ, fit.fwhmErr, {
-          k: pk.scherrerK,
-          instrumentFwhmQ: pk.instrumentFwhmQ,
-          eta: fit.eta,
-        })
-      : null;
+    const r = sizeFit(pk, radial, y, s.sigma, refl);
+    const { fit, size: L } = r;
+    const seen = phaseDetected(fit);
+    if (seen) {
+      model[r.amplitudes]++;
+      if (r.disagree) model.disagree++;
+      if (L) etas.push(L.sizeEta);
+    }
     const m = s.mid;
     lines.push(
       [
@@ -107,21 +112,28 @@ export function crystalliteSeries(
         clock.step[m],
         clock.cycle[m],
         fmt(clock.sodcPct[m]!),
-        L?.ok ? fmt(L.sizeNm) : "",
-        L?.ok ? fmt(L.sizeErrNm) : "",
-        phaseDetected(fit) ? fmt(fit.centerQ) : "",
-        phaseDetected(fit) ? fmt(fit.fwhmQ) : "",
+        L ? fmt(L.sizeNm) : "",
+        L ? fmt(L.sizeErrNm) : "",
+        seen ? fmt(fit.centerQ) : "",
+        seen ? fmt(fit.fwhmQ) : "",
       ].join(","),
     );
     t.push(timeS[m]!);
-    size.push(L?.ok ? L.sizeNm : Number.NaN);
-    err.push(L?.ok ? L.sizeErrNm : Number.NaN);
+    size.push(L ? L.sizeNm : Number.NaN);
+    err.push(L ? L.sizeErrNm : Number.NaN);
   }
   return {
     csv: csv(lines),
     timeS: Float64Array.from(t),
     sizeNm: Float64Array.from(size),
     sizeErrNm: Float64Array.from(err),
+    fits: {
+      amplitudes: pk.amplitudes,
+      shape: pk.shape,
+      base: pk.base,
+      ...model,
+      size_eta_median: etas.length ? Number(etas.sort((a, b) => a - b)[etas.length >> 1]!.toFixed(3)) : null,
+    },
   };
 }
 

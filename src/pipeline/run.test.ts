@@ -13,6 +13,7 @@ import {
   readCsvSync,
   resultPath,
   strings,
+  unixSeconds,
 } from "../results/index.js";
 import { PRESETS, simulate } from "../simulate/index.js";
 import { runExperiment } from "./run.js";
@@ -152,6 +153,55 @@ describe("hand-set regions override the found ones", () => {
     expect(s.regions.filter((r, p) => rowOf(p) === row && r === "cathode")).toHaveLength(s.cols);
     const others = s.regions.filter((r, p) => rowOf(p) !== row && r === truth.layers[rowOf(p)]).length;
     expect(others).toBe(s.regions.length - s.cols);
+  });
+});
+
+describe("frames timed at mid-exposure (issue 20)", () => {
+  it("a longer exposure moves each frame by half of it on the cycler clock: time and SODC", async () => {
+    const other = join(dir, "..", "exposure");
+    await simulate({ ...PRESETS.tiny, rows: 2, cols: 1, sweeps: 6 }, other, { seed: 3 });
+    const yaml = join(other, "experiment.yaml");
+    await runExperiment(yaml);
+    const scan = readCsvSync(join(other, "scan.csv"));
+    const e0 = numbers(scan, "exposure_s");
+    // the same frames, logged as exposed for 20 min from the same start
+    const text = readFileSync(join(other, "scan.csv"), "utf8");
+    const col = scan.header.indexOf("exposure_s");
+    writeFileSync(
+      join(other, "scan.csv"),
+      text
+        .trim()
+        .split("\n")
+        .map((l, k) =>
+          k === 0
+            ? l
+            : l
+                .split(",")
+                .map((v, j) => (j === col ? "1200" : v))
+                .join(","),
+        )
+        .join("\n"),
+    );
+    writeFileSync(yaml, readFileSync(yaml, "utf8").replace(/^out: .*$/m, "out: long"));
+    // the last frames now end after the cycler log does: left off the clock, counted
+    await runExperiment(yaml, { allowMissing: true });
+    const a = readCsvSync(join(other, "results", "frames.csv"));
+    const b = readCsvSync(join(other, "long", "frames.csv"));
+    const ta = unixSeconds(a, "time");
+    const tb = unixSeconds(b, "time");
+    const idx = numbers(a, "index");
+    for (let k = 0; k < ta.length; k++) expect(tb[k]! - ta[k]!).toBeCloseTo((1200 - e0[idx[k]!]!) / 2, 2);
+    // during the discharge SODC grows linearly in time (constant current): the shift in SODC is
+    // the rate times the shift in time
+    const sa = numbers(a, "sod_pct");
+    const sb = numbers(b, "sod_pct");
+    const mid = Array.from(sa.keys()).filter((k) => sa[k]! > 5 && sa[k]! < 95 && sb[k]! > 5 && sb[k]! < 95);
+    expect(mid.length).toBeGreaterThan(2);
+    const first = mid[0]!;
+    const last = mid[mid.length - 1]!;
+    const rate = (sa[last]! - sa[first]!) / (ta[last]! - ta[first]!);
+    for (const k of mid) expect(sb[k]! - sa[k]!).toBeCloseTo(rate * (tb[k]! - ta[k]!), 1);
+    expect(sb[first]! - sa[first]!).toBeGreaterThan(0.5 * rate * 1200 * 0.9);
   });
 });
 

@@ -15,7 +15,7 @@ import { buildSeries, type EchemSeries, type FrameClock, joinFrames, readCycler 
 import { readPoni } from "../geometry/index.js";
 import { type PhaseName, type Reflection, reflections } from "../physics/index.js";
 import { RESULT_FOLDERS, RESULTS } from "../results/index.js";
-import { findGrid, type Grid, readScanLog, type ScanLog } from "../scan/index.js";
+import { findGrid, type Grid, midExposure, readScanLog, type ScanLog } from "../scan/index.js";
 import { beginOutput, commitOutput, InputError, PROGRAM, VERSION } from "../util/index.js";
 import { ocvPass, type PassContext, type StreamResult } from "./analyse.js";
 import { resolveInstrumentWidths } from "./calibrant.js";
@@ -30,10 +30,12 @@ import {
   planFrames,
   RUN_COMMAND,
 } from "./preflight.js";
+import type { PeakFitSummary } from "./products.js";
 import { type DetectorFrames, reduceDetector } from "./reduce-stage.js";
 import type { RegionResult } from "./regions-find.js";
 import { regionStage, regionsJson } from "./regions-stage.js";
 import { ResultsH5 } from "./results-h5.js";
+import { peakBase, peakReflections } from "./size-fit.js";
 import { streamDetector } from "./stream-stage.js";
 import { writeCakes } from "./write/cakes.js";
 import { writeCanSas } from "./write/cansas.js";
@@ -82,7 +84,8 @@ export async function runExperiment(configPath: string, opts: RunOptions = {}): 
   const loaded = await loadConfig(configPath);
   // the results folder first: it must never swallow the config's folder or an input
   checkRunOutput(loaded);
-  const log = await readScanLog(loaded.scan);
+  // every frame timed at mid-exposure (scan/log.ts), for the cycler clock and every output
+  const log = midExposure(await readScanLog(loaded.scan));
   checkRunOutput(loaded, log);
   const allowMissing = opts.allowMissing === true;
   const plan = planFrames(loaded, log, allowMissing);
@@ -127,7 +130,12 @@ export async function runExperiment(configPath: string, opts: RunOptions = {}): 
       );
     const resumed = dets.reduce((a, d) => a + d.resumed, 0);
     if (resumed > 0) opts.onNote?.(`resumed: ${resumed} frames were already reduced by an interrupted run`);
-    const found = await analyse(cfg, log, grid, series, clock, dets, tmp);
+    const { found, peakFits } = await analyse(cfg, log, grid, series, clock, dets, tmp);
+    for (const [name, f] of peakFits)
+      if (f.disagree > 0)
+        opts.onNote?.(
+          `peaks: ${name}: the tied and the free areas give sizes that differ beyond their errors in ${f.disagree} sweep${f.disagree > 1 ? "s" : ""} (the ${f.free > f.ratio ? "free" : "tied"} ones were kept; see run.json peak_fits)`,
+        );
     const regions = found.pixelRoles;
     for (const b of found.boundaries.filter((x) => x.uncertain))
       opts.onNote?.(
@@ -136,7 +144,7 @@ export async function runExperiment(configPath: string, opts: RunOptions = {}): 
     const missing = [...plan.skipped, ...lost].sort((a, b) => a - b);
     await writeFile(
       join(tmp, RESULTS.run.path),
-      runJson(cfg, log, missing, outside, regionsJson(grid, found)),
+      runJson(cfg, log, missing, outside, regionsJson(grid, found), peakFits),
     );
     for (const d of dets) {
       d.store.close();
@@ -174,7 +182,7 @@ async function analyse(
   clock: FrameClock,
   dets: DetectorFrames[],
   tmp: string,
-): Promise<RegionResult> {
+): Promise<{ found: RegionResult; peakFits: Map<string, PeakFitSummary> }> {
   const nPix = grid.rows * grid.cols;
   const firstDischarge = series.halfCycles.find((h) => h.kind === "discharge");
   const ocvEndS = firstDischarge ? firstDischarge.startS : Number.POSITIVE_INFINITY;
@@ -190,6 +198,7 @@ async function analyse(
   const ocv = new Map(dets.map((d) => [d.name, ocvPass(d, pass)]));
   const found = await regionStage(cfg, grid, dets, ocv, pass, tmp);
   regions = found.pixelRoles;
+  const peakFits = new Map<string, PeakFitSummary>();
 
   const results = await ResultsH5.create(join(tmp, RESULTS.h5.path), {
     program: PROGRAM,
@@ -208,20 +217,51 @@ async function analyse(
       for (const [k, i] of d.index.entries()) transmission[i] = ocv.get(d.name)!.transmission[k]!;
     // each peak's reflections (positions at the detector's wavelength), for both kinds of fit
     const refl = new Map<string, Reflection[]>();
-    for (const pk of cfg.peaks) {
+    for (const [i, pk] of cfg.peaks.entries()) {
       const cal = await readPoni(cfg.detectors[pk.detector]!.poni);
-      refl.set(
-        pk.name,
-        reflections(pk.phase as PhaseName, cal.wavelengthM, pk.q[1] + 3, Math.max(0.1, pk.q[0] - 3)),
+      const all = reflections(
+        pk.phase as PhaseName,
+        cal.wavelengthM,
+        pk.q[1] + 3,
+        Math.max(0.1, pk.q[0] - 3),
       );
+      const chosen = peakReflections(pk, all);
+      if (chosen.length === 0)
+        throw new InputError(
+          cfg.file,
+          `peaks[${i}].reflections: none is a reflection of ${pk.phase} near q ${pk.q.join("–")} nm⁻¹ (there: ${all.map((r) => `[${r.hkl.join(", ")}]`).join(" ")})`,
+        );
+      refl.set(pk.name, chosen);
     }
     // crystallite size frame by frame (the viewer's peak-size map), beside the per-sweep region fits
     const sizes = new Map<string, Float64Array>();
     for (const pk of cfg.peaks) {
       const d = dets.find((x) => x.name === pk.detector);
-      if (d) sizes.set(pk.name, frameSizes(d, pass, pk, refl.get(pk.name)!, ocv.get(d.name)!, log.length));
+      if (d)
+        sizes.set(
+          pk.name,
+          frameSizes(
+            d,
+            pass,
+            pk,
+            refl.get(pk.name)!,
+            peakBase(pk, ocv.get(d.name)!, streams.get(d.name), d.radial.length),
+            log.length,
+          ),
+        );
     }
-    const c: RunContext = { ...base, dets, ocv, regions, streams, bandValue, transmission, refl, sizes };
+    const c: RunContext = {
+      ...base,
+      dets,
+      ocv,
+      regions,
+      streams,
+      bandValue,
+      transmission,
+      refl,
+      sizes,
+      peakFits,
+    };
     for (const write of PRODUCTS) await write(c);
     const codes = Int8Array.from({ length: nPix }, (_, p) => ROLES.indexOf(regions[p]!));
     results.addMap("", "regions", codes, grid.yMm, grid.xMm, { labels: ROLES.join(",") });
@@ -230,5 +270,5 @@ async function analyse(
     results.abort();
     throw err;
   }
-  return found;
+  return { found, peakFits };
 }

@@ -81,7 +81,7 @@ export async function streamDetector(
       onRecord: (k, I, E) => reduced.writeRow(k, I, E),
     });
     reduced.finish();
-    return out;
+    return { ...out, reference };
   } catch (err) {
     reduced.abort();
     throw err;

@@ -52,6 +52,25 @@ import { el, nextId, svgRoot, text, textWidth } from "./svg.js";
 /** @typedef {import("./axes.js").Box} Box */
 
 /**
+ * The values and their ends ± error (on a log axis only positive lower ends).
+ * @param {ArrayLike<number>} y
+ * @param {ArrayLike<number>} err
+ * @param {boolean} log
+ */
+function withErrors(y, err, log) {
+  const lo = [];
+  const hi = [];
+  for (let i = 0; i < y.length; i++) {
+    const e = Math.abs(/** @type {number} */ (err[i]));
+    if (!Number.isFinite(e)) continue;
+    const v = /** @type {number} */ (y[i]);
+    if (!log || v - e > 0) lo.push(v - e);
+    hi.push(v + e);
+  }
+  return [y, lo, hi];
+}
+
+/**
  * Data range of the series as drawn (offsets and factors applied).
  * @param {Series[]} series
  * @param {boolean} log
@@ -61,7 +80,9 @@ function yExtent(series, log) {
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;
   for (const s of series) {
-    const [a, b] = extent([s.y], log);
+    // error bars count: a plot that cuts them off hides how uncertain the points are
+    const ys = s.yErr ? withErrors(s.y, s.yErr, log) : [s.y];
+    const [a, b] = extent(ys, log);
     if (!Number.isFinite(a)) continue;
     const f = s.factor ?? 1;
     const o = s.offset ?? 0;

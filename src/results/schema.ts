@@ -8,8 +8,8 @@
  * Change a file or a column → bump RESULTS_SCHEMA_VERSION.
  */
 
-/** Version of the layout below; run.json `results_schema`. */
-export const RESULTS_SCHEMA_VERSION = 3;
+/** Version of the layout below; run.json `results_schema`. 4: frames timed at mid-exposure, run.json peak_fits. */
+export const RESULTS_SCHEMA_VERSION = 4;
 
 export interface ColumnSpec {
   name: string;
@@ -30,6 +30,8 @@ export interface FileSpec {
 
 const c = (name: string, units: string, about: string): ColumnSpec => ({ name, units, about });
 const TIME = c("time", "ISO 8601 UTC", "when");
+/** A frame's time: the scan log's (the exposure's start) plus half its exposure. */
+const FRAME_TIME = c("time", "ISO 8601 UTC", "middle of the exposure (scan-log time + exposure_s/2)");
 const SOD = c("sod_pct", "%", "state of discharge (SODC) at that time");
 const GRID = [
   c("row", "", "grid row, 0 at the lowest y"),
@@ -69,7 +71,7 @@ export const RESULTS = {
     about: "one row per frame of the scan log",
     columns: [
       c("index", "", "row of the scan log (0-based)"),
-      TIME,
+      FRAME_TIME,
       c("detector", "", "detector name"),
       c("row", "", "grid row"),
       c("col", "", "grid column"),

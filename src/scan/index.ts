@@ -9,4 +9,12 @@ export {
   type OffGrid,
   offGrid,
 } from "./grid.js";
-export { logColumn, logColumns, parseScanLog, readScanLog, SCAN_COLUMNS, type ScanLog } from "./log.js";
+export {
+  logColumn,
+  logColumns,
+  midExposure,
+  parseScanLog,
+  readScanLog,
+  SCAN_COLUMNS,
+  type ScanLog,
+} from "./log.js";

@@ -175,3 +175,12 @@ export function logColumn(log: ScanLog, name: string): Float64Array | null {
   if (!Object.hasOwn(log.extra, key)) return null;
   return Float64Array.from(log.extra[key]!, (s) => (s.trim() === "" ? Number.NaN : Number(s)));
 }
+
+/**
+ * The log with each frame timed at the middle of its exposure: the scan log's `time` is when the
+ * exposure started (a beamline's trigger), and a long lab exposure (the paper's liquid cell: 80 s)
+ * would otherwise sit early on the cycler clock by half of it.
+ */
+export function midExposure(log: ScanLog): ScanLog {
+  return { ...log, timeS: Float64Array.from(log.timeS, (t, i) => t + 0.5 * log.exposureS[i]!) };
+}

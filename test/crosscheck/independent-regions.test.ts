@@ -9,6 +9,7 @@
  * row's centre. Every cell must be labelled right (≥ 95 % of grid points) or be flagged where it is
  * wrong: every wrong row within 1.5 rows of a boundary run.json marks uncertain (the criterion of
  * src/analysis/stack-labels.test.ts) — never wrong and confident.
+ * The same cells check the crystallite size (issue 20): at the end of the discharge within 10 %.
  * Runs where Debian's python3-pyfai, python3-fabio and numpy are installed (always under CI).
  */
 import { mkdtempSync, readFileSync } from "node:fs";
@@ -19,6 +20,7 @@ import { describe, expect, it } from "vitest";
 import { runExperiment } from "../../src/pipeline/run.js";
 import { numbers, RESULTS, type RegionBoundary, readCsvSync, strings } from "../../src/results/index.js";
 import { pythonWith, runPython, toolAvailable } from "../support/tools.js";
+import { endOfDischargeSize } from "../support/truth.js";
 
 const py = pythonWith(["pyFAI", "fabio", "numpy"]);
 const run = toolAvailable("python3-pyfai, python3-fabio and numpy", py !== null);
@@ -119,6 +121,18 @@ describe.skipIf(!run)(
           ` labels ${got.map(short).join("")}; run.json ${where}`;
         console.log(line);
         expect(v.pass, `${line}\n wrong and confident at rows ${v.confidentRows.join(", ")}`).toBe(true);
+
+        // issue 20: the Li2S crystallite size at the end of the discharge within 10 % whatever the
+        // reflections' relative intensities (texture) and the size broadening's shape (the peak model
+        // of the config's defaults: areas "auto", shape "fitted")
+        const size = endOfDischargeSize(join(d, "results"), "Li2S");
+        const want = (truth as unknown as { li2s_size_nm_end_of_discharge: number })
+          .li2s_size_nm_end_of_discharge;
+        console.log(
+          `seed ${seed}: Li2S size at the end of discharge ${size?.toFixed(2)} nm, truth ${want.toFixed(2)} nm`,
+        );
+        expect(size).not.toBeNull();
+        expect(Math.abs(size! / want - 1)).toBeLessThan(0.1);
       },
       120_000,
     );

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { resultPath } from "../../results/index.js";
 import type { RunContext } from "../context.js";
 import { crystalliteSeries } from "../products.js";
+import { peakBase, regionBase } from "../size-fit.js";
 
 export async function writeCrystallite(c: RunContext): Promise<void> {
   const { cfg, log, clock, regions } = c;
@@ -12,18 +13,19 @@ export async function writeCrystallite(c: RunContext): Promise<void> {
     if (!d) continue;
     const sweeps = c.streams.get(d.name)!.regions.get(pk.region);
     const npt = d.radial.length;
-    // the region's initial-OCV mean: its pixels' OCV means weighted by their OCV frame counts
+    // the region's base: its pixels' base curves (initial-OCV means weighted by their OCV frame
+    // counts; reference-state curves alike; none for base: none)
     const o = c.ocv.get(d.name)!;
-    const base = new Float64Array(npt);
-    let n = 0;
-    for (let p = 0; p < o.count.length; p++) {
-      if (regions[Math.floor((p * regions.length) / o.count.length)] !== pk.region) continue;
-      for (let j = 0; j < npt; j++) base[j]! += o.mean[p * npt + j]! * o.count[p]!;
-      n += o.count[p]!;
-    }
-    for (let j = 0; j < npt; j++) base[j]! /= Math.max(n, 1);
+    const base = regionBase(
+      peakBase(pk, o, c.streams.get(d.name), npt),
+      (p) => regions[p] === pk.region,
+      (p) => (pk.base === "ocv" ? o.count[p]! : 1),
+      o.count.length,
+      npt,
+    );
     const sz = crystalliteSeries(pk, sweeps ?? [], base, d.radial, c.refl.get(pk.name)!, log.timeS, clock);
     await writeFile(join(c.tmp, resultPath.crystallite(pk.name)), sz.csv);
+    c.peakFits.set(pk.name, sz.fits);
     c.results.addTable(
       "crystallite",
       pk.name,

@@ -4,6 +4,7 @@ import { RESULTS_SCHEMA_VERSION, type RegionCheck } from "../../results/index.js
 import type { ScanLog } from "../../scan/index.js";
 import { PROGRAM, VERSION } from "../../util/index.js";
 import type { ExperimentConfig } from "../config.js";
+import type { PeakFitSummary } from "../products.js";
 
 export function runJson(
   cfg: ExperimentConfig,
@@ -11,6 +12,7 @@ export function runJson(
   missing: number[],
   outside: number,
   regions: RegionCheck,
+  peakFits: Map<string, PeakFitSummary> = new Map(),
 ): string {
   const dets = Object.values(cfg.detectors);
   const normalize = Object.fromEntries(
@@ -56,6 +58,8 @@ export function runJson(
             },
           ]),
       ),
+      // per peak: the peak model (areas, size-broadening shape, base) and how its sweeps' fits went
+      peak_fits: Object.fromEntries(peakFits),
       maps_at_sod: cfg.maps.atSod,
     },
     null,
