@@ -227,6 +227,71 @@ export async function crystalliteFigure(data: ResultsData): Promise<Figure | nul
 }
 
 /**
+ * Each reflection of each peak's phase on its own through the experiment (reflections/<peak>.csv):
+ * its area relative to its largest, so a reflection that fades before the others (the paper's
+ * In(110)) stands apart.
+ */
+export async function reflectionFigures(data: ResultsData): Promise<Figure[]> {
+  const s = data.summary();
+  const t0 = s.time.start;
+  const out: Figure[] = [];
+  for (const p of s.peaks) {
+    let r: Columns;
+    try {
+      r = await data.trackedReflections(p);
+    } catch {
+      continue;
+    }
+    const hkl = r.meta.hkl as string[];
+    if (hkl.length === 0) continue;
+    const x = hours(r.columns.time!, t0);
+    const rel = (name: string) => {
+      const a = r.columns[`area_${name}`]!;
+      const e = r.columns[`area_${name}_err`]!;
+      const max = Math.max(...Array.from(a).filter(Number.isFinite), 0);
+      return {
+        y: Float64Array.from(a, (v) => (max > 0 ? v / max : Number.NaN)),
+        err: Float64Array.from(e, (v) => (max > 0 ? v / max : Number.NaN)),
+      };
+    };
+    const series = hkl.map((h, i) => {
+      const { y, err } = rel(h);
+      return {
+        x,
+        y,
+        yErr: err,
+        label: `(${h})`,
+        color: PHASE_COLORS[i % PHASE_COLORS.length]!,
+        markers: true,
+      };
+    });
+    out.push({
+      id: `reflections_${p}`,
+      title: `${p}: each reflection`,
+      caption: `The area of each ${p} reflection in its window per sweep, relative to its largest, with 1σ errors (all lines fitted together with free areas; centres and widths of each line fitted on its own are in reflections/${p}.csv). A reflection that fades or grows before the others shows here.`,
+      svg: linePlot({
+        width: 560,
+        height: 340,
+        series,
+        title: `${p}: each reflection`,
+        xLabel: "time (h)",
+        yLabel: "area / its largest",
+      }),
+      csv: csvOf({
+        time_h: x,
+        ...Object.fromEntries(
+          hkl.flatMap((h) => [
+            [`area_${h}_rel`, rel(h).y],
+            [`area_${h}_rel_err`, rel(h).err],
+          ]),
+        ),
+      }),
+    });
+  }
+  return out;
+}
+
+/**
  * A region's SAXS through discharge and through charge, one panel each (Fig. 3d–e): the mean curve
  * per sweep, coloured by time.
  */

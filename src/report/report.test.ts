@@ -55,6 +55,7 @@ describe("swaxs report", () => {
       "waterfall_waxs",
       "voltage",
       "crystallite",
+      "reflections_Li2S",
       "saxs_cathode_discharge",
     ])
       expect(ids).toContain(id);

@@ -17,6 +17,7 @@ import {
   heatmapFigure,
   mapFigures,
   pixelFigures,
+  reflectionFigures,
   saxsCyclingFigures,
 } from "./figures.js";
 
@@ -99,6 +100,7 @@ export async function writeReport(resultsDir: string, outPath: string): Promise<
       ],
       ["One scan point through the experiment", await pixelFigures(data, at)],
       ["Crystallite size", [await crystalliteFigure(data)].filter((f): f is Figure => f !== null)],
+      ["Reflections one by one", await reflectionFigures(data)],
       ["SAXS through cycling", await saxsCyclingFigures(data)],
     ];
     const stability = join(resultsDir, "band_stability.csv");

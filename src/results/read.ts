@@ -268,6 +268,21 @@ export class ResultsData {
     return { meta: { peak }, columns: out };
   }
 
+  /**
+   * A peak's per-reflection tracking (reflections/<peak>.csv): time, SOD, lattice scale, and every
+   * column of every reflection by name (area_111, center_q_111…); meta.hkl lists the reflections.
+   */
+  async trackedReflections(peak: string): Promise<Columns> {
+    const file = join(this.dir, resultPath.reflections(peak));
+    if (!this.info.peaks.includes(peak) || !existsSync(file))
+      throw new NotFound(`no reflections for ${peak}`);
+    const t = await readCsv(file);
+    const out: Columns["columns"] = { time: unixSeconds(t, "time"), sod: f32(numbers(t, "sod_pct")) };
+    for (const c of t.header) if (c !== "time" && c !== "sod_pct") out[c] = f32(numbers(t, c));
+    const hkl = t.header.flatMap((c) => (/^area_(.+?)$/.exec(c) && !c.endsWith("_err") ? [c.slice(5)] : []));
+    return { meta: { peak, hkl }, columns: out };
+  }
+
   reflections(det: string): Reflections {
     const d = this.info.detectors.find((x) => x.name === det);
     if (!d) throw new NotFound(`no detector ${det}`);

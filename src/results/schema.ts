@@ -8,7 +8,7 @@
  * Change a file or a column → bump RESULTS_SCHEMA_VERSION.
  */
 
-/** Version of the layout below; run.json `results_schema`. 4: frames timed at mid-exposure, run.json peak_fits. */
+/** Version of the layout below; run.json `results_schema`. 4: frames at mid-exposure, run.json peak_fits, reflections/. */
 export const RESULTS_SCHEMA_VERSION = 4;
 
 export interface ColumnSpec {
@@ -144,6 +144,18 @@ export const RESULTS = {
       c("fwhm_q", "1/nm", "fitted FWHM"),
     ],
   },
+  reflections: {
+    path: "reflections/<peak>.csv",
+    about:
+      "each reflection of the peak's phase in its window, fitted on its own per sweep (the paper's In(110) argument)",
+    columns: [
+      TIME,
+      SOD,
+      c("lattice_scale", "", "s of the phase fit (centres at s·q_hkl; lattice parameter a = a₀/s)"),
+      c("lattice_scale_err", "", "its error"),
+    ],
+    more: "per reflection <hkl> (e.g. 111): area_<hkl>, area_<hkl>_err (curve units × 1/nm), center_q_<hkl>, center_q_<hkl>_err, fwhm_q_<hkl>, fwhm_q_<hkl>_err (1/nm); empty where it is not detected",
+  },
   reduced: {
     path: "reduced_<det>.h5",
     about: "every reduced curve in scan-log order (NeXus, /entry/data/I [frame, q])",
@@ -177,6 +189,7 @@ export const resultPath = {
   series: (region: string, band: string) => `timeseries/${region}_${band}.csv`,
   heatmap: (region: string, det: string) => `timeseries/${region}_${det}_heatmap.csv`,
   crystallite: (peak: string) => `crystallite/${peak}.csv`,
+  reflections: (peak: string) => `reflections/${peak}.csv`,
   reduced: (det: string) => `reduced_${det}.h5`,
   cansas: (det: string) => `${det}_cansas.h5`,
 } as const;
@@ -190,7 +203,7 @@ export const resultPattern = {
 } as const;
 
 /** The sub-folders of a results folder. */
-export const RESULT_FOLDERS = ["maps", "crystallite", "timeseries"] as const;
+export const RESULT_FOLDERS = ["maps", "crystallite", "reflections", "timeseries"] as const;
 
 /** The schema as a Markdown table (docs/architecture.md is generated from it). */
 export function schemaMarkdown(): string {

@@ -18,7 +18,14 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { runExperiment } from "../../src/pipeline/run.js";
-import { numbers, RESULTS, type RegionBoundary, readCsvSync, strings } from "../../src/results/index.js";
+import {
+  numbers,
+  RESULTS,
+  type RegionBoundary,
+  readCsvSync,
+  resultPath,
+  strings,
+} from "../../src/results/index.js";
 import { pythonWith, runPython, toolAvailable } from "../support/tools.js";
 import { endOfDischargeSize } from "../support/truth.js";
 
@@ -83,6 +90,7 @@ const short = (l: string) => l[0]!;
 describe.skipIf(!run)(
   "regions on independent experiments with varied cells: right, or uncertain where wrong",
   () => {
+    const untextured: number[] = [];
     it.each(SEEDS)(
       "seed %i",
       async (seed) => {
@@ -133,8 +141,35 @@ describe.skipIf(!run)(
         );
         expect(size).not.toBeNull();
         expect(Math.abs(size! / want - 1)).toBeLessThan(0.1);
+
+        // per-reflection tracking: at the end of the discharge each Li2S line's own fit puts it where
+        // the generator did, and the (200)/(111) area ratio over the texture factors the generator
+        // drew is the untextured ratio, the same on every cell (checked after the last seed)
+        const lines = readCsvSync(join(d, "results", resultPath.reflections("Li2S")));
+        const sod = numbers(lines, "sod_pct");
+        const end = Array.from(sod).findIndex(
+          (v, i) => v > 90 && Number.isFinite(numbers(lines, "area_200")[i]!),
+        );
+        expect(end).toBeGreaterThanOrEqual(0);
+        const tex = (
+          truth as unknown as { vary: { li2s_texture: { q_nm: number; h2k2l2: number; factor: number }[] } }
+        ).vary.li2s_texture;
+        const drawn = (h2: number) => tex.find((x) => x.h2k2l2 === h2)!;
+        expect(Math.abs(numbers(lines, "center_q_111")[end]! - drawn(3).q_nm)).toBeLessThan(0.03);
+        expect(Math.abs(numbers(lines, "center_q_200")[end]! - drawn(4).q_nm)).toBeLessThan(0.03);
+        const ratio = numbers(lines, "area_200")[end]! / numbers(lines, "area_111")[end]!;
+        untextured.push(ratio / (drawn(4).factor / drawn(3).factor));
       },
       120_000,
     );
+
+    it("the (200)/(111) area ratio, texture taken out, is one number on every cell (within ±20 %)", () => {
+      expect(untextured).toHaveLength(SEEDS.length);
+      const mean = untextured.reduce((a, b) => a + b, 0) / untextured.length;
+      console.log(
+        `Li2S (200)/(111) areas over the drawn texture: ${untextured.map((v) => v.toFixed(3)).join(", ")}`,
+      );
+      for (const v of untextured) expect(Math.abs(v / mean - 1)).toBeLessThan(0.2);
+    });
   },
 );

@@ -1,9 +1,13 @@
-/** `crystallite/<peak>.csv` and `/entry/crystallite/<peak>`: Scherrer sizes per sweep in the peak's region. */
+/**
+ * `crystallite/<peak>.csv` and `/entry/crystallite/<peak>`: Scherrer sizes per sweep in the peak's
+ * region; `reflections/<peak>.csv`: each of its reflections on its own (reflection-series.ts).
+ */
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { resultPath } from "../../results/index.js";
 import type { RunContext } from "../context.js";
 import { crystalliteSeries } from "../products.js";
+import { reflectionSeries } from "../reflection-series.js";
 import { peakBase, regionBase } from "../size-fit.js";
 
 export async function writeCrystallite(c: RunContext): Promise<void> {
@@ -25,6 +29,10 @@ export async function writeCrystallite(c: RunContext): Promise<void> {
     );
     const sz = crystalliteSeries(pk, sweeps ?? [], base, d.radial, c.refl.get(pk.name)!, log.timeS, clock);
     await writeFile(join(c.tmp, resultPath.crystallite(pk.name)), sz.csv);
+    await writeFile(
+      join(c.tmp, resultPath.reflections(pk.name)),
+      reflectionSeries(pk, sweeps ?? [], base, d.radial, c.refl.get(pk.name)!, log.timeS, clock),
+    );
     c.peakFits.set(pk.name, sz.fits);
     c.results.addTable(
       "crystallite",

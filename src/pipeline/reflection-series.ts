@@ -1,0 +1,98 @@
+/**
+ * Per-reflection tracking (issue 20, the paper's In(110) argument: one reflection of the indium
+ * anode fades before the others, which a phase fit with one shared width and tied areas cannot
+ * show). Per sweep, on the region's mean curve minus the peak's base: the phase fit's lattice scale
+ * (centres at s·q_hkl, so a = a₀/s); each reflection's area from one fit of all the window's lines
+ * with free areas (shared width and background); and each reflection fitted on its own — one
+ * pseudo-Voigt with free η and a linear background in a window of ±1.5 FWHM of the phase fit
+ * around it, cut halfway to a neighbour — for its centre and FWHM, with errors.
+ */
+import { fitPhasePeaks } from "../analysis/peaks.js";
+import { type FrameClock, isoUtc } from "../echem/index.js";
+import type { Reflection } from "../physics/index.js";
+import { columnsOf, csv, csvLine, fmt, RESULTS } from "../results/index.js";
+import type { RegionSweep } from "./analyse.js";
+import type { PeakConfig } from "./config.js";
+import { phaseDetected, sizeFit } from "./size-fit.js";
+
+/** `111` for (1, 1, 1); signed indices keep their sign (`1-10`). */
+export const hklName = (hkl: readonly number[]) => hkl.join("");
+
+const FIELDS = ["area", "area_err", "center_q", "center_q_err", "fwhm_q", "fwhm_q_err"] as const;
+
+/** The column names after the fixed ones: six per reflection. */
+export function reflectionColumns(refl: Reflection[]): string[] {
+  return refl.flatMap((r) =>
+    FIELDS.map((f) =>
+      f.endsWith("_err") ? `${f.slice(0, -4)}_${hklName(r.hkl)}_err` : `${f}_${hklName(r.hkl)}`,
+    ),
+  );
+}
+
+/** The reflections a peak tracks: those of its fit whose position lies inside its window. */
+export function trackedReflections(pk: PeakConfig, refl: Reflection[]): Reflection[] {
+  return refl.filter((r) => r.qNm >= pk.q[0] && r.qNm <= pk.q[1]);
+}
+
+export function reflectionSeries(
+  pk: PeakConfig,
+  sweeps: RegionSweep[],
+  base: Float64Array,
+  radial: Float64Array,
+  refl: Reflection[],
+  timeS: Float64Array,
+  clock: FrameClock,
+): string {
+  const tracked = trackedReflections(pk, refl);
+  const lines = [csvLine([...columnsOf(RESULTS.reflections), ...reflectionColumns(tracked)])];
+  for (const s of sweeps) {
+    const y = s.raw.map((v, j) => v - base[j]!);
+    const phase = sizeFit(pk, radial, y, s.sigma, refl).fit;
+    const seen = phaseDetected(phase);
+    const scale = seen ? phase.latticeScale : 1;
+    const width = seen ? phase.fwhmQ : 0.5;
+    // the areas from one fit of all the lines with free areas, a shared width and background: a line
+    // fitted alone in a window cut between it and an overlapping neighbour loses area to the cut
+    const joint = fitPhasePeaks(radial, y, s.sigma, {
+      window: pk.q,
+      reflections: refl,
+      amplitudes: "free",
+      eta: "free",
+      ...(pk.instrumentFwhmQ !== undefined && { instrumentFwhmQ: pk.instrumentFwhmQ }),
+    });
+    const cells: string[] = [];
+    tracked.forEach((r, k) => {
+      const q0 = scale * r.qNm;
+      // ±1.5 FWHM, but not past halfway to a neighbour
+      const prev = k > 0 ? scale * tracked[k - 1]!.qNm : Number.NEGATIVE_INFINITY;
+      const next = k + 1 < tracked.length ? scale * tracked[k + 1]!.qNm : Number.POSITIVE_INFINITY;
+      const lo = Math.max(q0 - 1.5 * width, 0.5 * (prev + q0));
+      const hi = Math.min(q0 + 1.5 * width, 0.5 * (q0 + next));
+      const fit = fitPhasePeaks(radial, y, s.sigma, {
+        window: [lo, hi],
+        reflections: [{ qNm: r.qNm, intensity: 1 }],
+        amplitudes: "ratio",
+        eta: "free",
+        ...(pk.instrumentFwhmQ !== undefined && { instrumentFwhmQ: pk.instrumentFwhmQ }),
+      });
+      const ok = phaseDetected(fit);
+      const a = joint.ok
+        ? joint.peaks.find((x) => Math.abs(x.qNm - joint.latticeScale * r.qNm) < 1e-6)
+        : undefined;
+      const area = a && a.area > 3 * a.areaErr ? [fmt(a.area), fmt(a.areaErr)] : ["", ""];
+      const shape = ok ? [fit.centerQ, fit.centerErr, fit.fwhmQ, fit.fwhmErr].map(fmt) : ["", "", "", ""];
+      cells.push(...area, ...shape);
+    });
+    const m = s.mid;
+    lines.push(
+      csvLine([
+        isoUtc(timeS[m]!),
+        fmt(clock.sodcPct[m]!),
+        seen ? fmt(phase.latticeScale) : "",
+        seen ? fmt(phase.latticeScaleErr) : "",
+        ...cells,
+      ]),
+    );
+  }
+  return csv(lines);
+}
