@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { pythonWith, runPython, toolAvailable } from "../../test/support/tools.js";
+import { h5pyHasFilter, pythonWith, runPython, toolAvailable } from "../../test/support/tools.js";
 import { openHdf5, readHdf5Mask } from "./hdf5.js";
 import { createEigerStack, type EigerStackOptions, type StackCompression } from "./nexus-frames-write.js";
 
@@ -120,6 +120,10 @@ describe("createEigerStack", () => {
     const py = pythonWith(["h5py", "numpy", "bitshuffle.h5"]);
     if (!toolAvailable("python3-h5py with bitshuffle", py !== null)) return;
     expect(written.size).toBe(CASES.length);
+    // the plain-LZ4 stacks need h5py's LZ4 filter (32004, Debian's hdf5-filter-plugin) as well:
+    // without it only those are skipped, saying so
+    const lz4 = toolAvailable("hdf5-filter-plugin (LZ4, filter 32004, for h5py)", h5pyHasFilter(py, 32004));
+    const paths = [...written.keys()].filter((p) => lz4 || !p.includes("_lz4_"));
     const code = `
 import sys, json, hashlib, h5py, numpy, bitshuffle.h5
 out = {}
@@ -142,11 +146,9 @@ for path in sys.argv[1:]:
         }
 print(json.dumps(out))
 `;
-    const res = JSON.parse(runPython(py!, code, [...written.keys()])) as Record<
-      string,
-      Record<string, unknown>
-    >;
-    for (const [path, shas] of written) {
+    const res = JSON.parse(runPython(py!, code, paths)) as Record<string, Record<string, unknown>>;
+    for (const path of paths) {
+      const shas = written.get(path)!;
       const r = res[path]!;
       expect(r["sha"]).toEqual(shas);
       expect(r["shape"]).toEqual([FRAMES, ROWS, COLS]);

@@ -25,6 +25,16 @@ export function pythonWith(modules: string[]): string | null {
 }
 
 /**
+ * Whether h5py under `py` can decode HDF5 filter `id` (e.g. 32004, LZ4, from Debian's
+ * hdf5-filter-plugin): a cross-check that reads such data needs exactly that, not just h5py.
+ */
+export function h5pyHasFilter(py: string | null, id: number): boolean {
+  if (!py) return false;
+  const r = spawnSync(py, ["-c", `import sys, h5py; sys.exit(0 if h5py.h5z.filter_avail(${id}) else 1)`]);
+  return r.status === 0;
+}
+
+/**
  * Decide whether a cross-check with an external tool runs. Returns true when it should run.
  * Prints why it skips; throws under CI=true, where every tool must be present.
  */
