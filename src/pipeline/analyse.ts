@@ -62,6 +62,8 @@ export function referenceCurves(
   when: number,
   /** Per record: the transmission ocvPass found, NaN for a skipped frame (which frames were reduced). */
   transmission: Float64Array,
+  /** With the frames' SODC [%]: filled with the widest SODC gap between two visits interpolated across. */
+  gap?: { sodPct: Float64Array; widestPct: number },
 ): Float64Array {
   const npt = d.radial.length;
   const out = new Float64Array(ctx.nPix * npt).fill(Number.NaN);
@@ -92,6 +94,10 @@ export function referenceCurves(
     const ta = timeS[d.index[a]!]!;
     const tb = timeS[d.index[b]!]!;
     const w = tb === ta ? 0 : (when - ta) / (tb - ta);
+    if (gap) {
+      const d0 = Math.abs(gap.sodPct[d.index[b]!]! - gap.sodPct[d.index[a]!]!);
+      if (Number.isFinite(d0)) gap.widestPct = Math.max(gap.widestPct, d0);
+    }
     for (let j = 0; j < npt; j++)
       out[p * npt + j] = ra.intensity[j]! + w * (rb.intensity[j]! - ra.intensity[j]!);
   }
@@ -142,6 +148,8 @@ export interface StreamResult {
   regions: Map<Role, RegionSweep[]>;
   /** nPix × npt: each pixel's curve the normalisation divided by (OCV mean or reference state), or null. */
   reference?: Float64Array | null;
+  /** Reference-state normalisation: the widest SODC gap [%] between the two visits a pixel's reference was interpolated from. */
+  referenceGapPct?: number;
 }
 
 export function streamPass(

@@ -205,6 +205,38 @@ describe("frames timed at mid-exposure (issue 20)", () => {
   });
 });
 
+describe("a reference state between visits far apart (issue 20)", () => {
+  it("is warned about in run.json with the widest SODC gap between the visits it comes from", async () => {
+    const other = join(dir, "..", "refgap");
+    await simulate({ ...PRESETS.tiny, rows: 2, cols: 1, sweeps: 6 }, other, { seed: 5 });
+    const yaml = join(other, "experiment.yaml");
+    writeFileSync(
+      yaml,
+      readFileSync(yaml, "utf8").replace(/^ {2}saxs: none$/m, "  saxs: {reference: {sod: 50}}"),
+    );
+    expect(readFileSync(yaml, "utf8")).toContain("reference: {sod: 50}");
+    await runExperiment(yaml);
+    const run = JSON.parse(readFileSync(join(other, "results", "run.json"), "utf8")) as {
+      warnings: string[];
+    };
+    // the gap, from frames.csv: per SAXS scan point, the SODC of its visits on either side of 50 %
+    const f = readCsvSync(join(other, "results", "frames.csv"));
+    const det = strings(f, "detector");
+    const row = numbers(f, "row");
+    const sod = numbers(f, "sod_pct");
+    let widest = 0;
+    for (const r of [0, 1]) {
+      const s = Array.from(sod).filter((_, i) => det[i] === "saxs" && row[i] === r);
+      const k = s.findIndex((v) => v >= 50);
+      if (k > 0) widest = Math.max(widest, s[k]! - s[k - 1]!);
+    }
+    expect(widest).toBeGreaterThan(5);
+    const w = run.warnings.find((x) => x.startsWith("normalize.saxs: the reference state is interpolated"));
+    expect(w, run.warnings.join("\n")).toBeDefined();
+    expect(w).toContain(`up to ${widest.toFixed(1)} % SOD apart`);
+  });
+});
+
 describe("swaxs run: bad input names what and where", () => {
   it("a detector in the scan log that the config lacks", async () => {
     const other = join(dir, "..", "nodet");

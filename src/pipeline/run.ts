@@ -69,6 +69,9 @@ export interface RunSummary {
   out: string;
 }
 
+/** A reference state interpolated between visits further apart than this [% SOD] is warned about. */
+const REFERENCE_GAP_PCT = 5;
+
 /** The products written from the streamed results, in order: each declares its files in results/. */
 const PRODUCTS: ((c: RunContext) => Promise<void> | void)[] = [
   writeMaps,
@@ -130,7 +133,8 @@ export async function runExperiment(configPath: string, opts: RunOptions = {}): 
       );
     const resumed = dets.reduce((a, d) => a + d.resumed, 0);
     if (resumed > 0) opts.onNote?.(`resumed: ${resumed} frames were already reduced by an interrupted run`);
-    const { found, peakFits } = await analyse(cfg, log, grid, series, clock, dets, tmp);
+    const { found, peakFits, warnings } = await analyse(cfg, log, grid, series, clock, dets, tmp);
+    for (const w of warnings) opts.onNote?.(`warning: ${w}`);
     for (const [name, f] of peakFits)
       if (f.disagree > 0)
         opts.onNote?.(
@@ -144,7 +148,7 @@ export async function runExperiment(configPath: string, opts: RunOptions = {}): 
     const missing = [...plan.skipped, ...lost].sort((a, b) => a - b);
     await writeFile(
       join(tmp, RESULTS.run.path),
-      runJson(cfg, log, missing, outside, regionsJson(grid, found), peakFits),
+      runJson(cfg, log, missing, outside, regionsJson(grid, found), peakFits, warnings),
     );
     for (const d of dets) {
       d.store.close();
@@ -182,7 +186,7 @@ async function analyse(
   clock: FrameClock,
   dets: DetectorFrames[],
   tmp: string,
-): Promise<{ found: RegionResult; peakFits: Map<string, PeakFitSummary> }> {
+): Promise<{ found: RegionResult; peakFits: Map<string, PeakFitSummary>; warnings: string[] }> {
   const nPix = grid.rows * grid.cols;
   const firstDischarge = series.halfCycles.find((h) => h.kind === "discharge");
   const ocvEndS = firstDischarge ? firstDischarge.startS : Number.POSITIVE_INFINITY;
@@ -199,6 +203,7 @@ async function analyse(
   const found = await regionStage(cfg, grid, dets, ocv, pass, tmp);
   regions = found.pixelRoles;
   const peakFits = new Map<string, PeakFitSummary>();
+  const warnings: string[] = [];
 
   const results = await ResultsH5.create(join(tmp, RESULTS.h5.path), {
     program: PROGRAM,
@@ -209,7 +214,15 @@ async function analyse(
   try {
     const base = { cfg, log, grid, series, clock, pass, results, tmp };
     const streams = new Map<string, StreamResult>();
-    for (const d of dets) streams.set(d.name, await streamDetector(base, d, ocv.get(d.name)!));
+    for (const d of dets) {
+      const s = await streamDetector(base, d, ocv.get(d.name)!);
+      streams.set(d.name, s);
+      // a reference state far from both visits it is interpolated between is a guess, not a state
+      if (s.referenceGapPct !== undefined && s.referenceGapPct > REFERENCE_GAP_PCT)
+        warnings.push(
+          `normalize.${d.name}: the reference state is interpolated between visits up to ${s.referenceGapPct.toFixed(1)} % SOD apart (more than ${REFERENCE_GAP_PCT} %); scan faster near it or choose a state the scan passes more closely`,
+        );
+    }
     const bandValue = new Map<string, Float64Array>();
     for (const s of streams.values()) for (const [k, v] of s.bandValue) bandValue.set(k, v);
     const transmission = new Float64Array(log.length).fill(Number.NaN);
@@ -270,5 +283,5 @@ async function analyse(
     results.abort();
     throw err;
   }
-  return { found, peakFits };
+  return { found, peakFits, warnings };
 }

@@ -23,11 +23,12 @@ export async function streamDetector(
   const { cfg, log, grid, clock, pass } = c;
   const npt = d.radial.length;
   const n = cfg.normalize[d.name] ?? { kind: "none" };
+  const gap = { sodPct: clock.sodcPct, widestPct: 0 };
   const reference =
     n.kind === "ocv-mean"
       ? ocv.mean.map((v, x) => (ocv.count[Math.floor(x / npt)]! > 0 ? v : Number.NaN))
       : n.kind === "reference"
-        ? referenceCurves(d, pass, log.timeS, timeOfSod(c.series, n.sodPct), ocv.transmission)
+        ? referenceCurves(d, pass, log.timeS, timeOfSod(c.series, n.sodPct), ocv.transmission, gap)
         : null;
   const { sweep, count } = sweepOfRecords(d.index, pass.nPix, pass.pixelOf);
   const timeS = new Float64Array(pass.nPix * count).fill(Number.NaN);
@@ -81,7 +82,7 @@ export async function streamDetector(
       onRecord: (k, I, E) => reduced.writeRow(k, I, E),
     });
     reduced.finish();
-    return { ...out, reference };
+    return { ...out, reference, ...(n.kind === "reference" && { referenceGapPct: gap.widestPct }) };
   } catch (err) {
     reduced.abort();
     throw err;

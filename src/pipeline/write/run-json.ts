@@ -13,6 +13,7 @@ export function runJson(
   outside: number,
   regions: RegionCheck,
   peakFits: Map<string, PeakFitSummary> = new Map(),
+  warnings: string[] = [],
 ): string {
   const dets = Object.values(cfg.detectors);
   const normalize = Object.fromEntries(
@@ -58,6 +59,8 @@ export function runJson(
             },
           ]),
       ),
+      // what the run warned about (also printed)
+      warnings,
       // per peak: the peak model (areas, size-broadening shape, base) and how its sweeps' fits went
       peak_fits: Object.fromEntries(peakFits),
       maps_at_sod: cfg.maps.atSod,
