@@ -7,7 +7,7 @@
  */
 import { availableParallelism } from "node:os";
 import { findRegions } from "../src/pipeline/regions-find.js";
-import { LAYERS, LINES, makeCell, Q, STACK } from "../test/support/stack-cells.js";
+import { makeCell, regionInputsOf } from "../test/support/stack-cells.js";
 
 const i = process.argv.indexOf("--cells");
 const cells = i >= 0 ? Number(process.argv[i + 1]) : 10;
@@ -25,26 +25,11 @@ for (const [label, mm] of [
   for (let seed = 1; seed <= cells; seed++) {
     const cell = makeCell(seed, { cols: COLS, mm });
     const g = cell.grid!;
-    const R = cell.curves.length;
-    const byRow = Array.from({ length: R }, (_, r) => {
-      let s = 0;
-      for (let c = 0; c < COLS; c++) s += g.transmission[r * COLS + c]!;
-      return s / COLS;
-    });
+    const input = regionInputsOf(cell);
     const t0 = performance.now();
-    const found = findRegions({
-      rows: R,
-      cols: COLS,
-      transmissionByRow: byRow,
-      transmissionByPixel: g.transmission,
-      waxs: { radial: Q, ocvMean: g.curves },
-      stack: STACK,
-      byRow: new Map(),
-      layers: LAYERS,
-      lines: LINES,
-    });
+    const found = findRegions(input);
     ms.push(performance.now() - t0);
-    rows.push(R);
+    rows.push(input.rows);
     const wrong = g.truth.filter((t, p) => found.pixelRoles[p] !== t).length;
     if (wrong <= 0.05 * g.truth.length) right++;
   }

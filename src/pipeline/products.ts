@@ -75,20 +75,25 @@ export interface PeakFitSummary {
   size_eta_median: number | null;
 }
 
+/** A peak's region sweeps and what its fits need: the input of the per-sweep peak products. */
+export interface PeakSweeps {
+  pk: PeakConfig;
+  sweeps: RegionSweep[];
+  /** The region's base curve (see writeCrystallite), subtracted before the fits. */
+  base: Float64Array;
+  radial: Float64Array;
+  refl: Reflection[];
+  timeS: Float64Array;
+  clock: FrameClock;
+}
+
 /**
  * Scherrer sizes per sweep: the phase's reflections in the window fitted together on the region's
  * mean curve minus `base` (the peak's base: see writeCrystallite), then L = 2πK/FWHM of the size
  * broadening (size-fit.ts).
  */
-export function crystalliteSeries(
-  pk: PeakConfig,
-  sweeps: RegionSweep[],
-  base: Float64Array,
-  radial: Float64Array,
-  refl: Reflection[],
-  timeS: Float64Array,
-  clock: FrameClock,
-): SizeSeries {
+export function crystalliteSeries(x: PeakSweeps): SizeSeries {
+  const { pk, sweeps, base, radial, refl, timeS, clock } = x;
   const lines = [csvLine(columnsOf(RESULTS.crystallite))];
   const t: number[] = [];
   const size: number[] = [];

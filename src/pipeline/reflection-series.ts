@@ -8,11 +8,11 @@
  * around it, cut halfway to a neighbour — for its centre and FWHM, with errors.
  */
 import { fitPhasePeaks } from "../analysis/peaks.js";
-import { type FrameClock, isoUtc } from "../echem/index.js";
+import { isoUtc } from "../echem/index.js";
 import type { Reflection } from "../physics/index.js";
 import { columnsOf, csv, csvLine, fmt, RESULTS } from "../results/index.js";
-import type { RegionSweep } from "./analyse.js";
 import type { PeakConfig } from "./config.js";
+import type { PeakSweeps } from "./products.js";
 import { phaseDetected, sizeFit } from "./size-fit.js";
 
 /** `111` for (1, 1, 1); signed indices keep their sign (`1-10`). */
@@ -34,15 +34,8 @@ export function trackedReflections(pk: PeakConfig, refl: Reflection[]): Reflecti
   return refl.filter((r) => r.qNm >= pk.q[0] && r.qNm <= pk.q[1]);
 }
 
-export function reflectionSeries(
-  pk: PeakConfig,
-  sweeps: RegionSweep[],
-  base: Float64Array,
-  radial: Float64Array,
-  refl: Reflection[],
-  timeS: Float64Array,
-  clock: FrameClock,
-): string {
+export function reflectionSeries(x: PeakSweeps): string {
+  const { pk, sweeps, base, radial, refl, timeS, clock } = x;
   const tracked = trackedReflections(pk, refl);
   const lines = [csvLine([...columnsOf(RESULTS.reflections), ...reflectionColumns(tracked)])];
   for (const s of sweeps) {

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { LAYERS, LINES, makeCell, Q, STACK } from "../../test/support/stack-cells.js";
+import { makeCell, regionInputsOf } from "../../test/support/stack-cells.js";
 import { numbers, readCsvSync, strings } from "../results/index.js";
 import { PRESETS, type Preset, simulate } from "../simulate/index.js";
 import { bandEdges, findRegions, hotBins } from "./regions-find.js";
@@ -80,23 +80,7 @@ describe("layers tilted across x (issue 19: per pixel where the layers are tilte
   const judge = (seed: number, mm: number) => {
     const cell = makeCell(seed, { cols: 4, mm });
     const g = cell.grid!;
-    const rows = cell.curves.length;
-    const byRow = Array.from({ length: rows }, (_, r) => {
-      let s = 0;
-      for (let c = 0; c < g.cols; c++) s += g.transmission[r * g.cols + c]!;
-      return s / g.cols;
-    });
-    const found = findRegions({
-      rows,
-      cols: g.cols,
-      transmissionByRow: byRow,
-      transmissionByPixel: g.transmission,
-      waxs: { radial: Q, ocvMean: g.curves },
-      stack: STACK,
-      byRow: new Map(),
-      layers: LAYERS,
-      lines: LINES,
-    });
+    const found = findRegions(regionInputsOf(cell));
     const wrong = g.truth.flatMap((t, p) => (found.pixelRoles[p] === t ? [] : [p]));
     const right = wrong.length <= 0.05 * g.truth.length;
     // a wrong point is flagged when its column (or every column) has an uncertain boundary of its

@@ -8,28 +8,16 @@
  */
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runExperiment } from "../../src/pipeline/run.js";
 import { readCsvCells } from "../support/fixtures.js";
-import { pythonWith, runPython, toolAvailable } from "../support/tools.js";
+import { generateExperiment, generatorPython } from "../support/generator.js";
+import { toolAvailable } from "../support/tools.js";
 import { endOfDischargeSize, mapAgainstTruth, regionsRight } from "../support/truth.js";
 
-const py = pythonWith(["pyFAI", "fabio", "numpy"]);
+const py = generatorPython();
 const run = toolAvailable("python3-pyfai, python3-fabio and numpy", py !== null);
-
-const SCRIPT = join(
-  dirname(fileURLToPath(import.meta.url)),
-  "..",
-  "..",
-  "scripts",
-  "fixtures",
-  "make_independent_experiment.py",
-);
-/** Runs the generator as a script: `python3 -c <this> SCRIPT OUTDIR --seed N`. */
-const AS_SCRIPT =
-  "import runpy, sys; sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__')";
 
 const dir = join(mkdtempSync(join(tmpdir(), "swaxs-independent-")), "cell3");
 const csv = readCsvCells;
@@ -46,7 +34,7 @@ let truth: {
 
 describe.skipIf(!run)("swaxs run on an experiment made with pyFAI and fabio recovers its truth", () => {
   beforeAll(async () => {
-    runPython(py!, AS_SCRIPT, [SCRIPT, dir, "--seed", "7"]);
+    generateExperiment(py!, dir, 7);
     truth = JSON.parse(readFileSync(join(dir, "truth.json"), "utf8"));
     await runExperiment(join(dir, "experiment.yaml"));
   }, 120_000);
@@ -122,7 +110,7 @@ describe.skipIf(!run)(
       "seed %i: every row right",
       async (seed) => {
         const d = join(dir, "..", `seed${seed}`);
-        runPython(py!, AS_SCRIPT, [SCRIPT, d, "--seed", String(seed)]);
+        generateExperiment(py!, d, seed);
         const layers = (JSON.parse(readFileSync(join(d, "truth.json"), "utf8")) as { layers: string[] })
           .layers;
         await runExperiment(join(d, "experiment.yaml"));

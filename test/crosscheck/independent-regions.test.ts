@@ -14,8 +14,7 @@
  */
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runExperiment } from "../../src/pipeline/run.js";
 import {
@@ -26,23 +25,12 @@ import {
   resultPath,
   strings,
 } from "../../src/results/index.js";
-import { pythonWith, runPython, toolAvailable } from "../support/tools.js";
+import { generateExperiment, generatorPython } from "../support/generator.js";
+import { toolAvailable } from "../support/tools.js";
 import { endOfDischargeSize } from "../support/truth.js";
 
-const py = pythonWith(["pyFAI", "fabio", "numpy"]);
+const py = generatorPython();
 const run = toolAvailable("python3-pyfai, python3-fabio and numpy", py !== null);
-
-const SCRIPT = join(
-  dirname(fileURLToPath(import.meta.url)),
-  "..",
-  "..",
-  "scripts",
-  "fixtures",
-  "make_independent_experiment.py",
-);
-/** Runs the generator as a script: `python3 -c <this> SCRIPT OUTDIR --seed N --vary`. */
-const AS_SCRIPT =
-  "import runpy, sys; sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__')";
 
 /** The seeds, fixed before any was run (1–8, none left out). */
 const SEEDS = [1, 2, 3, 4, 5, 6, 7, 8];
@@ -95,7 +83,7 @@ describe.skipIf(!run)(
       "seed %i",
       async (seed) => {
         const d = join(root, `vary${seed}`);
-        runPython(py!, AS_SCRIPT, [SCRIPT, d, "--seed", String(seed), "--vary"]);
+        generateExperiment(py!, d, seed, true);
         const truth = JSON.parse(readFileSync(join(d, "truth.json"), "utf8")) as VariedTruth;
         await runExperiment(join(d, "experiment.yaml"));
 

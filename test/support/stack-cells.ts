@@ -8,6 +8,7 @@
 import type { Role } from "../../src/analysis/regions.js";
 import { DEFAULT_PHASES, type StackLayer } from "../../src/analysis/stack-labels.js";
 import { type PhaseName, reflections } from "../../src/physics/index.js";
+import type { RegionInputs } from "../../src/pipeline/regions-find.js";
 import { Rng } from "../../src/simulate/rng.js";
 
 const WAVELENGTH_M = 0.775e-10; // 16 keV, the paper's
@@ -142,4 +143,25 @@ export function makeCell(seed: number, tilt?: { cols: number; mm: number }): Cel
     };
   }
   return cell;
+}
+
+/** What `swaxs run` would hand findRegions for a cell made with a tilt (several columns). */
+export function regionInputsOf(cell: Cell): RegionInputs {
+  const g = cell.grid!;
+  const rows = cell.curves.length;
+  return {
+    rows,
+    cols: g.cols,
+    transmissionByRow: Array.from({ length: rows }, (_, r) => {
+      let s = 0;
+      for (let c = 0; c < g.cols; c++) s += g.transmission[r * g.cols + c]!;
+      return s / g.cols;
+    }),
+    transmissionByPixel: g.transmission,
+    waxs: { radial: Q, ocvMean: g.curves },
+    stack: STACK,
+    byRow: new Map(),
+    layers: LAYERS,
+    lines: LINES,
+  };
 }

@@ -27,12 +27,18 @@ export async function writeCrystallite(c: RunContext): Promise<void> {
       o.count.length,
       npt,
     );
-    const sz = crystalliteSeries(pk, sweeps ?? [], base, d.radial, c.refl.get(pk.name)!, log.timeS, clock);
+    const input = {
+      pk,
+      sweeps: sweeps ?? [],
+      base,
+      radial: d.radial,
+      refl: c.refl.get(pk.name)!,
+      timeS: log.timeS,
+      clock,
+    };
+    const sz = crystalliteSeries(input);
     await writeFile(join(c.tmp, resultPath.crystallite(pk.name)), sz.csv);
-    await writeFile(
-      join(c.tmp, resultPath.reflections(pk.name)),
-      reflectionSeries(pk, sweeps ?? [], base, d.radial, c.refl.get(pk.name)!, log.timeS, clock),
-    );
+    await writeFile(join(c.tmp, resultPath.reflections(pk.name)), reflectionSeries(input));
     c.peakFits.set(pk.name, sz.fits);
     c.results.addTable(
       "crystallite",
