@@ -6,10 +6,10 @@
  * size and the binning of the reduction. Its frame is integrated exactly like the detector's frames
  * (same PONI, mask, bins, splitting, polarisation; no background, no monitor), and the calibrant's
  * reflections inside each peak's q window are fitted with one shared pseudo-Voigt width and free η
- * (`fitPhasePeaks`, no instrument to remove). That FWHM is the instrumental width Γ_G the peak's
- * Scherrer analysis removes (`crystalliteSize`, Thompson–Cox–Hastings). Taking the whole calibrant
- * FWHM as Γ_G is what the size analysis assumes (a Gaussian instrument); with a near-Gaussian
- * instrument the difference from splitting it by η is second order.
+ * (`fitPhasePeaks`, no instrument to remove). That FWHM and η are the instrument the peak's Scherrer
+ * analysis removes: with the fitted size shape (size-fit.ts, rule "voigt") η splits it into its
+ * Gaussian and Lorentzian parts by Thompson–Cox–Hastings; with `shape: lorentzian` the whole FWHM
+ * is taken as a Gaussian instrument.
  *
  * A width given in the config (`instrument_fwhm_q`, per peak or global) overrides the calibrant.
  */
