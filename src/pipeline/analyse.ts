@@ -51,6 +51,11 @@ export function ocvPass(d: DetectorFrames, ctx: PassContext): OcvResult {
   return { mean, count, transmission };
 }
 
+/** Each pixel's initial-OCV mean curve (nPix × npt), NaN rows for pixels without OCV frames. */
+export function ocvCurves(ocv: { mean: Float64Array; count: Int32Array }, npt: number): Float64Array {
+  return ocv.mean.map((v, x) => (ocv.count[Math.floor(x / npt)]! > 0 ? v : Number.NaN));
+}
+
 /**
  * Each pixel's curve at Unix time `when`, linear between its own two visits around it (NaN for a
  * pixel without visits on both sides, and for all when `when` is NaN). nPix × npt.

@@ -3,6 +3,7 @@
  * a state of discharge, region time series and band stability, Scherrer crystallite sizes. Each
  * returns its CSV text and the numbers results.h5 stores.
  */
+import type { PeakFit } from "../analysis/peaks.js";
 import type { Role } from "../analysis/regions.js";
 import { type EchemSeries, type FrameClock, isoUtc } from "../echem/index.js";
 import type { Reflection } from "../physics/index.js";
@@ -59,6 +60,8 @@ export interface SizeSeries {
   sizeErrNm: Float64Array;
   /** How the sweeps' fits went (run.json `peak_fits`). */
   fits: PeakFitSummary;
+  /** Each sweep's phase fit (reflectionSeries takes its lattice scale and width from it). */
+  phaseFits: PeakFit[];
 }
 
 /** Per peak, over its sweeps: which areas model the fits used, and the size broadening's shape. */
@@ -99,10 +102,12 @@ export function crystalliteSeries(x: PeakSweeps): SizeSeries {
   const size: number[] = [];
   const err: number[] = [];
   const model = { ratio: 0, free: 0, disagree: 0 };
+  const phaseFits: PeakFit[] = [];
   const etas: number[] = [];
   for (const s of sweeps) {
     const y = s.raw.map((v, j) => v - base[j]!);
     const r = sizeFit(pk, radial, y, s.sigma, refl);
+    phaseFits.push(r.fit);
     const { fit, size: L } = r;
     const seen = phaseDetected(fit);
     if (seen) {
@@ -132,6 +137,7 @@ export function crystalliteSeries(x: PeakSweeps): SizeSeries {
     timeS: Float64Array.from(t),
     sizeNm: Float64Array.from(size),
     sizeErrNm: Float64Array.from(err),
+    phaseFits,
     fits: {
       amplitudes: pk.amplitudes,
       shape: pk.shape,

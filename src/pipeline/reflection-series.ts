@@ -7,13 +7,13 @@
  * pseudo-Voigt with free η and a linear background in a window of ±1.5 FWHM of the phase fit
  * around it, cut halfway to a neighbour — for its centre and FWHM, with errors.
  */
-import { fitPhasePeaks } from "../analysis/peaks.js";
+import { fitPhasePeaks, type PeakFit } from "../analysis/peaks.js";
 import { isoUtc } from "../echem/index.js";
 import type { Reflection } from "../physics/index.js";
 import { columnsOf, csv, csvLine, fmt, RESULTS } from "../results/index.js";
 import type { PeakConfig } from "./config.js";
 import type { PeakSweeps } from "./products.js";
-import { phaseDetected, sizeFit } from "./size-fit.js";
+import { phaseDetected } from "./size-fit.js";
 
 /** `111` for (1, 1, 1); signed indices keep their sign (`1-10`). */
 export const hklName = (hkl: readonly number[]) => hkl.join("");
@@ -34,13 +34,14 @@ export function trackedReflections(pk: PeakConfig, refl: Reflection[]): Reflecti
   return refl.filter((r) => r.qNm >= pk.q[0] && r.qNm <= pk.q[1]);
 }
 
-export function reflectionSeries(x: PeakSweeps): string {
+/** `phaseFits`: each sweep's phase fit, as crystalliteSeries made it (not fitted again here). */
+export function reflectionSeries(x: PeakSweeps, phaseFits: readonly PeakFit[]): string {
   const { pk, sweeps, base, radial, refl, timeS, clock } = x;
   const tracked = trackedReflections(pk, refl);
   const lines = [csvLine([...columnsOf(RESULTS.reflections), ...reflectionColumns(tracked)])];
-  for (const s of sweeps) {
+  for (const [i, s] of sweeps.entries()) {
     const y = s.raw.map((v, j) => v - base[j]!);
-    const phase = sizeFit(pk, radial, y, s.sigma, refl).fit;
+    const phase = phaseFits[i]!;
     const seen = phaseDetected(phase);
     const scale = seen ? phase.latticeScale : 1;
     const width = seen ? phase.fwhmQ : 0.5;

@@ -8,6 +8,7 @@
  */
 import { fitPhasePeaks, type PeakFit } from "../analysis/peaks.js";
 import { type CrystalliteSize, crystalliteSize, type Reflection, tchSplit } from "../physics/index.js";
+import { ocvCurves } from "./analyse.js";
 import type { PeakConfig } from "./config.js";
 
 /**
@@ -143,7 +144,7 @@ export function peakBase(
 ): Float64Array | null {
   if (pk.base === "none") return null;
   if (pk.base === "reference") return stream?.reference ?? null;
-  return ocv.mean.map((v, x) => (ocv.count[Math.floor(x / npt)]! > 0 ? v : Number.NaN));
+  return ocvCurves(ocv, npt);
 }
 
 /** The mean of a region's pixels' base curves (NaN rows skipped), weighted (e.g. by OCV frame counts). */

@@ -8,7 +8,14 @@ import { createNxIntegrated, type NxIntegratedWriter } from "../formats/index.js
 import { radialUnit } from "../geometry/index.js";
 import { resultPath } from "../results/index.js";
 import { PROGRAM, VERSION } from "../util/index.js";
-import { type OcvResult, referenceCurves, type StreamResult, streamPass, sweepOfRecords } from "./analyse.js";
+import {
+  type OcvResult,
+  ocvCurves,
+  referenceCurves,
+  type StreamResult,
+  streamPass,
+  sweepOfRecords,
+} from "./analyse.js";
 import type { RunContext } from "./context.js";
 import { timeOfSod } from "./products.js";
 import type { DetectorFrames } from "./reduce-stage.js";
@@ -26,7 +33,7 @@ export async function streamDetector(
   const gap = { sodPct: clock.sodcPct, widestPct: 0 };
   const reference =
     n.kind === "ocv-mean"
-      ? ocv.mean.map((v, x) => (ocv.count[Math.floor(x / npt)]! > 0 ? v : Number.NaN))
+      ? ocvCurves(ocv, npt)
       : n.kind === "reference"
         ? referenceCurves(d, pass, log.timeS, timeOfSod(c.series, n.sodPct), ocv.transmission, gap)
         : null;

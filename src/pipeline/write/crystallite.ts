@@ -38,7 +38,7 @@ export async function writeCrystallite(c: RunContext): Promise<void> {
     };
     const sz = crystalliteSeries(input);
     await writeFile(join(c.tmp, resultPath.crystallite(pk.name)), sz.csv);
-    await writeFile(join(c.tmp, resultPath.reflections(pk.name)), reflectionSeries(input));
+    await writeFile(join(c.tmp, resultPath.reflections(pk.name)), reflectionSeries(input, sz.phaseFits));
     c.peakFits.set(pk.name, sz.fits);
     c.results.addTable(
       "crystallite",
