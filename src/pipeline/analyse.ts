@@ -21,9 +21,21 @@ export interface PassContext {
   inOcv: (i: number) => boolean;
 }
 
+/**
+ * A scan point whose sample transmits less than this (relative to the empty cell) is opaque: its
+ * curves after the empty-cell subtraction are parasitic scattering and noise, and a ratio of two of
+ * them is noise too. Maps flag it instead of showing a value; region series leave it out.
+ */
+export const OPAQUE_TRANSMISSION = 0.01;
+
+/** True for a frame's transmission below OPAQUE_TRANSMISSION (not for NaN: a skipped frame). */
+export const isOpaque = (transmission: number): boolean => transmission < OPAQUE_TRANSMISSION;
+
 export interface OcvResult {
   /** nPix × npt, NaN-free: 0 where a pixel had no OCV frame (see `count`). */
   mean: Float64Array;
+  /** nPix × npt: σ of that mean, √(Σσᵢ²)/n from the frames' Poisson σ (0 without OCV frames). */
+  sigma: Float64Array;
   count: Int32Array;
   /** Per record: the sample transmission T (NaN for a skipped frame). */
   transmission: Float64Array;
@@ -32,6 +44,7 @@ export interface OcvResult {
 export function ocvPass(d: DetectorFrames, ctx: PassContext): OcvResult {
   const npt = d.radial.length;
   const mean = new Float64Array(ctx.nPix * npt);
+  const sigma = new Float64Array(ctx.nPix * npt);
   const count = new Int32Array(ctx.nPix);
   const transmission = new Float64Array(d.index.length).fill(Number.NaN);
   d.store.forEach((k, r) => {
@@ -42,13 +55,26 @@ export function ocvPass(d: DetectorFrames, ctx: PassContext): OcvResult {
     const p = ctx.pixelOf(i);
     count[p]!++;
     const o = p * npt;
-    for (let j = 0; j < npt; j++) mean[o + j]! += r.intensity[j]!;
+    for (let j = 0; j < npt; j++) {
+      mean[o + j]! += r.intensity[j]!;
+      sigma[o + j]! += r.sigma[j]! ** 2;
+    }
   });
   for (let p = 0; p < ctx.nPix; p++) {
     const n = count[p]!;
-    if (n > 1) for (let j = 0; j < npt; j++) mean[p * npt + j]! /= n;
+    if (n > 0)
+      for (let j = p * npt; j < (p + 1) * npt; j++) {
+        mean[j]! /= n;
+        sigma[j] = Math.sqrt(sigma[j]!) / n;
+      }
   }
-  return { mean, count, transmission };
+  return { mean, sigma, count, transmission };
+}
+
+/** A divisor per pixel and bin (nPix × npt) and its σ: what a normalisation divides each curve by. */
+export interface Reference {
+  curve: Float64Array;
+  sigma: Float64Array;
 }
 
 /** Each pixel's initial-OCV mean curve (nPix × npt), NaN rows for pixels without OCV frames. */
@@ -56,9 +82,15 @@ export function ocvCurves(ocv: { mean: Float64Array; count: Int32Array }, npt: n
   return ocv.mean.map((v, x) => (ocv.count[Math.floor(x / npt)]! > 0 ? v : Number.NaN));
 }
 
+/** The initial-OCV means as a normalisation's divisor, with their σ. */
+export function ocvReference(ocv: OcvResult, npt: number): Reference {
+  return { curve: ocvCurves(ocv, npt), sigma: ocvCurves({ mean: ocv.sigma, count: ocv.count }, npt) };
+}
+
 /**
  * Each pixel's curve at Unix time `when`, linear between its own two visits around it (NaN for a
- * pixel without visits on both sides, and for all when `when` is NaN). nPix × npt.
+ * pixel without visits on both sides, and for all when `when` is NaN). nPix × npt. Its σ from the
+ * two visits' as independent: σ² = (1−w)²σa² + w²σb².
  */
 export function referenceCurves(
   d: DetectorFrames,
@@ -69,10 +101,11 @@ export function referenceCurves(
   transmission: Float64Array,
   /** With the frames' SODC [%]: filled with the widest SODC gap between two visits interpolated across. */
   gap?: { sodPct: Float64Array; widestPct: number },
-): Float64Array {
+): Reference {
   const npt = d.radial.length;
   const out = new Float64Array(ctx.nPix * npt).fill(Number.NaN);
-  if (!Number.isFinite(when)) return out;
+  const sig = new Float64Array(ctx.nPix * npt).fill(Number.NaN);
+  if (!Number.isFinite(when)) return { curve: out, sigma: sig };
   const last = new Int32Array(ctx.nPix).fill(-1);
   const done = new Uint8Array(ctx.nPix);
   // which two records bracket `when` for each pixel: decided on scalars, then read just those
@@ -103,10 +136,12 @@ export function referenceCurves(
       const d0 = Math.abs(gap.sodPct[d.index[b]!]! - gap.sodPct[d.index[a]!]!);
       if (Number.isFinite(d0)) gap.widestPct = Math.max(gap.widestPct, d0);
     }
-    for (let j = 0; j < npt; j++)
+    for (let j = 0; j < npt; j++) {
       out[p * npt + j] = ra.intensity[j]! + w * (rb.intensity[j]! - ra.intensity[j]!);
+      sig[p * npt + j] = Math.hypot((1 - w) * ra.sigma[j]!, w * rb.sigma[j]!);
+    }
   }
-  return out;
+  return { curve: out, sigma: sig };
 }
 
 /** Records grouped into sweeps over the grid: a sweep ends when a pixel is visited again. */
@@ -137,8 +172,9 @@ export interface RegionSweep {
   mid: number;
   /** Scan-log indices of the region's reduced frames in this sweep. */
   frames: number[];
-  /** Mean normalised curve (the heatmap row). */
+  /** Mean normalised curve (the heatmap row) and its σ. */
   normalised: Float64Array;
+  normalisedSigma: Float64Array;
   /** Mean reduced curve and its σ (σ of the mean). */
   raw: Float64Array;
   sigma: Float64Array;
@@ -149,6 +185,8 @@ export interface StreamResult {
   sweep: Int32Array;
   /** Band name → value per scan-log frame (NaN where not this detector's or not reduced). */
   bandValue: Map<string, Float64Array>;
+  /** Band name → σ of that value (Poisson, through the subtraction and the normalisation). */
+  bandError: Map<string, Float64Array>;
   /** Region → its sweeps in order. */
   regions: Map<Role, RegionSweep[]>;
   /** nPix × npt: each pixel's curve the normalisation divided by (OCV mean or reference state), or null. */
@@ -162,8 +200,8 @@ export function streamPass(
   ctx: PassContext,
   logLength: number,
   opts: {
-    /** nPix × npt divisor of each pixel's curves, or null (no normalisation). */
-    reference: Float64Array | null;
+    /** nPix × npt divisor of each pixel's curves and its σ, or null (no normalisation). */
+    reference: Reference | null;
     bands: { name: string; q: [number, number] }[];
     sweep: Int32Array;
     /** Called with each finished sweep's pixel × q slab of I and σ (NaN where no frame). */
@@ -173,13 +211,17 @@ export function streamPass(
   },
 ): StreamResult {
   const npt = d.radial.length;
-  const bandValue = new Map(opts.bands.map((b) => [b.name, new Float64Array(logLength).fill(Number.NaN)]));
+  const perFrame = () =>
+    new Map(opts.bands.map((b) => [b.name, new Float64Array(logLength).fill(Number.NaN)]));
+  const bandValue = perFrame();
+  const bandError = perFrame();
   const regions = new Map<Role, RegionSweep[]>();
   const slabI = new Float32Array(ctx.nPix * npt).fill(Number.NaN);
   const slabE = new Float32Array(ctx.nPix * npt).fill(Number.NaN);
   const nanRow = new Float32Array(npt).fill(Number.NaN);
   const y = new Float64Array(npt);
-  type Acc = { frames: number[]; norm: Float64Array; raw: Float64Array; s2: Float64Array };
+  const ys = new Float64Array(npt);
+  type Acc = { frames: number[]; norm: Float64Array; n2: Float64Array; raw: Float64Array; s2: Float64Array };
   let acc = new Map<Role, Acc>();
   let cur = -1;
 
@@ -193,6 +235,7 @@ export function streamPass(
         mid: a.frames[n >> 1]!,
         frames: a.frames,
         normalised: a.norm.map((v) => v / n),
+        normalisedSigma: a.n2.map((v) => Math.sqrt(v) / n),
         raw: a.raw.map((v) => v / n),
         sigma: a.s2.map((v) => Math.sqrt(v) / n),
       });
@@ -218,29 +261,47 @@ export function streamPass(
     const ref = opts.reference;
     for (let j = 0; j < npt; j++) {
       const raw = r.intensity[j]!;
-      if (!ref) y[j] = raw;
-      else {
-        const q = ref[p * npt + j]!;
+      if (!ref) {
+        y[j] = raw;
+        ys[j] = r.sigma[j]!;
+      } else {
+        // y = I/R: σ_y² = (σ_I/R)² + (I·σ_R/R²)² (the frame and its divisor independent)
+        const q = ref.curve[p * npt + j]!;
         y[j] = q > 0 ? raw / q : Number.NaN;
+        const u = r.sigma[j]! / q;
+        const v = (raw * ref.sigma[p * npt + j]!) / (q * q);
+        ys[j] = q > 0 ? Math.sqrt(u * u + v * v) : Number.NaN;
       }
     }
-    for (const b of opts.bands)
-      bandValue.get(b.name)![i] = bandIntegral(d.radial, y, null, b.q).value / (b.q[1] - b.q[0]);
+    for (const b of opts.bands) {
+      const band = bandIntegral(d.radial, y, ys, b.q);
+      bandValue.get(b.name)![i] = band.value / (b.q[1] - b.q[0]);
+      bandError.get(b.name)![i] = band.error / (b.q[1] - b.q[0]);
+    }
     const role = ctx.regionOf(i);
     let a = acc.get(role);
     if (!a) {
-      a = { frames: [], norm: new Float64Array(npt), raw: new Float64Array(npt), s2: new Float64Array(npt) };
+      a = {
+        frames: [],
+        norm: new Float64Array(npt),
+        n2: new Float64Array(npt),
+        raw: new Float64Array(npt),
+        s2: new Float64Array(npt),
+      };
       acc.set(role, a);
     }
     a.frames.push(i);
     for (let j = 0; j < npt; j++) {
-      if (Number.isFinite(y[j]!)) a.norm[j]! += y[j]!;
+      if (Number.isFinite(y[j]!)) {
+        a.norm[j]! += y[j]!;
+        a.n2[j]! += ys[j]! ** 2;
+      }
       a.raw[j]! += r.intensity[j]!;
       a.s2[j]! += r.sigma[j]! ** 2;
     }
   });
   flush();
-  return { sweep: opts.sweep, bandValue, regions };
+  return { sweep: opts.sweep, bandValue, bandError, regions };
 }
 
 /**

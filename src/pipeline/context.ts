@@ -32,6 +32,8 @@ export interface RunContext {
   streams: Map<string, StreamResult>;
   /** Band values per scan-log line, by band name (NaN off the band's detector). */
   bandValue: Map<string, Float64Array>;
+  /** Their σ, alike. */
+  bandError: Map<string, Float64Array>;
   /** Sample transmission per scan-log line. */
   transmission: Float64Array;
   /** Each peak's reflections at its detector's wavelength, by peak name. */

@@ -31,26 +31,49 @@ export function timeOfSod(series: EchemSeries, sodPct: number): number {
   return Number.NaN;
 }
 
+export interface BandMap {
+  value: Float64Array;
+  /** σ of each value, from its two visits' σ as independent: σ² = (1−w)²σa² + w²σb². */
+  error: Float64Array;
+  /** 1 where a visit it is made from is opaque (value and error then NaN). */
+  opaque: Uint8Array;
+}
+
 /**
  * A band's map at Unix time `when`: each pixel's value linear in time between its own two visits
- * around that moment (the paper's maps at a state of discharge); NaN without a visit on one side.
+ * around that moment (the paper's maps at a state of discharge); NaN without a visit on one side,
+ * and where either visit is opaque (`opaque(i)`: a ratio of noise, flagged instead).
  * `visits[p]`: the pixel's scan-log indices with a value, in time order.
  */
-export function mapAt(visits: number[][], v: Float64Array, timeS: Float64Array, when: number): Float64Array {
-  const out = new Float64Array(visits.length).fill(Number.NaN);
-  if (!Number.isFinite(when)) return out;
+export function mapAt(
+  visits: number[][],
+  v: Float64Array,
+  err: Float64Array,
+  timeS: Float64Array,
+  when: number,
+  opaque: (i: number) => boolean = () => false,
+): BandMap {
+  const value = new Float64Array(visits.length).fill(Number.NaN);
+  const error = new Float64Array(visits.length).fill(Number.NaN);
+  const flag = new Uint8Array(visits.length);
+  if (!Number.isFinite(when)) return { value, error, opaque: flag };
   visits.forEach((vs, p) => {
     for (let j = 1; j < vs.length; j++) {
       const a = vs[j - 1]!;
       const b = vs[j]!;
       if (timeS[a]! <= when && timeS[b]! >= when) {
+        if (opaque(a) || opaque(b)) {
+          flag[p] = 1;
+          return;
+        }
         const w = timeS[b] === timeS[a] ? 0 : (when - timeS[a]!) / (timeS[b]! - timeS[a]!);
-        out[p] = v[a]! + w * (v[b]! - v[a]!);
+        value[p] = v[a]! + w * (v[b]! - v[a]!);
+        error[p] = Math.sqrt(((1 - w) * err[a]!) ** 2 + (w * err[b]!) ** 2);
         return;
       }
     }
   });
-  return out;
+  return { value, error, opaque: flag };
 }
 
 export interface SizeSeries {
@@ -123,14 +146,15 @@ export function crystalliteSeries(x: PeakSweeps): SizeSeries {
         clock.cycle[m],
         fmt(clock.sodcPct[m]!),
         L ? fmt(L.sizeNm) : "",
-        L ? fmt(L.sizeErrNm) : "",
+        L ? fmt(Math.hypot(L.sizeErrNm, r.modelErrNm)) : "",
+        L ? fmt(r.modelErrNm) : "",
         seen ? fmt(fit.centerQ) : "",
         seen ? fmt(fit.fwhmQ) : "",
       ].join(","),
     );
     t.push(timeS[m]!);
     size.push(L ? L.sizeNm : Number.NaN);
-    err.push(L ? L.sizeErrNm : Number.NaN);
+    err.push(L ? Math.hypot(L.sizeErrNm, r.modelErrNm) : Number.NaN);
   }
   return {
     csv: csv(lines),
@@ -166,34 +190,39 @@ export function heatmapCsv(
 export interface BandSeries {
   csv: string;
   value: Float64Array;
+  error: Float64Array;
   /** `region,band,detector,initial_value,max_rel_change,final_rel_change,sweeps` or null without an initial state. */
   stability: string | null;
 }
 
 /**
- * A band through the experiment in one region: the mean band value of its pixels per sweep, and how
- * far it strays from its initial (OCV) value — the paper's argument that the cathode's SAXS hardly
- * changes (Fig. 3d–e).
+ * A band through the experiment in one region: the mean band value of its pixels per sweep (σ of the
+ * mean √(Σσᵢ²)/n; opaque points left out), and how far it strays from its initial (OCV) value — the
+ * paper's argument that the cathode's SAXS hardly changes (Fig. 3d–e).
  */
 export function bandSeries(
   region: Role,
   band: { name: string; detector: string },
   sweeps: RegionSweep[],
-  v: Float64Array,
+  v: { value: Float64Array; error: Float64Array; opaque: (i: number) => boolean },
   timeS: Float64Array,
   clock: FrameClock,
 ): BandSeries {
   const lines = [csvLine(columnsOf(RESULTS.series))];
   const value = new Float64Array(sweeps.length);
+  const error = new Float64Array(sweeps.length);
   const initial: number[] = [];
   sweeps.forEach((s, n) => {
-    const vals = s.frames.map((i) => v[i]!).filter(Number.isFinite);
-    const avg = vals.length ? vals.reduce((a, x) => a + x, 0) / vals.length : Number.NaN;
+    const used = s.frames.filter((i) => Number.isFinite(v.value[i]!) && !v.opaque(i));
+    const k = used.length;
+    const avg = k ? used.reduce((a, i) => a + v.value[i]!, 0) / k : Number.NaN;
+    const err = k ? Math.sqrt(used.reduce((a, i) => a + v.error[i]! ** 2, 0)) / k : Number.NaN;
     value[n] = avg;
+    error[n] = err;
     const m = s.mid;
-    if (vals.length && clock.halfCycle[m]! < 0 && clock.cycle[m]! === 0) initial.push(avg);
+    if (k && clock.halfCycle[m]! < 0 && clock.cycle[m]! === 0) initial.push(avg);
     lines.push(
-      [isoUtc(timeS[m]!), fmt(clock.sodcPct[m]!), clock.step[m], clock.cycle[m], fmt(avg), vals.length].join(
+      [isoUtc(timeS[m]!), fmt(clock.sodcPct[m]!), clock.step[m], clock.cycle[m], fmt(avg), fmt(err), k].join(
         ",",
       ),
     );
@@ -213,5 +242,5 @@ export function bandSeries(
       seen.length,
     ].join(",");
   }
-  return { csv: csv(lines), value, stability };
+  return { csv: csv(lines), value, error, stability };
 }

@@ -9,7 +9,7 @@
  */
 import { fitPhasePeaks, type PeakFit } from "../analysis/peaks.js";
 import { isoUtc } from "../echem/index.js";
-import type { Reflection } from "../physics/index.js";
+import { type PhaseName, type Reflection, structure } from "../physics/index.js";
 import { columnsOf, csv, csvLine, fmt, RESULTS } from "../results/index.js";
 import type { PeakConfig } from "./config.js";
 import type { PeakSweeps } from "./products.js";
@@ -34,11 +34,21 @@ export function trackedReflections(pk: PeakConfig, refl: Reflection[]): Reflecti
   return refl.filter((r) => r.qNm >= pk.q[0] && r.qNm <= pk.q[1]);
 }
 
+export interface ReflectionTable {
+  csv: string;
+  /** Unix time of each sweep, and every numeric column of the CSV by name (NaN where empty). */
+  timeS: Float64Array;
+  columns: Map<string, Float64Array>;
+}
+
 /** `phaseFits`: each sweep's phase fit, as crystalliteSeries made it (not fitted again here). */
-export function reflectionSeries(x: PeakSweeps, phaseFits: readonly PeakFit[]): string {
+export function reflectionSeries(x: PeakSweeps, phaseFits: readonly PeakFit[]): ReflectionTable {
   const { pk, sweeps, base, radial, refl, timeS, clock } = x;
   const tracked = trackedReflections(pk, refl);
-  const lines = [csvLine([...columnsOf(RESULTS.reflections), ...reflectionColumns(tracked)])];
+  const names = [...columnsOf(RESULTS.reflections).slice(1), ...reflectionColumns(tracked)];
+  const columns = new Map(names.map((n) => [n, new Float64Array(sweeps.length)]));
+  const lines = [csvLine(["time", ...names])];
+  const a0Nm = structure(pk.phase as PhaseName).a / 10;
   for (const [i, s] of sweeps.entries()) {
     const y = s.raw.map((v, j) => v - base[j]!);
     const phase = phaseFits[i]!;
@@ -54,7 +64,7 @@ export function reflectionSeries(x: PeakSweeps, phaseFits: readonly PeakFit[]): 
       eta: "free",
       ...(pk.instrumentFwhmQ !== undefined && { instrumentFwhmQ: pk.instrumentFwhmQ }),
     });
-    const cells: string[] = [];
+    const cells: number[] = [];
     tracked.forEach((r, k) => {
       const q0 = scale * r.qNm;
       // ±1.5 FWHM, but not past halfway to a neighbour
@@ -73,20 +83,20 @@ export function reflectionSeries(x: PeakSweeps, phaseFits: readonly PeakFit[]): 
       const a = joint.ok
         ? joint.peaks.find((x) => Math.abs(x.qNm - joint.latticeScale * r.qNm) < 1e-6)
         : undefined;
-      const area = a && a.area > 3 * a.areaErr ? [fmt(a.area), fmt(a.areaErr)] : ["", ""];
-      const shape = ok ? [fit.centerQ, fit.centerErr, fit.fwhmQ, fit.fwhmErr].map(fmt) : ["", "", "", ""];
+      const none = Number.NaN;
+      const area = a && a.area > 3 * a.areaErr ? [a.area, a.areaErr] : [none, none];
+      const shape = ok ? [fit.centerQ, fit.centerErr, fit.fwhmQ, fit.fwhmErr] : [none, none, none, none];
       cells.push(...area, ...shape);
     });
     const m = s.mid;
-    lines.push(
-      csvLine([
-        isoUtc(timeS[m]!),
-        fmt(clock.sodcPct[m]!),
-        seen ? fmt(phase.latticeScale) : "",
-        seen ? fmt(phase.latticeScaleErr) : "",
-        ...cells,
-      ]),
-    );
+    // every centre at s·q_hkl: the cell scaled by 1/s (a = a₀/s, σ_a = a·σ_s/s), the strain vs time
+    const s0 = seen ? phase.latticeScale : Number.NaN;
+    const sErr = seen ? phase.latticeScaleErr : Number.NaN;
+    const row = [clock.sodcPct[m]!, s0, sErr, a0Nm / s0, ((a0Nm / s0) * sErr) / s0, ...cells];
+    names.forEach((n, k) => {
+      columns.get(n)![i] = row[k]!;
+    });
+    lines.push(csvLine([isoUtc(timeS[m]!), ...row.map(fmt)]));
   }
-  return csv(lines);
+  return { csv: csv(lines), timeS: Float64Array.from(sweeps, (s) => timeS[s.mid]!), columns };
 }

@@ -169,7 +169,10 @@ export class ResultsH5 {
     return (i, image) => ds.write_slice([[i, i + 1], [], []], exactCopy(image));
   }
 
-  /** A 2-D map over the grid: value [rows, cols] with y_mm and x_mm axes, under `group`. */
+  /**
+   * A 2-D map over the grid: value [rows, cols] with y_mm and x_mm axes, under `group`; `more`:
+   * datasets of the same shape beside it (value_errors, flags).
+   */
   addMap(
     group: string,
     name: string,
@@ -177,11 +180,13 @@ export class ResultsH5 {
     yMm: ArrayLike<number>,
     xMm: ArrayLike<number>,
     attrs: Record<string, string> = {},
+    more: Record<string, Num> = {},
   ): void {
     const g = (group ? this.subgroup(group) : this.entry).create_group(name);
     nxData(g, "value", ["y_mm", "x_mm"]);
     const v = column(g, "value", value, {}, [yMm.length, xMm.length]);
     for (const [k, s] of Object.entries(attrs)) v.create_attribute(k, s);
+    for (const [k, d] of Object.entries(more)) column(g, k, d, {}, [yMm.length, xMm.length]);
     column(g, "y_mm", Float64Array.from(yMm), { units: "mm" });
     column(g, "x_mm", Float64Array.from(xMm), { units: "mm" });
   }

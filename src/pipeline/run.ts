@@ -224,7 +224,11 @@ async function analyse(
         );
     }
     const bandValue = new Map<string, Float64Array>();
-    for (const s of streams.values()) for (const [k, v] of s.bandValue) bandValue.set(k, v);
+    const bandError = new Map<string, Float64Array>();
+    for (const s of streams.values()) {
+      for (const [k, v] of s.bandValue) bandValue.set(k, v);
+      for (const [k, v] of s.bandError) bandError.set(k, v);
+    }
     const transmission = new Float64Array(log.length).fill(Number.NaN);
     for (const d of dets)
       for (const [k, i] of d.index.entries()) transmission[i] = ocv.get(d.name)!.transmission[k]!;
@@ -270,6 +274,7 @@ async function analyse(
       regions,
       streams,
       bandValue,
+      bandError,
       transmission,
       refl,
       sizes,

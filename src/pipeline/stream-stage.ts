@@ -10,7 +10,7 @@ import { resultPath } from "../results/index.js";
 import { PROGRAM, VERSION } from "../util/index.js";
 import {
   type OcvResult,
-  ocvCurves,
+  ocvReference,
   referenceCurves,
   type StreamResult,
   streamPass,
@@ -33,7 +33,7 @@ export async function streamDetector(
   const gap = { sodPct: clock.sodcPct, widestPct: 0 };
   const reference =
     n.kind === "ocv-mean"
-      ? ocvCurves(ocv, npt)
+      ? ocvReference(ocv, npt)
       : n.kind === "reference"
         ? referenceCurves(d, pass, log.timeS, timeOfSod(c.series, n.sodPct), ocv.transmission, gap)
         : null;
@@ -57,7 +57,7 @@ export async function streamDetector(
       colOfPixel: Int32Array.from({ length: pass.nPix }, (_, p) => p % grid.cols),
     },
     { timeS, sodPct },
-    reference ? Float32Array.from(reference) : null,
+    reference ? Float32Array.from(reference.curve) : null,
   );
   const reduced: NxIntegratedWriter = await createNxIntegrated(
     join(c.tmp, resultPath.reduced(d.name)),
@@ -89,7 +89,11 @@ export async function streamDetector(
       onRecord: (k, I, E) => reduced.writeRow(k, I, E),
     });
     reduced.finish();
-    return { ...out, reference, ...(n.kind === "reference" && { referenceGapPct: gap.widestPct }) };
+    return {
+      ...out,
+      reference: reference?.curve ?? null,
+      ...(n.kind === "reference" && { referenceGapPct: gap.widestPct }),
+    };
   } catch (err) {
     reduced.abort();
     throw err;

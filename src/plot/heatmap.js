@@ -24,6 +24,7 @@ import { el, nextId, svgRoot, text, textWidth } from "./svg.js";
  * @property {string} [color]
  * @property {number} [width] px, default 110
  * @property {boolean} [markers]
+ * @property {ArrayLike<number>} [xErr] one sigma of each value, drawn as a shaded band (x ± sigma)
  */
 
 /**
@@ -174,10 +175,18 @@ export function heatmap(spec) {
  * @param {number} [cursorY]
  */
 function sidePanel(p, b, ys, cursorY) {
-  const xs = linearScale(pad(extent([p.x]), "linear", 0.08), [b.left, b.left + b.width]);
+  const err = p.xErr;
+  const lo = err ? Float64Array.from(p.x, (v, i) => v - Math.abs(/** @type {number} */ (err[i]))) : null;
+  const hi = err ? Float64Array.from(p.x, (v, i) => v + Math.abs(/** @type {number} */ (err[i]))) : null;
+  // the band counts in the extent: a panel that cuts it off hides how uncertain the values are
+  const xs = linearScale(pad(extent(lo && hi ? [p.x, lo, hi] : [p.x]), "linear", 0.08), [
+    b.left,
+    b.left + b.width,
+  ]);
   const clip = nextId("clip");
   const color = p.color ?? "#222";
-  let inner = el("path", {
+  let inner = lo && hi ? errorBand(lo, hi, p.y, xs.map, ys.map, color) : "";
+  inner += el("path", {
     d: pathData(p.x, p.y, xs.map, ys.map),
     fill: "none",
     stroke: color,
@@ -235,6 +244,38 @@ function ticksTop(sets, sx, box) {
     if (d) out += el("path", { d, stroke: t.color, "stroke-width": 1.5, class: "reflections" });
   });
   return out;
+}
+
+/**
+ * The shaded region between lo and hi along y (a polygon per run of finite points), for ±σ.
+ * @param {ArrayLike<number>} lo
+ * @param {ArrayLike<number>} hi
+ * @param {ArrayLike<number>} y
+ * @param {(v: number) => number} sx
+ * @param {(v: number) => number} sy
+ * @param {string} color
+ */
+function errorBand(lo, hi, y, sx, sy, color) {
+  let out = "";
+  /** @type {[number, number, number][]} */
+  let run = [];
+  const flush = () => {
+    if (run.length > 1) {
+      const there = run.map(([a, , v]) => `${a.toFixed(1)},${v.toFixed(1)}`);
+      const back = run.map(([, b, v]) => `${b.toFixed(1)},${v.toFixed(1)}`).reverse();
+      out += el("polygon", { points: [...there, ...back].join(" "), fill: color, "fill-opacity": 0.18 });
+    }
+    run = [];
+  };
+  for (let i = 0; i < y.length; i++) {
+    const a = sx(/** @type {number} */ (lo[i]));
+    const b = sx(/** @type {number} */ (hi[i]));
+    const v = sy(/** @type {number} */ (y[i]));
+    if (Number.isFinite(a) && Number.isFinite(b) && Number.isFinite(v)) run.push([a, b, v]);
+    else flush();
+  }
+  flush();
+  return el("g", { class: "error-band" }, out);
 }
 
 /**

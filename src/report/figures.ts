@@ -35,7 +35,9 @@ export async function mapFigures(data: ResultsData): Promise<Figure[]> {
   const s = data.summary();
   const out: Figure[] = [];
   for (const m of s.maps) {
-    const v = (await data.map(m.band, m.sod)).columns.value!;
+    const map = (await data.map(m.band, m.sod)).columns;
+    const v = map.value!;
+    const opaque = Array.from(map.opaque!).filter((x) => x === 1).length;
     const det = s.bands.find((b) => b.name === m.band)?.detector ?? "";
     const norm = s.normalize[det] ?? "ocv-mean";
     const rel =
@@ -47,7 +49,7 @@ export async function mapFigures(data: ResultsData): Promise<Figure[]> {
     out.push({
       id: `map_${m.band}_sod${m.sod}`,
       title: `${m.band} at ${m.sod} % SOD`,
-      caption: `Mean ${m.band} band of each scan point (${rel}) at the moment the cell reached ${m.sod} % of its first discharge (interpolated between the point's own visits). Lines: region boundaries.`,
+      caption: `Mean ${m.band} band of each scan point (${rel}) at the moment the cell reached ${m.sod} % of its first discharge (interpolated between the point's own visits). Lines: region boundaries. Grey: no value${opaque ? ` (${opaque} opaque point${opaque > 1 ? "s" : ""}, transmission < 1 %, flagged instead of a ratio of noise)` : ""}. Its 1σ is the next figure.`,
       svg: gridMap({
         width: 300,
         height: 420,
@@ -68,6 +70,30 @@ export async function mapFigures(data: ResultsData): Promise<Figure[]> {
         col: Array.from(s.regions, (_, p) => p % s.grid.cols),
         region: s.regions,
         value: v,
+        value_err: map.value_err!,
+        opaque: map.opaque!,
+      }),
+    });
+    out.push({
+      id: `map_${m.band}_sod${m.sod}_err`,
+      title: `${m.band} at ${m.sod} % SOD: 1σ`,
+      caption: `The 1σ of each value of the map before (Poisson errors through the empty-cell subtraction and the normalisation, and the two visits' weights in the interpolation).`,
+      svg: gridMap({
+        width: 300,
+        height: 420,
+        rows: s.grid.rows,
+        cols: s.grid.cols,
+        xMm: s.grid.xMm,
+        yMm: s.grid.yMm,
+        values: map.value_err!,
+        regions: s.regions,
+        title: `σ(${m.band}), ${m.sod} % SOD`,
+        colorBarLabel: `σ of the ${m.band} band`,
+      }),
+      csv: csvOf({
+        row: Array.from(s.regions, (_, p) => Math.floor(p / s.grid.cols)),
+        col: Array.from(s.regions, (_, p) => p % s.grid.cols),
+        value_err: map.value_err!,
       }),
     });
   }
@@ -91,7 +117,7 @@ export async function heatmapFigure(data: ResultsData, region: string, det: stri
   return {
     id: `heatmap_${region}_${det}`,
     title: `${region}: ${det.toUpperCase()} through the experiment`,
-    caption: `Mean ${det.toUpperCase()} curve of the ${region} region per sweep as ${label} (q × time), with the cell potential on the left${band ? ` and the ${band.name} band on the right` : ""}.`,
+    caption: `Mean ${det.toUpperCase()} curve of the ${region} region per sweep as ${label} (q × time), with the cell potential on the left${band ? ` and the ${band.name} band on the right (shaded: ±1σ from the Poisson errors)` : ""}.`,
     svg: heatmap({
       width: 760,
       height: 420,
@@ -105,12 +131,21 @@ export async function heatmapFigure(data: ResultsData, region: string, det: stri
       colorBarLabel: label,
       ...(ec && { left: { x: ec.ewe_v!, y: hours(ec.time!, t0), label: "E (V)" } }),
       ...(series &&
-        band && { right: { x: series.value!, y: hours(series.time!, t0), label: band.name, markers: true } }),
+        band && {
+          right: {
+            x: series.value!,
+            xErr: series.value_err!,
+            y: hours(series.time!, t0),
+            label: `${band.name} (±1σ)`,
+            markers: true,
+          },
+        }),
     }),
     csv: csvOf({
       time_h: hours(h.time!, t0),
       sod_pct: h.sod!,
-      ...(series && band && { [`band_${band.name}`]: series.value! }),
+      ...(series &&
+        band && { [`band_${band.name}`]: series.value!, [`band_${band.name}_err`]: series.value_err! }),
     }),
   };
 }

@@ -109,7 +109,7 @@ describe("swaxs report", () => {
     );
     expect(csvs.length).toBe(r.figures.length);
     const map = csvs[0]!.trim().split("\n");
-    expect(map[0]).toBe("row,col,region,value");
+    expect(map[0]).toBe("row,col,region,value,value_err,opaque");
     expect(map.length).toBe(1 + 8 * 2);
   });
 

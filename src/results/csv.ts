@@ -24,20 +24,20 @@ export const csvLine = (fields: readonly (string | number)[]): string => fields.
 /** Lines joined into a file, with its final newline. */
 export const csv = (lines: string[]) => `${lines.join("\n")}\n`;
 
-/** One row per grid pixel (row-major): `row,col,x_mm,y_mm,<value column>`. */
+/** One row per grid pixel (row-major): `row,col,x_mm,y_mm,<value columns>`. */
 export function gridCsv(
-  header: string,
+  header: string | readonly string[],
   rows: number,
   cols: number,
   xMm: ArrayLike<number>,
   yMm: ArrayLike<number>,
-  value: (p: number) => string,
+  value: (p: number) => string | readonly string[],
 ): string {
-  const lines = [csvLine(["row", "col", "x_mm", "y_mm", header])];
+  const lines = [csvLine(["row", "col", "x_mm", "y_mm", ...[header].flat()])];
   for (let p = 0; p < rows * cols; p++) {
     const r = Math.floor(p / cols);
     const c = p % cols;
-    lines.push(`${r},${c},${xMm[c]},${yMm[r]},${field(value(p))}`);
+    lines.push(`${r},${c},${xMm[c]},${yMm[r]},${[value(p)].flat().map(field).join(",")}`);
   }
   return csv(lines);
 }

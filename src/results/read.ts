@@ -87,6 +87,7 @@ export class ResultsData {
         sod: Number(m[2]),
       })),
       peaks: listFiles(dir, "crystallite", resultPattern.crystallite).map((m) => m[1]!),
+      tracked: listFiles(dir, "reflections", resultPattern.crystallite).map((m) => m[1]!),
       detectors: [],
       heatmaps: listFiles(dir, "timeseries", resultPattern.heatmap).map((m) => ({
         region: m[1]!,
@@ -152,17 +153,19 @@ export class ResultsData {
     const det = this.frames.byDetector.get(b.detector);
     if (!det) throw new NotFound(`no frames of detector ${b.detector}`);
     const di = columnIndex(t, "detector");
+    // its σ where frames.csv has it (band_<name>_err; none for sizes)
+    const ei = t.header.indexOf(`${b.column}_err`);
     const value: number[] = [];
-    let k = 0;
+    const error: number[] = [];
+    const num = (s: string | undefined) => (s === undefined || s === "" ? Number.NaN : Number(s));
     for (const row of t.rows) {
       if (row[di] !== b.detector) continue;
-      const s = row[ci] ?? "";
-      value.push(s === "" ? Number.NaN : Number(s));
-      k++;
+      value.push(num(row[ci]));
+      error.push(ei >= 0 ? num(row[ei]) : Number.NaN);
     }
     return {
-      meta: { band, detector: b.detector, frames: k },
-      columns: { time: det.time, pixel: det.pixel, sod: det.sod, value: f32(value) },
+      meta: { band, detector: b.detector, frames: value.length },
+      columns: { time: det.time, pixel: det.pixel, sod: det.sod, value: f32(value), value_err: f32(error) },
     };
   }
 
@@ -176,13 +179,20 @@ export class ResultsData {
     const t = await readCsv(join(this.dir, "maps", hit![0]));
     const { rows, cols } = this.info.grid;
     const value = new Float32Array(rows * cols).fill(Number.NaN);
+    const valueErr = new Float32Array(rows * cols).fill(Number.NaN);
+    const opaque = new Int32Array(rows * cols);
     const r = numbers(t, "row");
     const c = numbers(t, "col");
     const v = numbers(t, "value");
+    const e = numbers(t, "value_err");
+    const flag = strings(t, "flag");
     r.forEach((ri, i) => {
-      value[ri * cols + c[i]!] = v[i]!;
+      const p = ri * cols + c[i]!;
+      value[p] = v[i]!;
+      valueErr[p] = e[i]!;
+      opaque[p] = flag[i] === "opaque" ? 1 : 0;
     });
-    return { meta: { band, sod }, columns: { value } };
+    return { meta: { band, sod }, columns: { value, value_err: valueErr, opaque } };
   }
 
   /** A region's mean curve per sweep (q × time), with the cycler state at each sweep. */
@@ -241,6 +251,7 @@ export class ResultsData {
         time: unixSeconds(t, "time"),
         sod: f32(numbers(t, "sod_pct")),
         value: f32(numbers(t, "value")),
+        value_err: f32(numbers(t, "value_err")),
         n_pixels: f32(numbers(t, "n_pixels")),
       },
     };
@@ -378,10 +389,10 @@ function indexFrames(table: CsvTable, cols: number): FrameIndex {
   return { byDetector, table };
 }
 
-/** Bands are the band_<name> columns; each belongs to the detector whose rows fill it. */
 /**
- * The frame-level quantities of frames.csv a map can show: band values (`band_<name>`) and
- * crystallite sizes fitted frame by frame (`size_<peak>_nm`, shown as "<peak> size").
+ * The frame-level quantities of frames.csv a map can show: band values (`band_<name>`, each
+ * belonging to the detector whose rows fill it; `band_<name>_err` beside it is its σ, not a band)
+ * and crystallite sizes fitted frame by frame (`size_<peak>_nm`, shown as "<peak> size").
  */
 function bandsOf(
   table: CsvTable,
@@ -390,6 +401,7 @@ function bandsOf(
   return table.header.flatMap((h, ci) => {
     const size = /^size_(.+)_nm$/.exec(h);
     if (!h.startsWith("band_") && !size) return [];
+    if (h.endsWith("_err") && table.header.includes(h.slice(0, -4))) return [];
     const filled = table.rows.find((r) => (r[ci] ?? "") !== "");
     if (!filled) return [];
     return [

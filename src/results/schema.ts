@@ -8,8 +8,12 @@
  * Change a file or a column → bump RESULTS_SCHEMA_VERSION.
  */
 
-/** Version of the layout below; run.json `results_schema`. 4: frames at mid-exposure, run.json peak_fits, reflections/. */
-export const RESULTS_SCHEMA_VERSION = 4;
+/**
+ * Version of the layout below; run.json `results_schema`. 4: frames at mid-exposure, run.json
+ * peak_fits, reflections/. 5: σ of band values, maps and series (`_err` columns, NeXus `_errors`),
+ * opaque points flagged in maps, /entry/reflections.
+ */
+export const RESULTS_SCHEMA_VERSION = 5;
 
 export interface ColumnSpec {
   name: string;
@@ -64,7 +68,20 @@ export const RESULTS = {
   map: {
     path: "maps/<band>_sod<N>.csv",
     about: "a band at the moment the cell reached N % SOD, between each point's own visits",
-    columns: [...GRID, c("value", "", "band value (normalised as run.json says)")],
+    columns: [
+      ...GRID,
+      c(
+        "value",
+        "",
+        "band value (normalised as run.json says); empty where opaque or not visited on both sides",
+      ),
+      c("value_err", "", "its σ (Poisson through subtraction and normalisation)"),
+      c(
+        "flag",
+        "",
+        "`opaque` where a visit it is made from transmits < 1 % (its value would be a ratio of noise)",
+      ),
+    ],
   },
   frames: {
     path: "frames.csv",
@@ -82,7 +99,7 @@ export const RESULTS = {
       c("ewe_v", "V", "cell potential"),
       c("transmission", "", "sample transmission it/i0 relative to the empty cell"),
     ],
-    more: "band_<band> per band (on its detector's rows), size_<peak>_nm per peak (nm)",
+    more: "band_<band>, band_<band>_err per band (on its detector's rows), size_<peak>_nm per peak (nm)",
   },
   echem: {
     path: "echem.csv",
@@ -107,7 +124,8 @@ export const RESULTS = {
       SOD,
       c("step", "", "cycler step"),
       c("cycle", "", "cycle"),
-      c("value", "", "mean band value over the region's points"),
+      c("value", "", "mean band value over the region's points (opaque points left out)"),
+      c("value_err", "", "its σ, √(Σσᵢ²)/n"),
       c("n_pixels", "", "points averaged"),
     ],
   },
@@ -139,7 +157,12 @@ export const RESULTS = {
       c("cycle", "", "cycle"),
       SOD,
       c("size_nm", "nm", "Scherrer size L = 2πK/Γ_L"),
-      c("size_err_nm", "nm", "its error"),
+      c("size_err_nm", "nm", "its 1σ: the fit's, and size_model_err_nm, in quadrature"),
+      c(
+        "size_model_err_nm",
+        "nm",
+        "model part: |L(tied areas) − L(free areas)| where both fit (amplitudes: auto), else 0",
+      ),
       c("center_q", "1/nm", "fitted peak centre"),
       c("fwhm_q", "1/nm", "fitted FWHM"),
     ],
@@ -153,6 +176,8 @@ export const RESULTS = {
       SOD,
       c("lattice_scale", "", "s of the phase fit (centres at s·q_hkl; lattice parameter a = a₀/s)"),
       c("lattice_scale_err", "", "its error"),
+      c("a_nm", "nm", "lattice parameter a = a₀/s (the others scale alike)"),
+      c("a_nm_err", "nm", "its error"),
     ],
     more: "per reflection <hkl> (e.g. 111): area_<hkl>, area_<hkl>_err (curve units × 1/nm), center_q_<hkl>, center_q_<hkl>_err, fwhm_q_<hkl>, fwhm_q_<hkl>_err (1/nm); empty where it is not detected",
   },
@@ -170,12 +195,22 @@ export const H5_PATHS = [
     "/entry/<det>",
     "NXdata I [pixel, sweep, q] (+ I_errors), time and sod_pct per pixel and sweep, the OCV normaliser",
   ],
-  ["/entry/maps/<band>_sod<N>", "NXdata value [row, col] with y_mm, x_mm"],
+  [
+    "/entry/maps/<band>_sod<N>",
+    "NXdata value [row, col] with y_mm, x_mm, value_errors, opaque (1 where flagged)",
+  ],
   ["/entry/regions", "NXdata code [row, col], an index into its labels attribute"],
-  ["/entry/timeseries/<region>_<det>", "NXdata normalised mean curve [sweep, q], time, sod_pct, band_<band>"],
+  [
+    "/entry/timeseries/<region>_<det>",
+    "NXdata normalised mean curve [sweep, q] (+ I_errors), time, sod_pct, band_<band> (+ band_<band>_errors)",
+  ],
   ["/entry/echem", "NXdata ewe_v vs time, with current, charge, SODC"],
-  ["/entry/frames", "the frames.csv table as columns"],
+  ["/entry/frames", "the frames.csv table as columns (band σ as band_<band>_errors)"],
   ["/entry/crystallite/<peak>", "NXdata size_nm vs time, with errors"],
+  [
+    "/entry/reflections/<peak>",
+    "NXdata lattice_scale vs time, with every column of reflections/<peak>.csv (σ as <name>_errors)",
+  ],
   ["/entry/caked/<region>_<det>", "NXdata region-mean (chi × q) image per sweep (config caking:)"],
 ] as const;
 

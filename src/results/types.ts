@@ -31,6 +31,8 @@ export interface Summary {
   /** The pipeline's maps (maps/<band>_sod<N>.csv). */
   maps: { band: string; sod: number }[];
   peaks: string[];
+  /** Peaks with per-reflection tracking (reflections/<peak>.csv). */
+  tracked: string[];
   detectors: DetectorInfo[];
   /** Regions with a q × time heatmap per detector (timeseries/<region>_<det>_heatmap.csv). */
   heatmaps: { region: string; detector: string }[];

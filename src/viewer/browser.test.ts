@@ -1,7 +1,8 @@
 /**
  * The viewer in real headless Chromium: the page loads without console errors, the map has
  * coloured cells, a click on a scan point changes the waterfalls, the slider changes the map, the
- * region selector redraws the heatmap, and the exports produce SVG, PNG and CSV files.
+ * region selector redraws the heatmap, the reflections figure draws each reflection and another
+ * quantity on request, and the exports produce SVG, PNG and CSV files.
  * Screenshots go to test-artifacts/.
  */
 import { mkdirSync, readFileSync } from "node:fs";
@@ -124,6 +125,44 @@ describe.skipIf(!present)("swaxs view in Chromium", () => {
     const after = await page.innerHTML("#fig-region-heatmap .plot");
     expect(after).not.toBe(before);
     expect(after).toContain("separator");
+  });
+
+  it("draws each reflection of the peak, and another quantity when asked", async () => {
+    const [header = [], ...rows] = readFileSync(join(resultsDir, "reflections/Li2S.csv"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => l.split(","));
+    const hkl = header.filter((h) => /^area_[^_]+$/.test(h)).map((h) => h.slice(5));
+    expect(hkl.length).toBeGreaterThan(1);
+    /** Reflections with a value of `what` in some sweep: the ones with markers. */
+    const detected = (what: string) =>
+      hkl.filter((h) => rows.some((r) => (r[header.indexOf(`${what}_${h}`)] ?? "") !== ""));
+    const markerColours = async () =>
+      new Set(
+        await page.$$eval("#fig-reflections .plot circle", (cs) => cs.map((c) => c.getAttribute("fill"))),
+      ).size;
+    expect(await page.locator("#fig-reflections .plot svg").count()).toBe(1);
+    expect(await page.$$eval("#fig-reflections .legend text", (ts) => ts.map((t) => t.textContent))).toEqual(
+      hkl.map((h) => `(${h})`),
+    );
+    expect(await markerColours()).toBe(detected("area").length);
+    const before = await page.innerHTML("#fig-reflections .plot");
+
+    const n = await renders("region");
+    await page.selectOption("#reflections-quantity", "center_q");
+    await waitRenders("region", n);
+    const after = await page.innerHTML("#fig-reflections .plot");
+    expect(after).not.toBe(before);
+    expect(after).toContain("centre q (1/nm)");
+    expect(await markerColours()).toBe(detected("center_q").length);
+    await page.hover("#fig-reflections");
+    const [csv] = await Promise.all([
+      page.waitForEvent("download"),
+      page.click("#fig-reflections .export-csv"),
+    ]);
+    expect(readFileSync(await csv.path(), "utf8").split("\n")[0]).toBe(
+      ["time_unix_s", "sod_pct", ...hkl.flatMap((h) => [`center_q_${h}`, `center_q_${h}_err`])].join(","),
+    );
   });
 
   it("exports SVG, PNG and CSV", async () => {

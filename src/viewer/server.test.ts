@@ -1,4 +1,4 @@
-import { readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
@@ -47,7 +47,8 @@ async function columns(path: string) {
 const csv = (p: string) => parseCsv(readFileSync(join(dir, p), "utf8"));
 
 beforeAll(async () => {
-  dir = await tinyResults({ rows: 6, sweeps: 3 });
+  // four sweeps: the fourth is the first with Li2S, so reflections/Li2S.csv has numbers
+  dir = await tinyResults({ rows: 6, sweeps: 4 });
   // a link that leaves the results folder, which the server must not follow
   writeFileSync(join(dirname(dir), "secret.txt"), "outside");
   symlinkSync(join(dirname(dir), "secret.txt"), join(dir, "link-out.txt"));
@@ -134,6 +135,7 @@ describe("swaxs view server", () => {
     expect(s.maps).toContainEqual({ band: "Li2S", sod: 50 });
     expect(s.heatmaps).toContainEqual({ region: "cathode", detector: "waxs" });
     expect(s.peaks).toEqual(["Li2S"]);
+    expect(s.tracked).toEqual(["Li2S"]);
   });
 
   it("sends one pixel's curves: the h5 rows of its frames, in time order", async () => {
@@ -146,7 +148,7 @@ describe("swaxs view server", () => {
       if (f[3] === "3" && f[4] === "1") mine.push(k);
       k++;
     }
-    expect(c.meta.visits).toBe(3);
+    expect(c.meta.visits).toBe(4);
     expect(c.columns.time!.length).toBe(mine.length);
     const h5 = await openH5(join(dir, "reduced_waxs.h5"));
     try {
@@ -207,6 +209,98 @@ describe("swaxs view server", () => {
 
     const cr = await columns("/api/crystallite?peak=Li2S");
     expect(cr.columns.size_nm!.length).toBe(csv("crystallite/Li2S.csv").length - 1);
+  });
+
+  it("sends the σ columns of bands, maps and series, and the opaque flags of maps, as in the CSVs", async () => {
+    const num = (x: string | undefined) => (x === undefined || x === "" ? Number.NaN : Number(x));
+    /** Every value as the CSV has it (NaN where empty), as float32. */
+    const same = (got: ArrayLike<number>, want: number[], what: string) => {
+      expect(got.length, what).toBe(want.length);
+      want.forEach((w, i) => {
+        if (Number.isNaN(w)) expect(got[i], `${what}[${i}]`).toBeNaN();
+        else expect(got[i], `${what}[${i}]`).toBe(Math.fround(w));
+      });
+    };
+    const frames = csv("frames.csv");
+    const ei = frames[0]!.indexOf("band_Li2S_err");
+    expect(ei).toBeGreaterThan(0);
+    const band = await columns("/api/band?band=Li2S");
+    const waxsRows = frames.slice(1).filter((f) => f[2] === "waxs");
+    same(
+      band.columns.value_err!,
+      waxsRows.map((r) => num(r[ei])),
+      "band value_err",
+    );
+    expect(Array.from(band.columns.value_err!).some(Number.isFinite)).toBe(true);
+
+    const m = csv("maps/Li2S_sod50.csv");
+    const [ci, vi, fi] = ["value_err", "value", "flag"].map((k) => m[0]!.indexOf(k));
+    const map = await columns("/api/map?band=Li2S&sod=50");
+    expect(map.columns.opaque).toBeInstanceOf(Int32Array);
+    for (const r of m.slice(1)) {
+      const p = Number(r[0]) * 2 + Number(r[1]);
+      same([map.columns.value_err![p]!], [num(r[ci!])], `map value_err at ${p}`);
+      same([map.columns.value![p]!], [num(r[vi!])], `map value at ${p}`);
+      expect(map.columns.opaque![p], `opaque at ${p}`).toBe(r[fi!] === "opaque" ? 1 : 0);
+    }
+
+    const t = csv("timeseries/cathode_Li2S.csv");
+    const series = await columns("/api/series?region=cathode&band=Li2S");
+    const si = t[0]!.indexOf("value_err");
+    same(
+      series.columns.value_err!,
+      t.slice(1).map((r) => num(r[si])),
+      "series value_err",
+    );
+    expect(Array.from(series.columns.value_err!).some(Number.isFinite)).toBe(true);
+  });
+
+  it("sends each reflection's columns as in reflections/<peak>.csv, and 404 for a peak without", async () => {
+    const t = csv("reflections/Li2S.csv");
+    const header = t[0]!;
+    const rows = t.slice(1);
+    const c = await columns("/api/tracked?peak=Li2S");
+    expect(c.meta.hkl).toEqual(["111", "200"]);
+    expect(c.columns.time!.length).toBe(rows.length);
+    expect(Array.from(c.columns.time!)).toEqual(rows.map((r) => Date.parse(r[0]!) / 1000));
+    let finite = 0;
+    for (const [j, name] of header.entries()) {
+      if (name === "time") continue;
+      const got = c.columns[name === "sod_pct" ? "sod" : name];
+      expect(got, name).toBeDefined();
+      rows.forEach((r, i) => {
+        const s = r[j] ?? "";
+        if (s === "") expect(got![i], `${name}[${i}]`).toBeNaN();
+        else {
+          finite++;
+          expect(got![i], `${name}[${i}]`).toBe(Math.fround(Number(s)));
+        }
+      });
+    }
+    // the tiny twin's last sweep has Li2S: areas, the (111) centre and width, a
+    expect(finite).toBeGreaterThan(5);
+    for (const k of ["area_111", "area_200", "center_q_111", "a_nm"])
+      expect(Array.from(c.columns[k]!).some(Number.isFinite), k).toBe(true);
+
+    const none = await get("/api/tracked?peak=nothing");
+    expect(none.status).toBe(404);
+    expect(JSON.parse(none.body.toString()).error).toMatch(/no reflections for nothing/);
+    expect((await get("/api/tracked")).status).toBe(400);
+  });
+
+  it("lists no tracked peaks for results without reflections/ (the app then draws no such figure)", async () => {
+    const old = join(dirname(dir), "no-reflections");
+    cpSync(dir, old, { recursive: true, verbatimSymlinks: true });
+    rmSync(join(old, "reflections"), { recursive: true });
+    const w = await startViewer(old);
+    try {
+      const s = (await (await fetch(`${w.url}api/summary`)).json()) as Summary;
+      expect(s.peaks).toEqual(["Li2S"]);
+      expect(s.tracked).toEqual([]);
+      expect((await fetch(`${w.url}api/tracked?peak=Li2S`)).status).toBe(404);
+    } finally {
+      await w.close();
+    }
   });
 
   it("computes reflection positions on the server: Li2S 111 at 2π/d", async () => {

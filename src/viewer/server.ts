@@ -10,6 +10,7 @@ import { extname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { NotFound, ResultsData } from "../results/index.js";
 import { isInputError } from "../util/errors.js";
+import type { Summary } from "./api.js";
 import { encodeColumns } from "./app/wire.js";
 import { pageHtml } from "./page.js";
 import { resolveInside, safeSegments } from "./paths.js";
@@ -48,10 +49,11 @@ class BadRequest extends Error {}
 export async function startViewer(resultsDir: string, o: ViewerOptions = {}): Promise<Viewer> {
   const root = resolve(resultsDir);
   const data = await ResultsData.open(root);
+  const summary: Summary = data.summary();
   const host = o.host ?? "127.0.0.1";
   const loopbackOnly = LOOPBACK.has(host);
   const server = createServer((req, res) => {
-    handle(req, res, { root, data, loopbackOnly, title: resultsDir }).catch((err) => fail(res, err));
+    handle(req, res, { root, data, summary, loopbackOnly, title: resultsDir }).catch((err) => fail(res, err));
   });
   await new Promise<void>((ok, bad) => {
     server.once("error", bad);
@@ -81,6 +83,8 @@ export async function startViewer(resultsDir: string, o: ViewerOptions = {}): Pr
 interface Ctx {
   root: string;
   data: ResultsData;
+  /** The results' summary with what only the viewer asks (see api.ts). */
+  summary: Summary;
   loopbackOnly: boolean;
   title: string;
 }
@@ -99,7 +103,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, ctx: Ctx): Prom
   if (typeof segs === "number") return status(res, segs, segs === 403 ? "forbidden path" : "bad path");
   if (path === "/" || path === "/index.html")
     return send(res, 200, "text/html; charset=utf-8", pageHtml(ctx.title));
-  if (path.startsWith("/api/")) return api(res, path.slice(5), params, ctx.data);
+  if (path.startsWith("/api/")) return api(res, path.slice(5), params, ctx);
   for (const [prefix, dir, jsOnly] of [
     ["/viewer/app/", APP_DIR, true],
     ["/plot/", PLOT_DIR, true],
@@ -115,7 +119,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, ctx: Ctx): Prom
   return status(res, 404, "not found");
 }
 
-async function api(res: ServerResponse, name: string, p: URLSearchParams, data: ResultsData): Promise<void> {
+async function api(res: ServerResponse, name: string, p: URLSearchParams, ctx: Ctx): Promise<void> {
+  const { data } = ctx;
   const str = (k: string) => {
     const v = p.get(k);
     if (v === null || v === "") throw new BadRequest(`missing parameter ${k}`);
@@ -133,7 +138,7 @@ async function api(res: ServerResponse, name: string, p: URLSearchParams, data: 
   };
   switch (name) {
     case "summary":
-      return json(res, data.summary());
+      return json(res, ctx.summary);
     case "reflections":
       return json(res, data.reflections(str("det")));
     case "pixel": {
@@ -162,6 +167,10 @@ async function api(res: ServerResponse, name: string, p: URLSearchParams, data: 
     }
     case "crystallite": {
       const c = await data.crystallite(str("peak"));
+      return binary(res, encodeColumns(c.columns, c.meta));
+    }
+    case "tracked": {
+      const c = await data.trackedReflections(str("peak"));
       return binary(res, encodeColumns(c.columns, c.meta));
     }
     default:

@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runExperiment } from "../../src/pipeline/run.js";
+import { numbers, RESULTS, readCsvSync, resultPath } from "../../src/results/index.js";
 import { readCsvCells } from "../support/fixtures.js";
 import { generateExperiment, generatorPython } from "../support/generator.js";
 import { toolAvailable } from "../support/tools.js";
@@ -26,6 +27,9 @@ let truth: {
   layers: string[];
   li2s_at_sod: Record<string, number[][]>;
   li2s_size_nm_end_of_discharge: number;
+  /** The "pores" band per [row][col] at 0, 50, 100 % SOD: exactly, and between the point's visits. */
+  pores_at_sod: Record<string, number[][]>;
+  pores_at_sod_between_visits: Record<string, number[][]>;
   /** SOD (0..1) of every scan-log row. */
   frame_sod: number[];
   /** Per band, per scan-log row: the value an exact reduction gives (null for the other detector's rows). */
@@ -49,10 +53,63 @@ describe.skipIf(!run)("swaxs run on an experiment made with pyFAI and fabio reco
     [100, 0.9],
     [50, 0.8],
   ])("Li2S map at %i %% SOD correlates with the true Li2S amount (r ≥ %f)", (sod, rMin) => {
-    const m = mapAgainstTruth(join(dir, "results"), "Li2S", sod, truth.li2s_at_sod[String(sod)]!);
-    expect(m.values.every(Number.isFinite)).toBe(true);
+    // the plungers ("other", T = 0) are opaque: their value may be left empty, and is no Li2S amount
+    const m = mapAgainstTruth(
+      join(dir, "results"),
+      "Li2S",
+      sod,
+      truth.li2s_at_sod[String(sod)]!,
+      truth.layers,
+    );
+    expect(m.missing).toEqual([]);
     expect(m.r).toBeGreaterThanOrEqual(rMin);
   });
+
+  // The absolute SAXS band as a map: each point's value at the moment of N % SOD, linear in time
+  // between its own two visits around it. The generator's value is not linear in time there at 100 %
+  // (Li2S stops growing at the end of the discharge, before the visit in the rest), so the map is
+  // compared with the exact values at the point's two visits interpolated the same way
+  // (truth.pores_at_sod_between_visits; `pores_at_sod`, exactly at the moment, differs by 0.2–0.5 % in
+  // the cathode at 100 %, up to 5 of the noise below). The tolerance is the noise: 4× the rms relative
+  // deviation of the same layer's frames from their exact values (a map value weighs two frames by
+  // 1 − w and w, so its σ is at most a frame's). Seeds 1, 2, 3, 7 gave at most 2.3 of those rms
+  // (frames' rms: cathode 0.10 %, separator 0.25–0.38 %, anode 0.35–0.49 %). The opaque plungers' rows
+  // ("other") may be empty and are not compared.
+  it.each([50, 100])(
+    "pores map at SOD %i: every non-opaque point at the exact reduction, within its noise",
+    (sod) => {
+      const frames = readCsvSync(join(dir, "results", RESULTS.frames.path));
+      const index = numbers(frames, "index");
+      const frameRow = numbers(frames, "row");
+      const band = numbers(frames, "band_pores");
+      const dev: Record<string, number[]> = {};
+      index.forEach((k, i) => {
+        const want = truth.band_expected["pores"]![k];
+        if (want === null || want === undefined) return;
+        const layer = truth.layers[frameRow[i]!]!;
+        dev[layer] = [...(dev[layer] ?? []), band[i]! / want - 1];
+      });
+      const rms = (d: number[]) => Math.sqrt(d.reduce((a, x) => a + x * x, 0) / d.length);
+      const map = readCsvSync(join(dir, "results", resultPath.map("pores", sod)));
+      const row = numbers(map, "row");
+      const col = numbers(map, "col");
+      const value = numbers(map, "value");
+      const want = truth.pores_at_sod_between_visits[String(sod)]!;
+      let worst = 0;
+      row.forEach((r, i) => {
+        const layer = truth.layers[r]!;
+        if (layer === "other") return;
+        const got = value[i]!;
+        const w = want[r]![col[i]!]!;
+        const noise = rms(dev[layer]!);
+        const at = `row ${r} col ${col[i]} (${layer}): ${got} vs ${w}, frames' rms ${noise}`;
+        expect(Number.isFinite(got), at).toBe(true);
+        expect(Math.abs(got / w - 1), at).toBeLessThanOrEqual(4 * noise);
+        worst = Math.max(worst, Math.abs(got / w - 1) / noise);
+      });
+      console.log(`pores map at ${sod} % SOD: worst deviation ${worst.toFixed(2)} × its layer's frame rms`);
+    },
+  );
 
   it("crystallite size at the end of the discharge within 15 %", () => {
     const size = endOfDischargeSize(join(dir, "results"), "Li2S");

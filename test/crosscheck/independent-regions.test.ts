@@ -35,6 +35,15 @@ const run = toolAvailable("python3-pyfai, python3-fabio and numpy", py !== null)
 /** The seeds, fixed before any was run (1–8, none left out). */
 const SEEDS = [1, 2, 3, 4, 5, 6, 7, 8];
 
+/** The 1σ of the size endOfDischargeSize reads (the same row of crystallite/<peak>.csv). */
+function endOfDischargeSizeErr(results: string, peak: string): number | null {
+  const t = readCsvSync(join(results, resultPath.crystallite(peak)));
+  const sod = numbers(t, "sod_pct");
+  const size = numbers(t, "size_nm");
+  const k = Array.from(sod).findIndex((s, i) => s > 90 && Number.isFinite(size[i]!));
+  return k >= 0 ? numbers(t, "size_err_nm")[k]! : null;
+}
+
 const root = mkdtempSync(join(tmpdir(), "swaxs-independent-regions-"));
 
 interface VariedTruth {
@@ -79,6 +88,7 @@ describe.skipIf(!run)(
   "regions on independent experiments with varied cells: right, or uncertain where wrong",
   () => {
     const untextured: number[] = [];
+    const sizes: { seed: number; dev: number; relErr: number; covered: boolean }[] = [];
     it.each(SEEDS)(
       "seed %i",
       async (seed) => {
@@ -129,6 +139,14 @@ describe.skipIf(!run)(
         );
         expect(size).not.toBeNull();
         expect(Math.abs(size! / want - 1)).toBeLessThan(0.1);
+        // its 1σ (the fit's and the model's: tied vs free areas), judged over all seeds below
+        const err = endOfDischargeSizeErr(join(d, "results"), "Li2S")!;
+        sizes.push({
+          seed,
+          dev: size! / want - 1,
+          relErr: err / want,
+          covered: Math.abs(size! - want) <= err,
+        });
 
         // per-reflection tracking: at the end of the discharge each Li2S line's own fit puts it where
         // the generator did, and the (200)/(111) area ratio over the texture factors the generator
@@ -150,6 +168,21 @@ describe.skipIf(!run)(
       },
       120_000,
     );
+
+    // a 1σ covers the truth ~68 % of the time: 5.4 ± 1.3 of 8 cells; at least 4 here (measured: 6,
+    // where the fit's σ alone covered 1). Where the tied and the free areas disagree the model term
+    // makes σ large (13 % on seed 5, whose tied fit is 11 % off); the median must stay a few % (a
+    // huge σ would cover everything; measured 5.0 %)
+    it("the size's 1σ covers the truth on at least 4 of the 8 cells, its median under 8 % of it", () => {
+      expect(sizes).toHaveLength(SEEDS.length);
+      const note = sizes
+        .map((x) => `seed ${x.seed}: ${(100 * x.dev).toFixed(1)} % ± ${(100 * x.relErr).toFixed(1)} %`)
+        .join("; ");
+      console.log(`Li2S size at the end of discharge vs truth: ${note}`);
+      expect(sizes.filter((x) => x.covered).length, note).toBeGreaterThanOrEqual(4);
+      const rel = sizes.map((x) => x.relErr).sort((a, b) => a - b);
+      expect(rel[rel.length >> 1]!, note).toBeLessThan(0.08);
+    });
 
     it("the (200)/(111) area ratio, texture taken out, is one number on every cell (within ±20 %)", () => {
       expect(untextured).toHaveLength(SEEDS.length);

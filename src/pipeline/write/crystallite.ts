@@ -4,7 +4,7 @@
  */
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { resultPath } from "../../results/index.js";
+import { RESULTS, resultPath } from "../../results/index.js";
 import type { RunContext } from "../context.js";
 import { crystalliteSeries } from "../products.js";
 import { reflectionSeries } from "../reflection-series.js";
@@ -38,7 +38,25 @@ export async function writeCrystallite(c: RunContext): Promise<void> {
     };
     const sz = crystalliteSeries(input);
     await writeFile(join(c.tmp, resultPath.crystallite(pk.name)), sz.csv);
-    await writeFile(join(c.tmp, resultPath.reflections(pk.name)), reflectionSeries(input, sz.phaseFits));
+    const rs = reflectionSeries(input, sz.phaseFits);
+    await writeFile(join(c.tmp, resultPath.reflections(pk.name)), rs.csv);
+    // the same columns in results.h5, each σ as <name>_errors (NeXus) rather than <name>_err (CSV)
+    const h5Name = (n: string) => (n.endsWith("_err") ? `${n.slice(0, -4)}_errors` : n);
+    const units = (n: string) =>
+      RESULTS.reflections.columns.find((x) => x.name === n)?.units ||
+      (/^(center|fwhm)_q_/.test(n) ? "1/nm" : "");
+    c.results.addTable(
+      "reflections",
+      pk.name,
+      {
+        time: { data: rs.timeS, units: "s" },
+        ...Object.fromEntries(
+          [...rs.columns].map(([n, v]) => [h5Name(n), { data: v, ...(units(n) && { units: units(n) }) }]),
+        ),
+      },
+      "lattice_scale",
+      ["time"],
+    );
     c.peakFits.set(pk.name, sz.fits);
     c.results.addTable(
       "crystallite",

@@ -6,12 +6,12 @@ import { columnsOf, csv, csvLine, fmt, RESULTS } from "../../results/index.js";
 import type { RunContext } from "../context.js";
 
 export async function writeFrames(c: RunContext): Promise<void> {
-  const { cfg, log, grid, clock, bandValue, sizes, transmission } = c;
+  const { cfg, log, grid, clock, bandValue, bandError, sizes, transmission } = c;
   const peaks = cfg.peaks.filter((p) => sizes.has(p.name));
   const lines = [
     csvLine([
       ...columnsOf(RESULTS.frames),
-      ...cfg.bands.map((b) => `band_${b.name}`),
+      ...cfg.bands.flatMap((b) => [`band_${b.name}`, `band_${b.name}_err`]),
       ...peaks.map((p) => `size_${p.name}_nm`),
     ]),
   ];
@@ -29,8 +29,10 @@ export async function writeFrames(c: RunContext): Promise<void> {
         fmt(clock.sodcPct[i]!),
         fmt(clock.eweV[i]!),
         fmt(transmission[i]!),
-        ...cfg.bands.map((b) =>
-          log.detector[i] === b.detector ? fmt(bandValue.get(b.name)?.[i] ?? Number.NaN) : "",
+        ...cfg.bands.flatMap((b) =>
+          log.detector[i] === b.detector
+            ? [fmt(bandValue.get(b.name)?.[i] ?? Number.NaN), fmt(bandError.get(b.name)?.[i] ?? Number.NaN)]
+            : ["", ""],
         ),
         ...peaks.map((p) => fmt(sizes.get(p.name)![i]!)),
       ]),
@@ -54,6 +56,7 @@ export async function writeFrames(c: RunContext): Promise<void> {
       ewe_v: { data: clock.eweV, units: "V" },
       transmission: { data: transmission },
       ...Object.fromEntries([...bandValue].map(([k, v]) => [`band_${k}`, { data: v }])),
+      ...Object.fromEntries([...bandError].map(([k, v]) => [`band_${k}_errors`, { data: v }])),
       ...Object.fromEntries([...sizes].map(([k, v]) => [`size_${k}_nm`, { data: v, units: "nm" }])),
     },
     null,

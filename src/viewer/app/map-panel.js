@@ -29,10 +29,10 @@ export function mapPanel(st, controls, figs, onPick) {
           ? `${b.name} (nm, ${b.detector}) at slider time`
           : `${b.name} band (${b.detector}) at slider time`,
     })),
-    ...s.maps.map((m) => ({
-      value: `map:${m.band}:${m.sod}`,
-      text: `${m.band} band at SOD ${m.sod} % (pipeline)`,
-    })),
+    ...s.maps.flatMap((m) => [
+      { value: `map:${m.band}:${m.sod}`, text: `${m.band} band at SOD ${m.sod} % (pipeline)` },
+      { value: `map:${m.band}:${m.sod}:err`, text: `σ of ${m.band} band at SOD ${m.sod} % (pipeline)` },
+    ]),
     { value: "region", text: "region" },
   ];
   let source = options[0]?.value ?? "region";
@@ -97,14 +97,24 @@ export function mapPanel(st, controls, figs, onPick) {
         categories: { names: s.regionNames, colors: CATEGORICAL },
       };
     } else if (source.startsWith("map:")) {
-      const [, band, sod] = source.split(":");
+      const [, band, sod, err] = source.split(":");
       const c = await getColumns(url("map", { band: band ?? "", sod: sod ?? "" }));
-      spec = {
-        ...base,
-        values: col(c, "value"),
-        title: `${band} band at SOD ${sod} %`,
-        colorBarLabel: `${band} band`,
-      };
+      const opaque = Array.from(col(c, "opaque")).filter((x) => x === 1).length;
+      // grey cells: no value; opaque points (transmission < 1 %) are flagged rather than shown
+      const note = opaque ? ` (${opaque} opaque)` : "";
+      spec = err
+        ? {
+            ...base,
+            values: col(c, "value_err"),
+            title: `σ of ${band} band at SOD ${sod} %${note}`,
+            colorBarLabel: `σ of ${band} band`,
+          }
+        : {
+            ...base,
+            values: col(c, "value"),
+            title: `${band} band at SOD ${sod} %${note}`,
+            colorBarLabel: `${band} band`,
+          };
     } else {
       const band = source.slice(5);
       const { series, domain } = await bandSeries(band);

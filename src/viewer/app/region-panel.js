@@ -1,8 +1,9 @@
 /**
  * The Region panel: a region's normalised curves as a q × time heatmap with the potential beside
  * it and the integrated band on the right (paper Fig. 2a), the crystallite size through the
- * experiment (Fig. 3b), and the region's SAXS curves during discharge and during charge
- * (Fig. 3d–e). Reflection ticks of the cell's phases mark the WAXS heatmap.
+ * experiment (Fig. 3b), each reflection of the peak's phase on its own (reflections-figure.js),
+ * and the region's SAXS curves during discharge and during charge (Fig. 3d–e). Reflection ticks of
+ * the cell's phases mark the WAXS heatmap.
  */
 import { categorical, heatmap, linePlot, waterfall } from "../../plot/index.js";
 import { col, getColumns, url } from "./api.js";
@@ -10,6 +11,7 @@ import { innerWidth, select } from "./dom.js";
 import { encodePng, toCsv } from "./export.js";
 import { figure } from "./figure.js";
 import { isSmallAngle } from "./pixel-panel.js";
+import { reflectionsFigure } from "./reflections-figure.js";
 import { axisTime, axisTimes, recordRender } from "./state.js";
 
 /** @typedef {import("./state.js").AppState} AppState */
@@ -81,6 +83,7 @@ export function regionPanel(st, controls, figs) {
 
   const heatFig = figure(figs, "region-heatmap");
   const sizeFig = s.peaks.length ? figure(figs, "crystallite") : null;
+  const reflFig = reflectionsFigure(st, controls, figs);
   const dischargeFig = saxs ? figure(figs, "saxs-discharge") : null;
   const chargeFig = saxs ? figure(figs, "saxs-charge") : null;
 
@@ -99,6 +102,7 @@ export function regionPanel(st, controls, figs) {
     ]);
     drawHeatmap(hm, series, sizeFig ? Math.floor(W * 0.62) : W);
     if (sizeFig && sizes) drawSizes(sizes, W - Math.floor(W * 0.62) - 10);
+    await reflFig?.update(peak, W);
     if (dischargeFig && chargeFig && saxs) drawSaxs(sx, saxs, Math.floor((W - 10) / 2));
     recordRender("region", performance.now() - t0);
   }
@@ -148,8 +152,9 @@ export function regionPanel(st, controls, figs) {
         right: series
           ? {
               x: col(series, "value"),
+              xErr: col(series, "value_err"),
               y: axisTimes(st, col(series, "time")),
-              label: `${band} band`,
+              label: `${band} band (±1σ)`,
               markers: true,
               color: "#c9262b",
             }
