@@ -44,6 +44,11 @@ export interface PeakFitOptions {
   instrumentFwhmQ?: number;
   /** "ratio" (default): one scale × the reflection intensities; "free": one area per reflection. */
   amplitudes?: "ratio" | "free";
+  /**
+   * Degree of the background polynomial in (q − q̄) (default 1, a line; 2 fits a curved background:
+   * a broad feature that changes inside the window, e.g. a halo or a phase dissolving).
+   */
+  backgroundDegree?: 1 | 2;
   /** Peak cut-off in FWHMs, as the simulator's `cutoffFwhm` (default 8). */
   cutoffFwhm?: number;
   /** Smallest amplitude/σ for a peak to count as present (default 3). */
@@ -185,7 +190,8 @@ export function fitPhasePeaks(
   const iEta = etaMode === "free" ? 2 : -1;
   const iAmp = etaMode === "free" ? 3 : 2;
   const iB0 = iAmp + nAmp;
-  const np = iB0 + 2;
+  const nB = (opts.backgroundDegree ?? 1) + 1;
+  const np = iB0 + nB;
   if (m < np + 3) return fail(`only ${m} usable points in the window for ${np} parameters`, { points: m });
 
   const dq = median(Array.from({ length: m - 1 }, (_, i) => qw[i + 1]! - qw[i]!));
@@ -213,7 +219,11 @@ export function fitPhasePeaks(
     const eta = etaOf(p);
     const b0 = p[iB0]!;
     const b1 = p[iB0 + 1]!;
-    for (let i = 0; i < qs.length; i++) out[i] = b0 + b1 * (qs[i]! - qc);
+    const b2 = nB > 2 ? p[iB0 + 2]! : 0;
+    for (let i = 0; i < qs.length; i++) {
+      const x = qs[i]! - qc;
+      out[i] = b0 + x * (b1 + x * b2);
+    }
     refl.forEach((r, k) => {
       const amp = ratio ? p[iAmp]! * r.rel : p[iAmp + k]!;
       addPeak(out, qs, s * r.qNm, fwhm, eta, amp, cut);
@@ -223,6 +233,7 @@ export function fitPhasePeaks(
   // grid over (s, Γ): linear parameters solved exactly at each node
   const ones = new Float64Array(m).fill(1);
   const slope = Float64Array.from(qw, (v) => v - qc);
+  const bgCols = nB > 2 ? [ones, slope, Float64Array.from(slope, (x) => x * x)] : [ones, slope];
   const gammas: number[] = [];
   const nG = 18;
   for (let i = 0; i < nG; i++) gammas.push(gMin * (gMax / gMin) ** (i / (nG - 1)));
@@ -233,7 +244,7 @@ export function fitPhasePeaks(
     chi2: Number.POSITIVE_INFINITY,
     s: 1,
     fwhm: gammas[0]!,
-    lin: new Float64Array(nAmp + 2),
+    lin: new Float64Array(nAmp + nB),
   };
   const resid = new Float64Array(m);
   for (const g of gammas) {
@@ -242,7 +253,7 @@ export function fitPhasePeaks(
     const nS = Math.min(200, Math.ceil(0.1 / ds));
     for (let j = 0; j <= nS; j++) {
       const s = 0.95 + (0.1 * j) / nS;
-      const cols = [...peakColumns(qw, s, g, eta), ones, slope];
+      const cols = [...peakColumns(qw, s, g, eta), ...bgCols];
       const lin = linearLeastSquares(cols, yw, ww);
       if (!lin) continue;
       let c2 = 0;
@@ -278,13 +289,14 @@ export function fitPhasePeaks(
     upper[iEta] = 1;
     typical[iEta] = 1;
   }
-  for (let k = 0; k < nAmp + 2; k++) {
+  for (let k = 0; k < nAmp + nB; k++) {
     p0[iAmp + k] = best.lin[k]!;
     lower[iAmp + k] = Number.NEGATIVE_INFINITY;
     upper[iAmp + k] = Number.POSITIVE_INFINITY;
     typical[iAmp + k] = Math.max(Math.abs(best.lin[k]!), yScale * 1e-6);
   }
   typical[iB0 + 1] = Math.max(Math.abs(best.lin[nAmp + 1]!), (yScale * 1e-6) / (w1 - w0));
+  if (nB > 2) typical[iB0 + 2] = Math.max(Math.abs(best.lin[nAmp + 2]!), (yScale * 1e-6) / (w1 - w0) ** 2);
   const lm = levenbergMarquardt({
     model: (p, out) => modelAt(qw, p, out),
     y: yw,

@@ -72,6 +72,7 @@ describe("loadConfig", () => {
         amplitudes: "auto",
         shape: "fitted",
         base: "ocv",
+        background: "auto",
       },
       {
         name: "In",
@@ -84,6 +85,7 @@ describe("loadConfig", () => {
         amplitudes: "auto",
         shape: "fitted",
         base: "ocv",
+        background: "auto",
       },
     ]);
     expect(c.maps).toEqual({ atSod: [0, 50, 100] });
@@ -315,24 +317,33 @@ describe("parseConfig", () => {
       "scan: s.csv\ndetectors:\n  waxs: {poni: w.poni}\n  saxs: {poni: s.poni}\nechem: {file: c.mpt}\n";
     const peak = "{name: a, phase: Li2S, detector: waxs, q: [17, 24], region: cathode";
     const c = parseConfig(
-      `${both}normalize: {saxs: {reference: {sod: 30}}}\npeaks:\n  - ${peak}, amplitudes: free, shape: lorentzian, base: none, reflections: [[1, 1, 1], [2, 0, 0]]}\n  - {name: b, phase: Li2S, detector: saxs, q: [17, 24], region: cathode}\n`,
+      `${both}normalize: {saxs: {reference: {sod: 30}}}\npeaks:\n  - ${peak}, amplitudes: free, shape: lorentzian, base: none, background: linear, reflections: [[1, 1, 1], [2, 0, 0]]}\n  - {name: b, phase: Li2S, detector: saxs, q: [17, 24], region: cathode}\n`,
       "experiment.yaml",
     );
     expect(c.peaks[0]).toMatchObject({
       amplitudes: "free",
       shape: "lorentzian",
       base: "none",
+      background: "linear",
       reflections: [
         [1, 1, 1],
         [2, 0, 0],
       ],
     });
-    expect(c.peaks[1]).toMatchObject({ amplitudes: "auto", shape: "fitted", base: "reference" });
+    expect(c.peaks[1]).toMatchObject({
+      amplitudes: "auto",
+      shape: "fitted",
+      base: "reference",
+      background: "auto",
+    });
     expect(problem(`${MIN}peaks: [${peak}, base: reference}]\n`)).toMatch(
       /line 5: peaks\[0\]\.base: "reference" needs a reference state: set normalize\.waxs/,
     );
     expect(problem(`${MIN}peaks: [${peak}, amplitudes: tied}]\n`)).toMatch(
       /peaks\[0\]\.amplitudes: expected auto \| ratio \| free/,
+    );
+    expect(problem(`${MIN}peaks: [${peak}, background: cubic}]\n`)).toMatch(
+      /peaks\[0\]\.background: expected auto \| quadratic \| linear/,
     );
   });
 });

@@ -85,6 +85,14 @@ export interface PeakConfig {
    * Default: as the detector is normalised (ocv-mean → ocv, reference → reference, none → none).
    */
   base: "ocv" | "reference" | "none";
+  /**
+   * The fit's own background under the peaks after the base: a line, a parabola (a broad feature
+   * that changes inside the window — a halo fading, a phase dissolving, transmission drift — left
+   * under a line is taken up by the peaks' wings and biases the size), or "auto" (default): the
+   * parabola where the window spans at least 4 FWHM of the peaks, else the line (a parabola under
+   * peaks nearly as wide as the window takes up the peaks themselves).
+   */
+  background: "auto" | "linear" | "quadratic";
   /** Only these reflections (Miller indices) are fitted; all in the window when absent. */
   reflections?: [number, number, number][];
 }
@@ -262,6 +270,7 @@ const schema = strict({
         amplitudes: z.enum(["auto", "ratio", "free"], expected("auto | ratio | free")).optional(),
         shape: z.enum(["fitted", "lorentzian"], expected("fitted | lorentzian")).optional(),
         base: z.enum(["ocv", "reference", "none"], expected("ocv | reference | none")).optional(),
+        background: z.enum(["auto", "quadratic", "linear"], expected("auto | quadratic | linear")).optional(),
         reflections: z
           .array(z.tuple([z.int(), z.int(), z.int()]), expected("a list of [h, k, l]"))
           .min(1, expected("at least one [h, k, l]"))
@@ -480,6 +489,7 @@ function build(raw: RawConfig, file: string, yaml: YamlFile): ExperimentConfig {
       amplitudes: p.amplitudes ?? "auto",
       shape: p.shape ?? "fitted",
       base: p.base ?? baseOf(normalize[p.detector]),
+      background: p.background ?? "auto",
       ...(p.reflections && { reflections: p.reflections as [number, number, number][] }),
     } satisfies PeakConfig;
   });

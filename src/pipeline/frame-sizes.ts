@@ -36,10 +36,17 @@ export function frameSizes(
       s[j] = r.sigma[j]!;
     }
     // one frame has too few counts to fit the size broadening's shape (η free scatters and biases
-    // it): frames take it as Lorentzian; the per-sweep region sizes (crystallite/) fit it
-    const L = sizeFit({ ...pk, shape: "lorentzian" }, d.radial, y, s, refl).size;
-    if (!L) return;
-    if (L.ok && L.sizeErrNm < 0.5 * L.sizeNm) out[i] = L.sizeNm;
+    // it), a curved background or free areas (a free fit finds lines in one frame's noise where the
+    // tied one sees none): frames take it as Lorentzian on a line with the areas tied (unless the
+    // config frees them), fitted once; the per-sweep region sizes (crystallite/) fit all of it
+    const frame = {
+      ...pk,
+      shape: "lorentzian" as const,
+      background: "linear" as const,
+      amplitudes: pk.amplitudes === "free" ? ("free" as const) : ("ratio" as const),
+    };
+    const L = sizeFit(frame, d.radial, y, s, refl).size;
+    if (L) out[i] = L.sizeNm;
   });
   return out;
 }

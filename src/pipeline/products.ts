@@ -92,6 +92,8 @@ export interface PeakFitSummary {
   amplitudes: string;
   shape: string;
   base: string;
+  background: string;
+
   /** Sweeps where the phase was detected, by the areas model used. */
   ratio: number;
   free: number;
@@ -166,6 +168,7 @@ export function crystalliteSeries(x: PeakSweeps): SizeSeries {
       amplitudes: pk.amplitudes,
       shape: pk.shape,
       base: pk.base,
+      background: pk.background,
       ...model,
       size_eta_median: etas.length ? Number(etas.sort((a, b) => a - b)[etas.length >> 1]!.toFixed(3)) : null,
     },

@@ -157,11 +157,11 @@ export const RESULTS = {
       c("cycle", "", "cycle"),
       SOD,
       c("size_nm", "nm", "Scherrer size L = 2πK/Γ_L"),
-      c("size_err_nm", "nm", "its 1σ: the fit's, and size_model_err_nm, in quadrature"),
+      c("size_err_nm", "nm", "its 1σ: the fit's and size_model_err_nm in quadrature"),
       c(
         "size_model_err_nm",
         "nm",
-        "model part: |L(tied areas) − L(free areas)| where both fit (amplitudes: auto), else 0",
+        "its systematic part: 4 % of L (the peak-shape model; measured on independently generated cells)",
       ),
       c("center_q", "1/nm", "fitted peak centre"),
       c("fwhm_q", "1/nm", "fitted FWHM"),

@@ -161,27 +161,35 @@ describe.skipIf(!run)(
           truth as unknown as { vary: { li2s_texture: { q_nm: number; h2k2l2: number; factor: number }[] } }
         ).vary.li2s_texture;
         const drawn = (h2: number) => tex.find((x) => x.h2k2l2 === h2)!;
-        expect(Math.abs(numbers(lines, "center_q_111")[end]! - drawn(3).q_nm)).toBeLessThan(0.03);
-        expect(Math.abs(numbers(lines, "center_q_200")[end]! - drawn(4).q_nm)).toBeLessThan(0.03);
+        // within 0.03 nm⁻¹, or 3σ of a weak line's own centre (a (200) at ×0.55 texture: σ 0.019)
+        for (const [hkl, h2] of [
+          ["111", 3],
+          ["200", 4],
+        ] as const) {
+          const got = numbers(lines, `center_q_${hkl}`)[end]!;
+          const err = numbers(lines, `center_q_${hkl}_err`)[end]!;
+          expect(Math.abs(got - drawn(h2).q_nm), `(${hkl}) ${got} ± ${err}`).toBeLessThan(
+            Math.max(0.03, 3 * err),
+          );
+        }
         const ratio = numbers(lines, "area_200")[end]! / numbers(lines, "area_111")[end]!;
         untextured.push(ratio / (drawn(4).factor / drawn(3).factor));
       },
       120_000,
     );
 
-    // a 1σ covers the truth ~68 % of the time: 5.4 ± 1.3 of 8 cells; at least 4 here (measured: 6,
-    // where the fit's σ alone covered 1). Where the tied and the free areas disagree the model term
-    // makes σ large (13 % on seed 5, whose tied fit is 11 % off); the median must stay a few % (a
-    // huge σ would cover everything; measured 5.0 %)
-    it("the size's 1σ covers the truth on at least 4 of the 8 cells, its median under 8 % of it", () => {
+    // a 1σ covers the truth ~68 % of the time: 5.4 ± 1.3 of 8 cells; at least 4 here (measured: 5,
+    // all within 2σ; the fit's σ alone covered 1), with σ a few % (a huge σ would cover everything)
+    it("the size's 1σ covers the truth on at least 4 of the 8 cells, 2σ on all, its median under 6 % of it", () => {
       expect(sizes).toHaveLength(SEEDS.length);
       const note = sizes
         .map((x) => `seed ${x.seed}: ${(100 * x.dev).toFixed(1)} % ± ${(100 * x.relErr).toFixed(1)} %`)
         .join("; ");
       console.log(`Li2S size at the end of discharge vs truth: ${note}`);
       expect(sizes.filter((x) => x.covered).length, note).toBeGreaterThanOrEqual(4);
+      for (const x of sizes) expect(Math.abs(x.dev), note).toBeLessThan(2 * x.relErr);
       const rel = sizes.map((x) => x.relErr).sort((a, b) => a - b);
-      expect(rel[rel.length >> 1]!, note).toBeLessThan(0.08);
+      expect(rel[rel.length >> 1]!, note).toBeLessThan(0.06);
     });
 
     it("the (200)/(111) area ratio, texture taken out, is one number on every cell (within ±20 %)", () => {
