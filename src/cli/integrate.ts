@@ -24,11 +24,12 @@ import {
 } from "../geometry/index.js";
 import {
   type ErrorModel,
-  IntegrationPool,
+  finishSums,
   Integrator1d,
   type Result1d,
   type SplitMethod,
 } from "../integrate/index.js";
+import { FramePool } from "../pipeline/frame-pool.js";
 import { InputError, PROGRAM, VERSION } from "../util/index.js";
 import { curveCsv, curveXy, writeAtomic } from "./curves.js";
 import { progress } from "./progress.js";
@@ -220,7 +221,14 @@ async function integrateMany(
   const bar = progress("integrate", jobs.length);
   const nWorkers =
     o.workers !== undefined ? intOption("workers", o.workers, 0) : Math.min(availableParallelism(), 4);
-  const pool = jobs.length > 4 && nWorkers > 0 ? new IntegrationPool(integ, nWorkers) : null;
+  // each frame read, decoded and integrated by a worker thread (the main thread only writes rows)
+  const pool =
+    jobs.length > 4 && nWorkers > 0
+      ? new FramePool(integ, nWorkers, {
+          ...(o.dataset !== undefined && { dataset: o.dataset }),
+          flipUd: flip,
+        })
+      : null;
   const write = (i: number, r: Result1d) => {
     writer.writeRow(i, r.intensity, r.sigma ?? undefined);
     bar.tick();
@@ -235,9 +243,9 @@ async function integrateMany(
       // keep a bounded number of frames in flight so memory does not grow with the frame count
       const inflight = new Set<Promise<void>>();
       for (let i = 0; i < jobs.length; i++) {
-        const f = i === 0 ? first : await readJob(jobs[i]!, flip);
-        const p: Promise<void> = pool.integrate(f.data, f.dtype).then((r) => {
-          write(i, r);
+        const job = jobs[i]!;
+        const p: Promise<void> = pool.sums(job.source.path, job.index).then((sums) => {
+          write(i, finishSums(integ, sums, 1));
           inflight.delete(p);
         });
         // handled here so a failure while the next frame is read is not an unhandled rejection;

@@ -4,7 +4,7 @@
  */
 
 export { decodeCbf, encodeCbf, openCbf, writeCbf } from "./cbf.js";
-export { dtypeMax, isFloat, isInteger, isSigned } from "./dtype.js";
+export { DTYPES, dtypeMax, isFloat, isInteger, isSigned } from "./dtype.js";
 export { decodeEdf, encodeEdf, openEdf, writeEdf } from "./edf.js";
 export type { Dataset, H5File } from "./h5.js";
 export { createTempH5, discardTempH5, publishTempH5 } from "./h5-temp.js";

@@ -5,6 +5,7 @@ export { GeometryCache } from "./geometry-cache.js";
 export {
   type CorrectionOptions,
   type ErrorModel,
+  finishSums,
   type Integrate1dOptions,
   type Integrate2dOptions,
   Integrator1d,
@@ -15,5 +16,5 @@ export {
   validWindow,
 } from "./integrator.js";
 export { type FramePrep, frameSums, type Sums, staticSums } from "./kernel.js";
-export { IntegrationPool } from "./parallel.js";
+export { IntegrationPool, sharedInit, type WorkerInit } from "./parallel.js";
 export { type Csr, type PixelBins, toCsr } from "./sparse.js";

@@ -36,6 +36,31 @@ function share<T extends Shareable>(a: T): T {
   return out;
 }
 
+/**
+ * The pixel→bin matrix and the static normalisation of an integrator in SharedArrayBuffers: what
+ * every worker thread reads (one copy for all).
+ */
+export function sharedInit(integ: Integrator1d): WorkerInit {
+  const p = integ.framePrep("float32");
+  return {
+    matrix: {
+      nBins: integ.matrix.nBins,
+      nPixels: integ.matrix.nPixels,
+      ptr: share(integ.matrix.ptr),
+      bins: share(integ.matrix.bins),
+      coef: share(integ.matrix.coef),
+    },
+    prep: {
+      norm: share(p.norm),
+      staticNorm: p.staticNorm,
+      staticCount: p.staticCount,
+      dark: p.dark ? share(p.dark) : null,
+      poisson: p.poisson,
+      varianceFloor: p.varianceFloor,
+    },
+  };
+}
+
 function workerUrl(): URL {
   return new URL("./worker.js", import.meta.url);
 }
@@ -56,24 +81,7 @@ export class IntegrationPool {
     nWorkers: number,
     private readonly maskInvalid = true,
   ) {
-    const p = integ.framePrep("float32");
-    const init: WorkerInit = {
-      matrix: {
-        nBins: integ.matrix.nBins,
-        nPixels: integ.matrix.nPixels,
-        ptr: share(integ.matrix.ptr),
-        bins: share(integ.matrix.bins),
-        coef: share(integ.matrix.coef),
-      },
-      prep: {
-        norm: share(p.norm),
-        staticNorm: p.staticNorm,
-        staticCount: p.staticCount,
-        dark: p.dark ? share(p.dark) : null,
-        poisson: p.poisson,
-        varianceFloor: p.varianceFloor,
-      },
-    };
+    const init = sharedInit(integ);
     for (let w = 0; w < nWorkers; w++) {
       const worker = new Worker(workerUrl(), { workerData: init });
       worker.on("message", (m: WorkerReply) => this.done(w, m));

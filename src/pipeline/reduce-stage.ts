@@ -1,8 +1,8 @@
 /**
  * The reduction stage of `swaxs run`: every frame of one detector through its DetectorReducer into
- * an on-disk CurveStore, in scan-log order, resuming where an interrupted run stopped. Frames are
- * read and decoded on the main thread while worker threads integrate earlier ones (large frames);
- * results are appended strictly in order through a short FIFO of frames in flight.
+ * an on-disk CurveStore, in scan-log order, resuming where an interrupted run stopped. Each frame is
+ * read, decoded and integrated by a worker thread (frame-pool.ts; with caking, read here and only
+ * integrated there); results are appended strictly in order through a short FIFO of frames in flight.
  */
 import { createHash } from "node:crypto";
 import { statSync } from "node:fs";
@@ -27,8 +27,13 @@ export interface DetectorFrames {
   cakes: { store: CurveStore; radial: Float64Array; azimuthalDeg: Float64Array; nptAzim: number } | null;
 }
 
-/** Frames of at least this many pixels are integrated on worker threads (below, messaging costs more). */
+/**
+ * With caking (frames read here, only the 1D integration on workers): frames of at least this many
+ * pixels go to worker threads (below, handing a frame over costs more than integrating it).
+ */
 const POOL_MIN_PIXELS = 400_000;
+/** Without caking (each frame read, decoded and integrated by a worker): at least this many frames to reduce. */
+const POOL_MIN_FRAMES = 16;
 const STORE_VERSION = 2;
 
 const median = (a: number[]) => {
@@ -127,12 +132,9 @@ export async function reduceDetector(
   const cores = availableParallelism();
   if (cfg.workers !== undefined && cfg.workers > cores)
     opts.onNote?.(`workers: ${cfg.workers} asked for, this machine has ${cores} cores; using ${cores}`);
-  const workers =
-    cfg.workers !== undefined
-      ? Math.min(cfg.workers, cores)
-      : red.pixels >= POOL_MIN_PIXELS
-        ? Math.min(cores, 4)
-        : 0;
+  const toReduce = index.slice(resumed).filter((i) => !plan.skipped.has(i)).length;
+  const pays = red.caker ? red.pixels >= POOL_MIN_PIXELS : toReduce >= POOL_MIN_FRAMES;
+  const workers = cfg.workers !== undefined ? Math.min(cfg.workers, cores) : pays ? Math.min(cores, 4) : 0;
   if (workers > 0) red.usePool(workers);
 
   // frames in flight: reading the next ones overlaps the integration of earlier ones

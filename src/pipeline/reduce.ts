@@ -24,13 +24,16 @@ import {
 import { type Calibration, detectorForFrame, readPoni } from "../geometry/index.js";
 import type { RadialUnitName } from "../geometry/units.js";
 import {
+  finishSums,
   IntegrationPool,
   Integrator1d,
   Integrator2d,
   type Result1d,
+  type Result2d,
   type SplitMethod,
 } from "../integrate/index.js";
 import { InputError } from "../util/errors.js";
+import { FramePool } from "./frame-pool.js";
 
 export interface DetectorReduction {
   poni: string;
@@ -133,6 +136,7 @@ export class DetectorReducer {
   private readonly sources = new Map<string, FrameSource>();
   private readonly inUse = new Map<string, number>();
   private pool: IntegrationPool | null = null;
+  private framePool: FramePool | null = null;
 
   private constructor(
     private readonly integ: Integrator1d,
@@ -233,23 +237,35 @@ export class DetectorReducer {
   }
 
   /**
-   * Integrate on `workers` threads from now on (the frames are still read and decoded here, which
-   * overlaps with the workers' integration). Each frame's buffer is handed to a worker, not copied.
+   * Work on `workers` threads from now on: each frame read, decoded and integrated by a worker
+   * (frame-pool.ts), or — with caking, whose 2D integration stays here — only integrated by one,
+   * the frame read and decoded here and its buffer handed over.
    */
   usePool(workers: number): void {
-    if (workers > 0 && !this.pool) this.pool = new IntegrationPool(this.integ, workers);
+    if (!(workers > 0) || this.pool || this.framePool) return;
+    if (this.caker) this.pool = new IntegrationPool(this.integ, workers);
+    else
+      this.framePool = new FramePool(this.integ, workers, {
+        ...(this.opts.dataset !== undefined && { dataset: this.opts.dataset }),
+        flipUd: this.opts.flipUd,
+      });
   }
 
   async reduce(ref: FrameRef): Promise<ReducedCurve> {
-    const f = await this.frame(ref);
     const norm = ref.exposureS * ref.monitor;
     if (!(norm > 0 && Number.isFinite(norm)))
       throw new InputError(ref.file, `exposure × monitor must be > 0, got ${ref.exposureS} × ${ref.monitor}`);
-    // the cake first: a frame sent to a worker is transferred away
-    const c = this.caker?.integrate(f.data, f.dtype, norm);
-    const r: Result1d = this.pool
-      ? await this.pool.integrate(f.data, f.dtype, norm)
-      : this.integ.integrate(f.data, f.dtype, norm);
+    let r: Result1d;
+    let c: Result2d | undefined;
+    if (this.framePool) r = finishSums(this.integ, await this.framePool.sums(ref.file, ref.frame), norm);
+    else {
+      const f = await this.frame(ref);
+      // the cake first: a frame sent to a worker is transferred away
+      c = this.caker?.integrate(f.data, f.dtype, norm);
+      r = this.pool
+        ? await this.pool.integrate(f.data, f.dtype, norm)
+        : this.integ.integrate(f.data, f.dtype, norm);
+    }
     const T = ref.i0 > 0 ? ref.it / ref.i0 / this.opts.emptyItOverI0 : 1;
     const out: ReducedCurve = { ...subtract(r.intensity, r.sigma!, this.bgI, this.bgS, T), transmission: T };
     if (c) out.cake = subtract(c.intensity, c.sigma!, this.cakeBg?.I ?? null, this.cakeBg?.S ?? null, T);
@@ -265,6 +281,8 @@ export class DetectorReducer {
   async close(): Promise<void> {
     this.closeAll();
     await this.pool?.close();
+    await this.framePool?.close();
     this.pool = null;
+    this.framePool = null;
   }
 }

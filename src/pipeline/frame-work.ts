@@ -1,0 +1,80 @@
+/**
+ * Worker side of FramePool (frame-pool.ts; started through frame-worker.js): each task names a frame (file, index); the worker
+ * reads and decodes it (CBF byte offset with its MD5 check, TIFF, EDF, HDF5 chunks through h5wasm),
+ * flips it as the PONI needs, checks its shape and accumulates its sums with the shared matrix.
+ * Only the sums (four arrays of the bin count) go back: the frame never crosses threads.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import { type FrameSource, flipUd, openFrames } from "../formats/index.js";
+import { frameSums } from "../integrate/index.js";
+import { InputError } from "../util/errors.js";
+import type { FrameReply, FrameTask, FrameWorkerInit } from "./frame-pool.js";
+
+const init = workerData as FrameWorkerInit;
+const port = parentPort!;
+
+/** Open files (an HDF5 stack is read frame by frame); the oldest idle ones are closed beyond a few. */
+const open = new Map<string, { src: FrameSource; busy: number }>();
+const OPEN_MAX = 4;
+
+async function source(file: string): Promise<{ src: FrameSource; busy: number }> {
+  let s = open.get(file);
+  if (!s) {
+    s = { src: await openFrames(file, init.dataset ? { dataset: init.dataset } : {}), busy: 0 };
+    open.set(file, s);
+    for (const [f, o] of open) {
+      if (open.size <= OPEN_MAX) break;
+      if (o.busy > 0 || f === file) continue;
+      o.src.close();
+      open.delete(f);
+    }
+  }
+  return s;
+}
+
+async function sums(task: FrameTask): Promise<FrameReply> {
+  const s = await source(task.file);
+  if (!(task.frame >= 0 && task.frame < s.src.frameCount))
+    throw new InputError(task.file, `frame ${task.frame} out of range (file has ${s.src.frameCount})`);
+  s.busy++;
+  let f: Awaited<ReturnType<FrameSource["readFrame"]>>;
+  try {
+    f = await s.src.readFrame(task.frame);
+  } finally {
+    s.busy--;
+  }
+  if (init.flipUd) f = flipUd(f);
+  const [h, w] = init.shape;
+  if (f.shape[0] !== h || f.shape[1] !== w)
+    throw new InputError(
+      task.file,
+      `frame ${task.frame} is ${f.shape.join("×")}, the detector's frames are ${h}×${w}`,
+    );
+  const [validLow, validHigh] = init.windows[f.dtype] ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
+  return { id: task.id, sums: frameSums(init.matrix, f.data, { ...init.prep, validLow, validHigh }) };
+}
+
+port.on("message", (task: FrameTask) => {
+  sums(task).then(
+    (r) => {
+      const s = r.sums!;
+      port.postMessage(
+        r,
+        [s.signal, s.variance, s.normalization, s.count].map((a) => a.buffer as ArrayBuffer),
+      );
+    },
+    (err: unknown) => {
+      const e = err instanceof Error ? err : new Error(String(err));
+      // the file named once: an InputError's message already starts with it
+      const message = e instanceof InputError && e.file ? e.message.slice(e.file.length + 2) : e.message;
+      port.postMessage({
+        id: task.id,
+        error: {
+          input: e instanceof InputError,
+          file: e instanceof InputError ? e.file : task.file,
+          message,
+        },
+      } satisfies FrameReply);
+    },
+  );
+});
