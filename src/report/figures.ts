@@ -34,6 +34,20 @@ function fmtCell(v: unknown): string {
 export async function mapFigures(data: ResultsData): Promise<Figure[]> {
   const s = data.summary();
   const out: Figure[] = [];
+  // what every map figure shares: the grid, its regions, and each point's row and column
+  const onGrid = {
+    width: 300,
+    height: 420,
+    rows: s.grid.rows,
+    cols: s.grid.cols,
+    xMm: s.grid.xMm,
+    yMm: s.grid.yMm,
+    regions: s.regions,
+  };
+  const rowCol = {
+    row: Array.from(s.regions, (_, p) => Math.floor(p / s.grid.cols)),
+    col: Array.from(s.regions, (_, p) => p % s.grid.cols),
+  };
   for (const m of s.maps) {
     const map = (await data.map(m.band, m.sod)).columns;
     const v = map.value!;
@@ -51,14 +65,8 @@ export async function mapFigures(data: ResultsData): Promise<Figure[]> {
       title: `${m.band} at ${m.sod} % SOD`,
       caption: `Mean ${m.band} band of each scan point (${rel}) at the moment the cell reached ${m.sod} % of its first discharge (interpolated between the point's own visits). Lines: region boundaries. Grey: no value${opaque ? ` (${opaque} opaque point${opaque > 1 ? "s" : ""}, transmission < 1 %, flagged instead of a ratio of noise)` : ""}. Its 1σ is the next figure.`,
       svg: gridMap({
-        width: 300,
-        height: 420,
-        rows: s.grid.rows,
-        cols: s.grid.cols,
-        xMm: s.grid.xMm,
-        yMm: s.grid.yMm,
+        ...onGrid,
         values: v,
-        regions: s.regions,
         title: `${m.band}, ${m.sod} % SOD`,
         colorBarLabel:
           norm === "none"
@@ -66,8 +74,7 @@ export async function mapFigures(data: ResultsData): Promise<Figure[]> {
             : `${m.band} band (${norm === "ocv-mean" ? "÷ OCV" : "÷ reference"})`,
       }),
       csv: csvOf({
-        row: Array.from(s.regions, (_, p) => Math.floor(p / s.grid.cols)),
-        col: Array.from(s.regions, (_, p) => p % s.grid.cols),
+        ...rowCol,
         region: s.regions,
         value: v,
         value_err: map.value_err!,
@@ -79,20 +86,13 @@ export async function mapFigures(data: ResultsData): Promise<Figure[]> {
       title: `${m.band} at ${m.sod} % SOD: 1σ`,
       caption: `The 1σ of each value of the map before (Poisson errors through the empty-cell subtraction and the normalisation, and the two visits' weights in the interpolation).`,
       svg: gridMap({
-        width: 300,
-        height: 420,
-        rows: s.grid.rows,
-        cols: s.grid.cols,
-        xMm: s.grid.xMm,
-        yMm: s.grid.yMm,
+        ...onGrid,
         values: map.value_err!,
-        regions: s.regions,
         title: `σ(${m.band}), ${m.sod} % SOD`,
         colorBarLabel: `σ of the ${m.band} band`,
       }),
       csv: csvOf({
-        row: Array.from(s.regions, (_, p) => Math.floor(p / s.grid.cols)),
-        col: Array.from(s.regions, (_, p) => p % s.grid.cols),
+        ...rowCol,
         value_err: map.value_err!,
       }),
     });
