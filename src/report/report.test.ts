@@ -87,6 +87,28 @@ describe("swaxs report", () => {
     expect(h).toContain("the fingerprints put row 99 elsewhere");
   });
 
+  it("lists each peak's fit model (run.json peak_fits); tied and free sizes that disagree are stated", async () => {
+    const run = JSON.parse(readFileSync(join(dir, "results", "run.json"), "utf8")) as {
+      peak_fits: Record<string, { disagree: number; ratio: number; free: number }>;
+    };
+    const names = Object.keys(run.peak_fits);
+    expect(names.length).toBeGreaterThan(0);
+    const table = html.slice(html.indexOf('id="peak-fits"'));
+    expect(table.slice(0, table.indexOf("</table>")).match(/<tr( class="warn")?><td>/g)).toHaveLength(
+      names.length,
+    );
+    // the same results with the first peak's fits disagreeing in 2 sweeps: a warning that says so
+    const copy = join(root, "disagree");
+    cpSync(join(dir, "results"), copy, { recursive: true });
+    run.peak_fits[names[0]!]!.disagree = 2;
+    writeFileSync(join(copy, "run.json"), JSON.stringify(run));
+    await writeReport(copy, join(root, "disagree.html"));
+    const h = readFileSync(join(root, "disagree.html"), "utf8");
+    expect(h).toContain(
+      `${names[0]}: the tied and the free areas give sizes that differ beyond their errors in 2 sweeps`,
+    );
+  });
+
   it("is self-contained: no scripts, links or remote sources; images and CSVs are data: URIs", () => {
     expect(html).not.toMatch(/<script|<link|<iframe|@import/i);
     // url() only for the figures' own clip paths

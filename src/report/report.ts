@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, extname, join } from "node:path";
 import { esc } from "../plot/index.js";
-import { parseCsv, type RegionCheck, ResultsData } from "../results/index.js";
+import { type PeakFitCheck, parseCsv, type RegionCheck, ResultsData } from "../results/index.js";
 import { checkOutputFolder, InputError, markFolder } from "../util/index.js";
 import {
   centralPixel,
@@ -71,6 +71,31 @@ function regionsHtml(check: RegionCheck | null): string {
     .join("");
   return `<h3 id="region-boundaries">Region boundaries (found by ${esc(check.method)})</h3>${warn}
 <table><tr><th>between</th><th>rows</th><th>y [mm]</th><th>margin [noise units]</th><th>status</th></tr>${rows}</table>`;
+}
+
+/**
+ * How each peak's sweeps were fitted (run.json `peak_fits`), and a warning where the tied and the
+ * free areas gave sizes that differ beyond their errors (issue 20): the computed intensity ratios
+ * then do not describe the sample, and the size rests on the model chosen.
+ */
+function peakFitsHtml(fits: Record<string, PeakFitCheck>): string {
+  const names = Object.keys(fits);
+  if (names.length === 0) return "";
+  const warn = names
+    .filter((n) => fits[n]!.disagree > 0)
+    .map(
+      (n) =>
+        `<p class="warn"><b>${esc(n)}: the tied and the free areas give sizes that differ beyond their errors in ${fits[n]!.disagree} sweep${fits[n]!.disagree > 1 ? "s" : ""}</b> (the ${fits[n]!.free > fits[n]!.ratio ? "free" : "tied"} ones were kept). The reflections' relative intensities differ from the computed ones (texture?); see the per-reflection areas.</p>`,
+    )
+    .join("");
+  const rows = names
+    .map((n) => {
+      const f = fits[n]!;
+      return `<tr${f.disagree > 0 ? ' class="warn"' : ""}><td>${esc(n)}</td><td>${esc(f.amplitudes)}</td><td>${esc(f.shape)}</td><td>${esc(f.base)}</td><td>${esc(f.background ?? "linear")}</td><td>${f.ratio} / ${f.free}</td><td>${f.disagree}</td><td>${f.size_eta_median ?? ""}</td></tr>`;
+    })
+    .join("");
+  return `<h3 id="peak-fits">Peak fits</h3>${warn}
+<table><tr><th>peak</th><th>areas</th><th>size shape</th><th>base</th><th>background</th><th>sweeps tied / free</th><th>tied ≠ free</th><th>η of the size broadening (median)</th></tr>${rows}</table>`;
 }
 
 export async function writeReport(resultsDir: string, outPath: string): Promise<ReportResult> {
@@ -136,6 +161,7 @@ export async function writeReport(resultsDir: string, outPath: string): Promise<
 <style>${CSS}</style></head><body><h1>Operando SAXS/WAXS report</h1>
 <h2>Experiment</h2><table>${summary.map(([k, v]) => `<tr><th>${esc(k!)}</th><td>${esc(v!)}</td></tr>`).join("")}</table>
 ${regionsHtml(s.regionCheck)}
+${peakFitsHtml(s.peakFits)}
 ${existsSync(stability) ? `<h3>Band stability per region (largest and final change from the OCV value)</h3>${table(readFileSync(stability, "utf8"))}` : ""}
 ${sections
   .filter(([, f]) => f.length)

@@ -33,6 +33,7 @@ export {
 export type {
   Columns,
   DetectorInfo,
+  PeakFitCheck,
   PhaseReflections,
   Reflections,
   RegionBoundary,

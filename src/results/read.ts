@@ -10,7 +10,7 @@ import { phaseReflections } from "../physics/index.js";
 import { InputError } from "../util/index.js";
 import { type CsvTable, columnIndex, numbers, readCsv, strings, unixSeconds } from "./csv.js";
 import { RESULTS, RESULTS_SCHEMA_VERSION, resultPath, resultPattern } from "./schema.js";
-import type { Columns, DetectorInfo, Reflections, RegionCheck, Summary } from "./types.js";
+import type { Columns, DetectorInfo, PeakFitCheck, Reflections, RegionCheck, Summary } from "./types.js";
 
 /** A request for something the results do not have (unknown region, band, pixel…): HTTP 404. */
 export class NotFound extends Error {
@@ -100,6 +100,7 @@ export class ResultsData {
       hasEchem: existsSync(join(dir, RESULTS.echem.path)),
       normalize: run.normalize ?? {},
       regionCheck: run.regions ?? null,
+      peakFits: (run.peak_fits as Record<string, PeakFitCheck> | undefined) ?? {},
     };
     info.series = info.series.filter((s) => info.bands.some((b) => b.name === s.band));
     info.maps.sort((a, b) => a.band.localeCompare(b.band) || a.sod - b.sod);

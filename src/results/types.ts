@@ -45,6 +45,22 @@ export interface Summary {
   normalize: Record<string, string>;
   /** How the regions were found and which boundaries are uncertain; null when run.json does not say. */
   regionCheck: RegionCheck | null;
+  /** Per peak: how its sweeps were fitted (run.json `peak_fits`); empty when run.json does not say. */
+  peakFits: Record<string, PeakFitCheck>;
+}
+
+/** How a peak's sweeps were fitted (run.json `peak_fits`, written by pipeline/products.ts). */
+export interface PeakFitCheck {
+  amplitudes: string;
+  shape: string;
+  base: string;
+  background?: string;
+  /** Sweeps where the phase was found, by the areas model used. */
+  ratio: number;
+  free: number;
+  /** Sweeps where the tied and the free areas give sizes that differ by more than 2σ. */
+  disagree: number;
+  size_eta_median: number | null;
 }
 
 /** One boundary between two regions along y, as run.json records it. */

@@ -79,6 +79,20 @@ describe.skipIf(!present)("swaxs view in Chromium", () => {
     for (const b of doubtful) expect(text).toContain(`${b.below}/${b.above} between rows`);
   });
 
+  it("states where a peak's tied and free areas disagree (run.json peak_fits), or nothing", async () => {
+    const run = JSON.parse(readFileSync(join(resultsDir, "run.json"), "utf8")) as {
+      peak_fits: Record<string, { disagree: number }>;
+    };
+    const disagree = Object.entries(run.peak_fits).filter(([, f]) => f.disagree > 0);
+    const box = page.locator("#fit-warning");
+    expect(await box.isVisible()).toBe(disagree.length > 0);
+    const text = (await box.textContent()) ?? "";
+    for (const [name, f] of disagree)
+      expect(text).toContain(
+        `${name}: the tied and the free areas give sizes that differ beyond their errors in ${f.disagree} sweep`,
+      );
+  });
+
   it("shows a map with coloured cells", async () => {
     const fills = await page.$$eval("#fig-map rect.cell", (cells) =>
       cells.map((c) => c.getAttribute("fill")),

@@ -24,6 +24,7 @@ export function pageHtml(title: string): string {
   </div>
 </header>
 <div id="region-warning" role="alert" hidden></div>
+<div id="fit-warning" role="alert" hidden></div>
 <main>
   <section id="map-panel" class="panel"><h2>Map</h2><div class="controls" id="map-controls"></div><div class="figs" id="map-figs"></div></section>
   <section id="pixel-panel" class="panel"><h2>Pixel <span id="pixel-label"></span></h2><div class="controls" id="pixel-controls"></div><div class="figs" id="pixel-figs"></div></section>
@@ -38,7 +39,7 @@ export function pageHtml(title: string): string {
 
 const CSS = `
 * { box-sizing: border-box; }
-#region-warning { margin: 8px 16px 0; padding: 6px 10px; background: #fff3cd; border-left: 4px solid #c90; }
+#region-warning, #fit-warning { margin: 8px 16px 0; padding: 6px 10px; background: #fff3cd; border-left: 4px solid #c90; }
 body { margin: 0; font: 13px/1.4 Helvetica, Arial, sans-serif; color: #222; background: #f3f4f6; }
 header { display: flex; align-items: center; gap: 16px; padding: 8px 16px; background: #1d2b3a; color: #fff;
   position: sticky; top: 0; z-index: 2; flex-wrap: wrap; }

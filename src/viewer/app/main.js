@@ -36,6 +36,24 @@ function regionWarning(summary) {
   el.hidden = false;
 }
 
+/**
+ * Says above the panels where a peak's tied and free areas gave sizes that differ beyond their
+ * errors (run.json `peak_fits`): the crystallite sizes then rest on the model chosen.
+ * @param {Summary} summary
+ */
+function fitWarning(summary) {
+  const fits = Object.entries(summary.peakFits ?? {}).filter(([, f]) => f.disagree > 0);
+  if (fits.length === 0) return;
+  const el = byId("fit-warning");
+  el.textContent = fits
+    .map(
+      ([name, f]) =>
+        `${name}: the tied and the free areas give sizes that differ beyond their errors in ${f.disagree} sweep${f.disagree > 1 ? "s" : ""} (the ${f.free > f.ratio ? "free" : "tied"} ones were kept); see the reflections figure.`,
+    )
+    .join(" ");
+  el.hidden = false;
+}
+
 async function main() {
   status("loading…");
   /** @type {Summary} */
@@ -63,6 +81,7 @@ async function main() {
   };
 
   regionWarning(summary);
+  fitWarning(summary);
   const slider = /** @type {HTMLInputElement} */ (byId("time-slider"));
   slider.max = String(SLIDER_STEPS);
   const modeSel = /** @type {HTMLSelectElement} */ (byId("slider-mode"));
