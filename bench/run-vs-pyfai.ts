@@ -15,16 +15,11 @@ import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "../src/pipeline/config.js";
 import { readScanLog } from "../src/scan/index.js";
-import { PRESETS, type PresetName, simulate } from "../src/simulate/index.js";
+import { simulate } from "../src/simulate/index.js";
 import { pythonWith } from "../test/support/tools.js";
+import { presetSweeps } from "./args.js";
 
-const arg = (name: string) => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-};
-const name = (arg("--preset") ?? "demo") as PresetName;
-const base = PRESETS[name];
-const sweepList = (arg("--sweeps") ?? String(base.sweeps)).split(",").map(Number);
+const { name, base, sweepList } = presetSweeps();
 const root = mkdtempSync(join(tmpdir(), "swaxs-bench-vs-pyfai-"));
 const child = new URL("./run-child.ts", import.meta.url).pathname;
 const pyScript = new URL("./pyfai_run.py", import.meta.url).pathname;

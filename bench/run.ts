@@ -9,15 +9,10 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
-import { PRESETS, type PresetName, simulate } from "../src/simulate/index.js";
+import { simulate } from "../src/simulate/index.js";
+import { arg, presetSweeps } from "./args.js";
 
-const arg = (name: string) => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-};
-const name = (arg("--preset") ?? "demo") as PresetName;
-const base = PRESETS[name];
-const sweepList = (arg("--sweeps") ?? String(base.sweeps)).split(",").map(Number);
+const { name, base, sweepList } = presetSweeps();
 const rows = arg("--rows") ? Number(arg("--rows")) : base.rows;
 const root = mkdtempSync(join(tmpdir(), "swaxs-bench-run-"));
 const child = new URL("./run-child.ts", import.meta.url).pathname;

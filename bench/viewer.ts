@@ -19,11 +19,8 @@ import { runExperiment } from "../src/pipeline/run.js";
 import { PRESETS, type PresetName, simulate } from "../src/simulate/index.js";
 import { startViewer } from "../src/viewer/index.js";
 import { launchChromium } from "../test/support/browser.js";
+import { arg } from "./args.js";
 
-const arg = (name: string) => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-};
 const rounds = Number(arg("--rounds") ?? 20);
 const screenshot = arg("--screenshot") ?? "test-artifacts/viewer-demo.png";
 

@@ -16,5 +16,5 @@ export {
   validWindow,
 } from "./integrator.js";
 export { type FramePrep, frameSums, type Sums, staticSums } from "./kernel.js";
-export { IntegrationPool, sharedInit, type WorkerInit } from "./parallel.js";
+export { IntegrationPool, type SumsReply, SumsWorkers, sharedInit, type WorkerInit } from "./parallel.js";
 export { type Csr, type PixelBins, toCsr } from "./sparse.js";

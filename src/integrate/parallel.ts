@@ -6,6 +6,7 @@
  */
 import { Worker } from "node:worker_threads";
 import type { Dtype, PixelArray } from "../formats/types.js";
+import { InputError } from "../util/errors.js";
 import { finishSums, type Integrator1d, type Result1d, validWindow } from "./integrator.js";
 import type { FramePrep, Sums } from "./kernel.js";
 import type { PixelBins } from "./sparse.js";
@@ -20,11 +21,6 @@ export interface WorkerTask {
   data: PixelArray;
   validLow: number;
   validHigh: number;
-}
-
-export interface WorkerReply {
-  id: number;
-  sums: Sums;
 }
 
 type Shareable = Uint16Array | Int32Array | Float32Array | Float64Array;
@@ -65,26 +61,29 @@ function workerUrl(): URL {
   return new URL("./worker.js", import.meta.url);
 }
 
-interface Pending {
-  resolve: (s: Sums) => void;
-  reject: (e: Error) => void;
+/** What a sums worker answers: the task's id and its sums, or why it has none. */
+export interface SumsReply {
+  id: number;
+  sums?: Sums;
+  /** `input`: bad input (an InputError naming `file`), else a bug. */
+  error?: { input: boolean; file: string; message: string };
 }
 
-export class IntegrationPool {
+/**
+ * Worker threads that answer each task `{ id, … }` with a SumsReply; a task goes to the least busy
+ * one. The dispatch of IntegrationPool (frames handed over) and of the pipeline's FramePool (frames
+ * read by the workers themselves).
+ */
+export class SumsWorkers {
   private readonly workers: Worker[] = [];
   private readonly load: number[] = [];
-  private readonly pending = new Map<number, Pending>();
+  private readonly pending = new Map<number, { resolve: (s: Sums) => void; reject: (e: Error) => void }>();
   private nextId = 0;
 
-  constructor(
-    private readonly integ: Integrator1d,
-    nWorkers: number,
-    private readonly maskInvalid = true,
-  ) {
-    const init = sharedInit(integ);
+  constructor(url: URL, workerData: unknown, nWorkers: number) {
     for (let w = 0; w < nWorkers; w++) {
-      const worker = new Worker(workerUrl(), { workerData: init });
-      worker.on("message", (m: WorkerReply) => this.done(w, m));
+      const worker = new Worker(url, { workerData });
+      worker.on("message", (m: SumsReply) => this.done(w, m));
       worker.on("error", (e) => this.failAll(e));
       this.workers.push(worker);
       this.load.push(0);
@@ -95,29 +94,26 @@ export class IntegrationPool {
     return this.workers.length;
   }
 
-  /** Integrate one frame on the least busy worker. `data`'s buffer is transferred: do not reuse it. */
-  async integrate(data: PixelArray, dtype: Dtype, normalizationFactor = 1): Promise<Result1d> {
-    const [validLow, validHigh] = this.maskInvalid
-      ? this.integ.validWindow(dtype)
-      : validWindow(dtype, false);
+  /** Send `task` (with a fresh id) to the least busy worker; `transfer`'s buffers move with it. */
+  run(task: object, transfer: ArrayBuffer[] = []): Promise<Sums> {
     const id = this.nextId++;
     let w = 0;
     for (let i = 1; i < this.load.length; i++) if (this.load[i]! < this.load[w]!) w = i;
     this.load[w]!++;
-    const sums = await new Promise<Sums>((resolve, reject) => {
+    return new Promise<Sums>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      const task: WorkerTask = { id, data, validLow, validHigh };
-      const transfer = data.buffer instanceof ArrayBuffer ? [data.buffer] : [];
-      this.workers[w]!.postMessage(task, transfer);
+      this.workers[w]!.postMessage({ ...task, id }, transfer);
     });
-    return finishSums(this.integ, sums, normalizationFactor);
   }
 
-  private done(w: number, m: WorkerReply): void {
+  private done(w: number, m: SumsReply): void {
     this.load[w]!--;
     const p = this.pending.get(m.id);
     this.pending.delete(m.id);
-    p?.resolve(m.sums);
+    if (!p) return;
+    if (m.sums) p.resolve(m.sums);
+    else if (m.error?.input) p.reject(new InputError(m.error.file, m.error.message));
+    else p.reject(new Error(`${m.error?.file}: ${m.error?.message}`));
   }
 
   private failAll(e: Error): void {
@@ -127,5 +123,35 @@ export class IntegrationPool {
 
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+export class IntegrationPool {
+  private readonly workers: SumsWorkers;
+
+  constructor(
+    private readonly integ: Integrator1d,
+    nWorkers: number,
+    private readonly maskInvalid = true,
+  ) {
+    this.workers = new SumsWorkers(workerUrl(), sharedInit(integ), nWorkers);
+  }
+
+  get size(): number {
+    return this.workers.size;
+  }
+
+  /** Integrate one frame on the least busy worker. `data`'s buffer is transferred: do not reuse it. */
+  async integrate(data: PixelArray, dtype: Dtype, normalizationFactor = 1): Promise<Result1d> {
+    const [validLow, validHigh] = this.maskInvalid
+      ? this.integ.validWindow(dtype)
+      : validWindow(dtype, false);
+    const task: Omit<WorkerTask, "id"> = { data, validLow, validHigh };
+    const sums = await this.workers.run(task, data.buffer instanceof ArrayBuffer ? [data.buffer] : []);
+    return finishSums(this.integ, sums, normalizationFactor);
+  }
+
+  close(): Promise<void> {
+    return this.workers.close();
   }
 }

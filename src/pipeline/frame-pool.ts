@@ -7,10 +7,14 @@
  * caught where it is decoded: its InputError comes back with the file and the problem, and the run
  * treats it as any unreadable frame.
  */
-import { Worker } from "node:worker_threads";
 import { DTYPES, type Dtype } from "../formats/index.js";
-import { type Integrator1d, type Sums, sharedInit, type WorkerInit } from "../integrate/index.js";
-import { InputError } from "../util/errors.js";
+import {
+  type Integrator1d,
+  type Sums,
+  SumsWorkers,
+  sharedInit,
+  type WorkerInit,
+} from "../integrate/index.js";
 
 export interface FrameWorkerInit extends WorkerInit {
   shape: [number, number];
@@ -28,20 +32,11 @@ export interface FrameTask {
   frame: number;
 }
 
-export interface FrameReply {
-  id: number;
-  sums?: Sums;
-  error?: { input: boolean; file: string; message: string };
-}
-
 /** From source (tests, benches) the worker's work is TypeScript: frame-worker.js loads it through tsx. */
 const FROM_SOURCE = import.meta.url.endsWith(".ts");
 
 export class FramePool {
-  private readonly workers: Worker[] = [];
-  private readonly load: number[] = [];
-  private readonly pending = new Map<number, { resolve: (s: Sums) => void; reject: (e: Error) => void }>();
-  private nextId = 0;
+  private readonly workers: SumsWorkers;
 
   constructor(integ: Integrator1d, nWorkers: number, read: { dataset?: string; flipUd: boolean }) {
     const init: FrameWorkerInit = {
@@ -52,48 +47,19 @@ export class FramePool {
       flipUd: read.flipUd,
       fromSource: FROM_SOURCE,
     };
-    const url = new URL("./frame-worker.js", import.meta.url);
-    for (let w = 0; w < nWorkers; w++) {
-      const worker = new Worker(url, { workerData: init });
-      worker.on("message", (m: FrameReply) => this.done(w, m));
-      worker.on("error", (e) => this.failAll(e));
-      this.workers.push(worker);
-      this.load.push(0);
-    }
+    this.workers = new SumsWorkers(new URL("./frame-worker.js", import.meta.url), init, nWorkers);
   }
 
   get size(): number {
-    return this.workers.length;
+    return this.workers.size;
   }
 
   /** The sums of frame `frame` of `file`, read, decoded and integrated on the least busy worker. */
   sums(file: string, frame: number): Promise<Sums> {
-    const id = this.nextId++;
-    let w = 0;
-    for (let i = 1; i < this.load.length; i++) if (this.load[i]! < this.load[w]!) w = i;
-    this.load[w]!++;
-    return new Promise<Sums>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.workers[w]!.postMessage({ id, file, frame } satisfies FrameTask);
-    });
+    return this.workers.run({ file, frame } satisfies Omit<FrameTask, "id">);
   }
 
-  private done(w: number, m: FrameReply): void {
-    this.load[w]!--;
-    const p = this.pending.get(m.id);
-    this.pending.delete(m.id);
-    if (!p) return;
-    if (m.sums) p.resolve(m.sums);
-    else if (m.error?.input) p.reject(new InputError(m.error.file, m.error.message));
-    else p.reject(new Error(`${m.error?.file}: ${m.error?.message}`));
-  }
-
-  private failAll(e: Error): void {
-    for (const p of this.pending.values()) p.reject(e);
-    this.pending.clear();
-  }
-
-  async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()));
+  close(): Promise<void> {
+    return this.workers.close();
   }
 }

@@ -5,45 +5,23 @@
  * Only the sums (four arrays of the bin count) go back: the frame never crosses threads.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { type FrameSource, flipUd, openFrames } from "../formats/index.js";
+import type { SumsReply } from "../integrate/index.js";
 import { frameSums } from "../integrate/index.js";
 import { InputError } from "../util/errors.js";
-import type { FrameReply, FrameTask, FrameWorkerInit } from "./frame-pool.js";
+import { FrameFiles } from "./frame-files.js";
+import type { FrameTask, FrameWorkerInit } from "./frame-pool.js";
 
 const init = workerData as FrameWorkerInit;
 const port = parentPort!;
 
-/** Open files (an HDF5 stack is read frame by frame); the oldest idle ones are closed beyond a few. */
-const open = new Map<string, { src: FrameSource; busy: number }>();
-const OPEN_MAX = 4;
+const files = new FrameFiles({
+  ...(init.dataset !== undefined && { dataset: init.dataset }),
+  flipUd: init.flipUd,
+  keepOpen: 4,
+});
 
-async function source(file: string): Promise<{ src: FrameSource; busy: number }> {
-  let s = open.get(file);
-  if (!s) {
-    s = { src: await openFrames(file, init.dataset ? { dataset: init.dataset } : {}), busy: 0 };
-    open.set(file, s);
-    for (const [f, o] of open) {
-      if (open.size <= OPEN_MAX) break;
-      if (o.busy > 0 || f === file) continue;
-      o.src.close();
-      open.delete(f);
-    }
-  }
-  return s;
-}
-
-async function sums(task: FrameTask): Promise<FrameReply> {
-  const s = await source(task.file);
-  if (!(task.frame >= 0 && task.frame < s.src.frameCount))
-    throw new InputError(task.file, `frame ${task.frame} out of range (file has ${s.src.frameCount})`);
-  s.busy++;
-  let f: Awaited<ReturnType<FrameSource["readFrame"]>>;
-  try {
-    f = await s.src.readFrame(task.frame);
-  } finally {
-    s.busy--;
-  }
-  if (init.flipUd) f = flipUd(f);
+async function sums(task: FrameTask): Promise<SumsReply> {
+  const f = await files.read(task.file, task.frame);
   const [h, w] = init.shape;
   if (f.shape[0] !== h || f.shape[1] !== w)
     throw new InputError(
@@ -74,7 +52,7 @@ port.on("message", (task: FrameTask) => {
           file: e instanceof InputError ? e.file : task.file,
           message,
         },
-      } satisfies FrameReply);
+      } satisfies SumsReply);
     },
   );
 });

@@ -141,6 +141,8 @@ export function crystalliteSeries(x: PeakSweeps): SizeSeries {
       if (L) etas.push(L.sizeEta);
     }
     const m = s.mid;
+    // the fit's σ and the size model's systematic, in quadrature (size-fit.ts SIZE_SYSTEMATIC)
+    const errNm = L ? Math.hypot(L.sizeErrNm, r.modelErrNm) : Number.NaN;
     lines.push(
       [
         isoUtc(timeS[m]!),
@@ -148,7 +150,7 @@ export function crystalliteSeries(x: PeakSweeps): SizeSeries {
         clock.cycle[m],
         fmt(clock.sodcPct[m]!),
         L ? fmt(L.sizeNm) : "",
-        L ? fmt(Math.hypot(L.sizeErrNm, r.modelErrNm)) : "",
+        fmt(errNm),
         L ? fmt(r.modelErrNm) : "",
         seen ? fmt(fit.centerQ) : "",
         seen ? fmt(fit.fwhmQ) : "",
@@ -156,7 +158,7 @@ export function crystalliteSeries(x: PeakSweeps): SizeSeries {
     );
     t.push(timeS[m]!);
     size.push(L ? L.sizeNm : Number.NaN);
-    err.push(L ? Math.hypot(L.sizeErrNm, r.modelErrNm) : Number.NaN);
+    err.push(errNm);
   }
   return {
     csv: csv(lines),

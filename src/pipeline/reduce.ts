@@ -11,16 +11,7 @@
  * (the empty cell's own scattering is attenuated by the sample, as in standard SAXS reduction).
  * Frames stream through one at a time; the caller decides where each curve goes.
  */
-import {
-  combineMasks,
-  type Frame,
-  type FrameSource,
-  flipUd,
-  invalidPixelMask,
-  openFrames,
-  readFrame,
-  readMask,
-} from "../formats/index.js";
+import { combineMasks, type Frame, flipUd, invalidPixelMask, readFrame, readMask } from "../formats/index.js";
 import { type Calibration, detectorForFrame, readPoni } from "../geometry/index.js";
 import type { RadialUnitName } from "../geometry/units.js";
 import {
@@ -33,6 +24,7 @@ import {
   type SplitMethod,
 } from "../integrate/index.js";
 import { InputError } from "../util/errors.js";
+import { FrameFiles } from "./frame-files.js";
 import { FramePool } from "./frame-pool.js";
 
 export interface DetectorReduction {
@@ -133,8 +125,7 @@ export class DetectorReducer {
   readonly unitName: string;
   private readonly bgI: Float64Array | null;
   private readonly bgS: Float64Array | null;
-  private readonly sources = new Map<string, FrameSource>();
-  private readonly inUse = new Map<string, number>();
+  private readonly files: FrameFiles;
   private pool: IntegrationPool | null = null;
   private framePool: FramePool | null = null;
 
@@ -146,6 +137,12 @@ export class DetectorReducer {
     private readonly cakeBg: { I: Float64Array; S: Float64Array } | null,
   ) {
     this.radial = integ.radial;
+    // a few files open at a time (HDF5 stacks are read frame by frame)
+    this.files = new FrameFiles({
+      ...(opts.dataset !== undefined && { dataset: opts.dataset }),
+      flipUd: opts.flipUd,
+      keepOpen: 8,
+    });
     this.unitName = integ.unit.name;
     this.bgI = bg?.I ?? null;
     this.bgS = bg?.S ?? null;
@@ -202,35 +199,6 @@ export class DetectorReducer {
     return new DetectorReducer(integ, opts, bg, caker, cakeBg);
   }
 
-  private async frame(ref: FrameRef): Promise<Frame> {
-    let src = this.sources.get(ref.file);
-    if (!src) {
-      src = await openFrames(ref.file, { dataset: this.opts.dataset });
-      this.sources.set(ref.file, src);
-      this.evict();
-    }
-    if (!(ref.frame >= 0 && ref.frame < src.frameCount))
-      throw new InputError(ref.file, `frame ${ref.frame} out of range (file has ${src.frameCount})`);
-    this.inUse.set(ref.file, (this.inUse.get(ref.file) ?? 0) + 1);
-    try {
-      const f = await src.readFrame(ref.frame);
-      return this.opts.flipUd ? flipUd(f) : f;
-    } finally {
-      this.inUse.set(ref.file, this.inUse.get(ref.file)! - 1);
-    }
-  }
-
-  /** Keep a few files open (HDF5 stacks are read frame by frame); close the oldest idle ones. */
-  private evict(): void {
-    for (const [file, src] of this.sources) {
-      if (this.sources.size <= 8) return;
-      if (this.inUse.get(file)) continue;
-      src.close();
-      this.sources.delete(file);
-      this.inUse.delete(file);
-    }
-  }
-
   /** Frame pixels: what decides whether worker threads pay off (see `usePool`). */
   get pixels(): number {
     return this.integ.matrix.nPixels;
@@ -259,7 +227,7 @@ export class DetectorReducer {
     let c: Result2d | undefined;
     if (this.framePool) r = finishSums(this.integ, await this.framePool.sums(ref.file, ref.frame), norm);
     else {
-      const f = await this.frame(ref);
+      const f = await this.files.read(ref.file, ref.frame);
       // the cake first: a frame sent to a worker is transferred away
       c = this.caker?.integrate(f.data, f.dtype, norm);
       r = this.pool
@@ -273,8 +241,7 @@ export class DetectorReducer {
   }
 
   closeAll(): void {
-    for (const s of this.sources.values()) s.close();
-    this.sources.clear();
+    this.files.closeAll();
   }
 
   /** Close the files and stop the workers. */

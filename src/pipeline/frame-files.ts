@@ -1,0 +1,47 @@
+/**
+ * The frame files a reader keeps open: an HDF5 stack is read frame by frame, so it stays open
+ * between frames; beyond `keepOpen` files the oldest idle ones are closed. Each frame is checked
+ * against its file's frame count and flipped as the PONI needs. Used by the reducer on the main
+ * thread (caking) and by each FramePool worker.
+ */
+import { type Frame, type FrameSource, flipUd, openFrames } from "../formats/index.js";
+import { InputError } from "../util/errors.js";
+
+export class FrameFiles {
+  private readonly open = new Map<string, { src: FrameSource; busy: number }>();
+
+  constructor(private readonly opts: { dataset?: string; flipUd: boolean; keepOpen: number }) {}
+
+  async read(file: string, frame: number): Promise<Frame> {
+    let s = this.open.get(file);
+    if (!s) {
+      s = { src: await openFrames(file, this.opts.dataset ? { dataset: this.opts.dataset } : {}), busy: 0 };
+      this.open.set(file, s);
+      this.evict(file);
+    }
+    if (!(frame >= 0 && frame < s.src.frameCount))
+      throw new InputError(file, `frame ${frame} out of range (file has ${s.src.frameCount})`);
+    s.busy++;
+    try {
+      const f = await s.src.readFrame(frame);
+      return this.opts.flipUd ? flipUd(f) : f;
+    } finally {
+      s.busy--;
+    }
+  }
+
+  /** Close the oldest idle files beyond `keepOpen` (never `opened`, about to be read). */
+  private evict(opened: string): void {
+    for (const [file, o] of this.open) {
+      if (this.open.size <= this.opts.keepOpen) return;
+      if (o.busy > 0 || file === opened) continue;
+      o.src.close();
+      this.open.delete(file);
+    }
+  }
+
+  closeAll(): void {
+    for (const o of this.open.values()) o.src.close();
+    this.open.clear();
+  }
+}
