@@ -5,13 +5,6 @@
 import { Command, CommanderError, Option } from "commander";
 import { RADIAL_UNIT_NAMES } from "../geometry/index.js";
 import { clip, isInputError, VERSION } from "../util/index.js";
-import { demoCommand } from "./demo.js";
-import { echemCommand } from "./echem.js";
-import { inspectCommand } from "./inspect.js";
-import { integrateCommand } from "./integrate.js";
-import { reportCommand } from "./report.js";
-import { runCommand } from "./run.js";
-import { simulateCommand } from "./simulate.js";
 
 /** No error line is longer than this, whatever the input. */
 const MAX_MESSAGE = 300;
@@ -32,7 +25,7 @@ export function buildProgram(): Command {
     .option("--dataset <path>", "HDF5 dataset holding the frames")
     .option("--frame <n>", "frame index for the statistics", "0")
     .option("--json", "print a JSON object")
-    .action((file: string, o) => inspectCommand(file, o));
+    .action(async (file: string, o) => (await import("./inspect.js")).inspectCommand(file, o));
 
   program
     .command("integrate")
@@ -58,7 +51,7 @@ export function buildProgram(): Command {
     .option("--dataset <path>", "HDF5 dataset holding the frames")
     .option("--frame <n>", "integrate only this frame of each file")
     .option("--workers <n>", "worker threads for many frames (default: cores, at most 4)")
-    .action((files: string[], o) => integrateCommand(files, o));
+    .action(async (files: string[], o) => (await import("./integrate.js")).integrateCommand(files, o));
 
   program
     .command("echem")
@@ -78,7 +71,7 @@ export function buildProgram(): Command {
       "--csv <out>",
       "write one row per record: time_s, ewe_v, i_ma, unix_time, q_mah, step, cycle, sodc_pct",
     )
-    .action((file: string, o) => echemCommand(file, o));
+    .action(async (file: string, o) => (await import("./echem.js")).echemCommand(file, o));
 
   program
     .command("simulate")
@@ -88,7 +81,7 @@ export function buildProgram(): Command {
     .option("--seed <n>", "random seed (same seed, same files)", "1")
     .option("--grid <RxC>", "scan grid rows x columns (rows along the stack)")
     .option("--sweeps <n>", "number of sweeps over the grid")
-    .action((o) => simulateCommand(o));
+    .action(async (o) => (await import("./simulate.js")).simulateCommand(o));
 
   program
     .command("run")
@@ -100,7 +93,7 @@ export function buildProgram(): Command {
       "--allow-missing",
       "go on past missing frame files and frames outside the cycler log, and count them",
     )
-    .action((config: string, o) => runCommand(config, o));
+    .action(async (config: string, o) => (await import("./run.js")).runCommand(config, o));
 
   program
     .command("regions")
@@ -128,7 +121,7 @@ export function buildProgram(): Command {
     )
     .argument("<results>", "results folder written by swaxs run")
     .requiredOption("--out <file>", "report.html")
-    .action((results: string, o) => reportCommand(results, o));
+    .action(async (results: string, o) => (await import("./report.js")).reportCommand(results, o));
 
   program
     .command("demo")
@@ -140,7 +133,7 @@ export function buildProgram(): Command {
     .option("--no-open", "serve the viewer but do not open a browser")
     .option("--port <n>", "viewer port (default: a free one)")
     .addOption(new Option("--preset <name>", "twin preset").choices(["demo", "tiny"]).default("demo"))
-    .action((o) => demoCommand(o, viewForDemo));
+    .action(async (o) => (await import("./demo.js")).demoCommand(o, viewForDemo));
 
   return program;
 }

@@ -8,6 +8,7 @@ import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { expectInputError } from "../../test/support/errors.js";
 import { pythonWith, runPython, toolAvailable } from "../../test/support/tools.js";
+import { decodeByteOffsetWasm } from "./byte-offset.js";
 import {
   decodeByteOffset,
   decodeCbf,
@@ -148,6 +149,45 @@ describe("byte-offset codec", () => {
       ),
       { numRuns: 200 },
     );
+  });
+});
+
+describe("byte-offset decoding in WebAssembly = the JavaScript reference", () => {
+  /** Both decoders on the same bytes: the same pixels, the same counts decoded and consumed. */
+  const same = (bytes: Uint8Array, n: number) => {
+    const a = new Int32Array(n);
+    const b = new Int32Array(n);
+    const js = decodeByteOffset(bytes, a);
+    expect(decodeByteOffsetWasm(bytes, b)).toEqual(js);
+    expect(b).toEqual(a);
+    return js;
+  };
+
+  it("every code width, and inputs cut anywhere (incomplete last codes) or too long", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.integer({ min: -100, max: 100 }), int32), { minLength: 0, maxLength: 300 }),
+        fc.nat(),
+        fc.integer({ min: -3, max: 3 }),
+        (vals, cutSeed, extra) => {
+          const enc = encodeByteOffset(Int32Array.from(vals));
+          expect(same(enc, vals.length).decoded).toBe(vals.length);
+          same(enc.subarray(0, cutSeed % (enc.length + 1)), vals.length); // truncated
+          same(enc, Math.max(0, vals.length + extra)); // fewer or more pixels wanted
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("a real Pilatus 1M frame's worth of codes", () => {
+    const frame = readFileSync(
+      fileURLToPath(new URL("../../test/fixtures/pyfai/ref_frame_pilatus1m.bin.gz", import.meta.url)),
+    );
+    const raw = gunzipSync(frame);
+    const px = new Int32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4);
+    const enc = encodeByteOffset(px);
+    expect(same(enc, px.length)).toEqual({ decoded: px.length, consumed: enc.length });
   });
 });
 

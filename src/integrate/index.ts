@@ -15,6 +15,6 @@ export {
   type SplitMethod,
   validWindow,
 } from "./integrator.js";
-export { type FramePrep, frameSums, type Sums, staticSums } from "./kernel.js";
-export { IntegrationPool, type SumsReply, SumsWorkers, sharedInit, type WorkerInit } from "./parallel.js";
+export { defaultKernel, type FramePrep, frameSums, type Kernel, type Sums, staticSums } from "./kernel.js";
+export { IntegrationPool, sharedInit, type WorkerInit } from "./parallel.js";
 export { type Csr, type PixelBins, toCsr } from "./sparse.js";

@@ -19,7 +19,7 @@ import {
 import { InputError } from "../util/errors.js";
 import { type BinGrid, binCentres } from "./bins.js";
 import { GeometryCache } from "./geometry-cache.js";
-import { type FramePrep, frameSums, type Sums, staticSums } from "./kernel.js";
+import { type FramePrep, frameSums, type Kernel, type Sums, staticSums } from "./kernel.js";
 import type { PixelBins } from "./sparse.js";
 import { buildBBox1d, buildFull1d, buildNoSplit, type Range } from "./split1d.js";
 import { build2d } from "./split2d.js";
@@ -45,6 +45,8 @@ export interface CorrectionOptions {
    * counts mean nothing). Default none, as pyFAI (which masks only its `dummy` value).
    */
   countCutoff?: number | null;
+  /** The per-frame loop: "wasm" or the JavaScript reference "js" (same sums; default SWAXS_KERNEL, else wasm). */
+  kernel?: Kernel;
 }
 
 export interface Integrate1dOptions extends CorrectionOptions {
@@ -108,6 +110,7 @@ class Corrections {
   readonly poisson: boolean;
   readonly maskInvalid: boolean;
   readonly countCutoff: number | null;
+  readonly kernel: Kernel | undefined;
   private statics: { staticNorm: Float64Array; staticCount: Float64Array } | null = null;
 
   constructor(geo: GeometryCache, opts: CorrectionOptions) {
@@ -138,6 +141,7 @@ class Corrections {
     this.poisson = opts.errorModel === "poisson";
     this.maskInvalid = opts.maskInvalid !== false;
     this.countCutoff = opts.countCutoff ?? null;
+    this.kernel = opts.kernel;
   }
 
   /** Raw values in [low, high) count; the rest are skipped in this frame only. */
@@ -157,6 +161,7 @@ class Corrections {
       varianceFloor,
       validLow,
       validHigh,
+      ...(this.kernel && { kernel: this.kernel }),
     };
   }
 }

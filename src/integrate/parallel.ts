@@ -4,9 +4,8 @@
  * copied) to one worker, which returns its four sums. Frames are independent, so this scales with
  * cores without atomics (pyFAI parallelises inside one frame over bins instead).
  */
-import { Worker } from "node:worker_threads";
 import type { Dtype, PixelArray } from "../formats/types.js";
-import { InputError } from "../util/errors.js";
+import { TaskWorkers } from "../util/task-workers.js";
 import { finishSums, type Integrator1d, type Result1d, validWindow } from "./integrator.js";
 import type { FramePrep, Sums } from "./kernel.js";
 import type { PixelBins } from "./sparse.js";
@@ -53,6 +52,7 @@ export function sharedInit(integ: Integrator1d): WorkerInit {
       dark: p.dark ? share(p.dark) : null,
       poisson: p.poisson,
       varianceFloor: p.varianceFloor,
+      ...(p.kernel && { kernel: p.kernel }),
     },
   };
 }
@@ -61,80 +61,15 @@ function workerUrl(): URL {
   return new URL("./worker.js", import.meta.url);
 }
 
-/** What a sums worker answers: the task's id and its sums, or why it has none. */
-export interface SumsReply {
-  id: number;
-  sums?: Sums;
-  /** `input`: bad input (an InputError naming `file`), else a bug. */
-  error?: { input: boolean; file: string; message: string };
-}
-
-/**
- * Worker threads that answer each task `{ id, … }` with a SumsReply; a task goes to the least busy
- * one. The dispatch of IntegrationPool (frames handed over) and of the pipeline's FramePool (frames
- * read by the workers themselves).
- */
-export class SumsWorkers {
-  private readonly workers: Worker[] = [];
-  private readonly load: number[] = [];
-  private readonly pending = new Map<number, { resolve: (s: Sums) => void; reject: (e: Error) => void }>();
-  private nextId = 0;
-
-  constructor(url: URL, workerData: unknown, nWorkers: number) {
-    for (let w = 0; w < nWorkers; w++) {
-      const worker = new Worker(url, { workerData });
-      worker.on("message", (m: SumsReply) => this.done(w, m));
-      worker.on("error", (e) => this.failAll(e));
-      this.workers.push(worker);
-      this.load.push(0);
-    }
-  }
-
-  get size(): number {
-    return this.workers.length;
-  }
-
-  /** Send `task` (with a fresh id) to the least busy worker; `transfer`'s buffers move with it. */
-  run(task: object, transfer: ArrayBuffer[] = []): Promise<Sums> {
-    const id = this.nextId++;
-    let w = 0;
-    for (let i = 1; i < this.load.length; i++) if (this.load[i]! < this.load[w]!) w = i;
-    this.load[w]!++;
-    return new Promise<Sums>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.workers[w]!.postMessage({ ...task, id }, transfer);
-    });
-  }
-
-  private done(w: number, m: SumsReply): void {
-    this.load[w]!--;
-    const p = this.pending.get(m.id);
-    this.pending.delete(m.id);
-    if (!p) return;
-    if (m.sums) p.resolve(m.sums);
-    else if (m.error?.input) p.reject(new InputError(m.error.file, m.error.message));
-    else p.reject(new Error(`${m.error?.file}: ${m.error?.message}`));
-  }
-
-  private failAll(e: Error): void {
-    for (const p of this.pending.values()) p.reject(e);
-    this.pending.clear();
-  }
-
-  async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()));
-  }
-}
-
 export class IntegrationPool {
-  private readonly workers: SumsWorkers;
+  private readonly workers: TaskWorkers<Sums>;
 
   constructor(
     private readonly integ: Integrator1d,
     nWorkers: number,
     private readonly maskInvalid = true,
   ) {
-    this.workers = new SumsWorkers(workerUrl(), sharedInit(integ), nWorkers);
+    this.workers = new TaskWorkers<Sums>(workerUrl(), sharedInit(integ), nWorkers);
   }
 
   get size(): number {

@@ -18,5 +18,5 @@ port.on("message", (/** @type {import("./parallel.js").WorkerTask} */ task) => {
   const buffers = [sums.signal, sums.variance, sums.normalization, sums.count].map(
     (a) => /** @type {ArrayBuffer} */ (a.buffer),
   );
-  port.postMessage({ id: task.id, sums }, buffers);
+  port.postMessage({ id: task.id, result: sums }, buffers);
 });

@@ -31,18 +31,16 @@ export function pseudoVoigt(q: number, centre: number, fwhm: number, eta: number
 
 /** Thompson–Cox–Hastings: pseudo-Voigt FWHM Γ and mixing η of a Voigt with Γ_G, Γ_L (README §4). */
 export function tchCombine(gammaG: number, gammaL: number): { fwhm: number; eta: number } {
+  // Horner in Γ_G with products, not powers: peak fits call this in their inner loop (via tchEta)
   const g = gammaG;
   const l = gammaL;
+  const l2 = l * l;
   const fwhm =
-    (g ** 5 +
-      2.69269 * g ** 4 * l +
-      2.42843 * g ** 3 * l ** 2 +
-      4.47163 * g ** 2 * l ** 3 +
-      0.07842 * g * l ** 4 +
-      l ** 5) **
+    (g * (g * (g * (g * (g + 2.69269 * l) + 2.42843 * l2) + 4.47163 * l2 * l) + 0.07842 * l2 * l2) +
+      l2 * l2 * l) **
     0.2;
   const r = fwhm > 0 ? l / fwhm : 0;
-  const eta = 1.36603 * r - 0.47719 * r * r + 0.11116 * r ** 3;
+  const eta = r * (1.36603 + r * (-0.47719 + 0.11116 * r));
   return { fwhm, eta: Math.min(1, Math.max(0, eta)) };
 }
 

@@ -32,15 +32,24 @@ const TWO_PI = 2 * Math.PI;
 export function tchLorentzian(fwhm: number, gammaG: number): number {
   if (!(fwhm > gammaG)) return 0;
   if (!(gammaG > 0)) return fwhm;
-  // Γ(Γ_G, Γ_L) ≥ Γ_L, so the root lies in [0, Γ]
-  let lo = 0;
-  let hi = fwhm;
-  for (let i = 0; i < 64 && hi - lo > 1e-15 * fwhm; i++) {
-    const mid = 0.5 * (lo + hi);
-    if (tchCombine(gammaG, mid).fwhm < fwhm) lo = mid;
-    else hi = mid;
+  // Newton on P(Γ_L) = Γ⁵, P the TCH quintic in Γ_L for this Γ_G: P is increasing and convex for
+  // Γ_L ≥ 0 (all its coefficients are positive), so from Γ_L = Γ (where P ≥ Γ⁵, as Γ(Γ_G, Γ_L) ≥ Γ_L)
+  // the iterates fall monotonically onto the root, quadratically (peak fits call this in their
+  // inner loop: a handful of steps instead of 64 bisections)
+  const g = gammaG;
+  const target = fwhm ** 5;
+  let l = fwhm;
+  for (let i = 0; i < 60; i++) {
+    const l2 = l * l;
+    const p =
+      g * (g * (g * (g * (g + 2.69269 * l) + 2.42843 * l2) + 4.47163 * l2 * l) + 0.07842 * l2 * l2) +
+      l2 * l2 * l;
+    const dp = g * (g * (g * (2.69269 * g + 4.85686 * l) + 13.41489 * l2) + 0.31368 * l2 * l) + 5 * l2 * l2;
+    const step = (p - target) / dp;
+    l = Math.max(0, l - step);
+    if (!(step > 1e-15 * fwhm)) break;
   }
-  return 0.5 * (lo + hi);
+  return l;
 }
 
 /** η of the pseudo-Voigt of FWHM Γ whose Gaussian part is Γ_G: what the forward model uses. */

@@ -1,6 +1,6 @@
 /**
  * Frame-level parallelism for `swaxs run` (issue 11): each frame is read, decoded and integrated in
- * the worker thread that owns it (frame-worker.ts); the main thread sends (file, frame) and gathers
+ * the worker thread that owns it (frame-work.ts); the main thread sends (file, frame) and gathers
  * the sums. The decoding — CBF byte offset and its Content-MD5 check, HDF5 chunks — was the main
  * thread's bottleneck while workers only integrated, and small frames (a Pilatus 100k) could not go
  * to workers at all, the frame's copy costing more than its integration. A damaged frame is still
@@ -8,15 +8,11 @@
  * treats it as any unreadable frame.
  */
 import { DTYPES, type Dtype } from "../formats/index.js";
-import {
-  type Integrator1d,
-  type Sums,
-  SumsWorkers,
-  sharedInit,
-  type WorkerInit,
-} from "../integrate/index.js";
+import { type Integrator1d, type Sums, sharedInit, type WorkerInit } from "../integrate/index.js";
+import { TaskWorkers } from "../util/task-workers.js";
 
 export interface FrameWorkerInit extends WorkerInit {
+  work: "frame-work";
   shape: [number, number];
   /** Raw values counted per dtype: [low, high) (invalid flags and the count cutoff excluded). */
   windows: Partial<Record<Dtype, [number, number]>>;
@@ -32,14 +28,18 @@ export interface FrameTask {
   frame: number;
 }
 
-/** From source (tests, benches) the worker's work is TypeScript: frame-worker.js loads it through tsx. */
-const FROM_SOURCE = import.meta.url.endsWith(".ts");
+/** From source (tests, benches) the worker's work is TypeScript: worker-entry.js loads it through tsx. */
+export const FROM_SOURCE = import.meta.url.endsWith(".ts");
+
+/** The pipeline's workers' entry (worker-entry.js), which loads the work its workerData names. */
+export const WORKER_ENTRY = new URL("./worker-entry.js", import.meta.url);
 
 export class FramePool {
-  private readonly workers: SumsWorkers;
+  private readonly workers: TaskWorkers<Sums>;
 
   constructor(integ: Integrator1d, nWorkers: number, read: { dataset?: string; flipUd: boolean }) {
     const init: FrameWorkerInit = {
+      work: "frame-work",
       ...sharedInit(integ),
       shape: integ.shape,
       windows: Object.fromEntries(DTYPES.map((d) => [d, integ.validWindow(d)])),
@@ -47,7 +47,7 @@ export class FramePool {
       flipUd: read.flipUd,
       fromSource: FROM_SOURCE,
     };
-    this.workers = new SumsWorkers(new URL("./frame-worker.js", import.meta.url), init, nWorkers);
+    this.workers = new TaskWorkers<Sums>(WORKER_ENTRY, init, nWorkers);
   }
 
   get size(): number {

@@ -8,12 +8,49 @@
 
 import type { Role } from "../analysis/regions.js";
 import type { Reflection } from "../physics/index.js";
+import { TaskWorkers } from "../util/task-workers.js";
 import type { PassContext } from "./analyse.js";
 import type { PeakConfig } from "./config.js";
+import { FROM_SOURCE, WORKER_ENTRY } from "./frame-pool.js";
 import type { DetectorFrames } from "./reduce-stage.js";
 import { sizeFit } from "./size-fit.js";
 
-export function frameSizes(
+export interface FitWorkerInit {
+  work: "fit-work";
+  fromSource: boolean;
+  /** The peak as frames are fitted (frameFitConfig). */
+  pk: PeakConfig;
+  radial: Float64Array;
+  refl: Reflection[];
+}
+
+export interface FitTask {
+  id: number;
+  /** frames × npt, row after row */
+  y: Float64Array;
+  sigma: Float64Array;
+}
+
+/** Fewer frames than this are fitted here: a worker's start-up would cost more than it saves. */
+const WORKER_MIN_FRAMES = 48;
+
+/**
+ * The peak as one frame is fitted: one frame has too few counts to fit the size broadening's shape
+ * (η free scatters and biases it), a curved background or free areas (a free fit finds lines in one
+ * frame's noise where the tied one sees none), so frames take it as Lorentzian on a line with the
+ * areas tied (unless the config frees them), fitted once; the per-sweep region sizes
+ * (crystallite/) fit all of it.
+ */
+export function frameFitConfig(pk: PeakConfig): PeakConfig {
+  return {
+    ...pk,
+    shape: "lorentzian",
+    background: "linear",
+    amplitudes: pk.amplitudes === "free" ? "free" : "ratio",
+  };
+}
+
+export async function frameSizes(
   d: DetectorFrames,
   ctx: PassContext,
   pk: PeakConfig,
@@ -21,32 +58,59 @@ export function frameSizes(
   /** nPix × npt: each pixel's base curve (see peakBase), NaN rows where the pixel has none. */
   base: Float64Array | null,
   logLength: number,
-): Float64Array {
+  /** Worker threads to fit on (0: all here). */
+  nWorkers: number,
+): Promise<Float64Array> {
   const npt = d.radial.length;
   const out = new Float64Array(logLength).fill(Number.NaN);
-  const y = new Float64Array(npt);
-  const s = new Float64Array(npt);
+  // the frames to fit: their log index, curve minus base, σ
+  const which: number[] = [];
+  const ys: Float64Array[] = [];
+  const ss: Float64Array[] = [];
   d.store.forEach((k, r) => {
     const i = d.index[k]!;
     if (!r.ok || ctx.regionOf(i) !== (pk.region as Role)) return;
     const p = ctx.pixelOf(i);
     if (base && !Number.isFinite(base[p * npt]!)) return;
-    for (let j = 0; j < npt; j++) {
-      y[j] = r.intensity[j]! - (base ? base[p * npt + j]! : 0);
-      s[j] = r.sigma[j]!;
-    }
-    // one frame has too few counts to fit the size broadening's shape (η free scatters and biases
-    // it), a curved background or free areas (a free fit finds lines in one frame's noise where the
-    // tied one sees none): frames take it as Lorentzian on a line with the areas tied (unless the
-    // config frees them), fitted once; the per-sweep region sizes (crystallite/) fit all of it
-    const frame = {
-      ...pk,
-      shape: "lorentzian" as const,
-      background: "linear" as const,
-      amplitudes: pk.amplitudes === "free" ? ("free" as const) : ("ratio" as const),
-    };
-    const L = sizeFit(frame, d.radial, y, s, refl).size;
-    if (L) out[i] = L.sizeNm;
+    const y = new Float64Array(npt);
+    for (let j = 0; j < npt; j++) y[j] = r.intensity[j]! - (base ? base[p * npt + j]! : 0);
+    which.push(i);
+    ys.push(y);
+    ss.push(Float64Array.from(r.sigma));
   });
+  const frame = frameFitConfig(pk);
+  const radial = Float64Array.from(d.radial);
+  if (nWorkers < 1 || which.length < WORKER_MIN_FRAMES) {
+    which.forEach((i, f) => {
+      const L = sizeFit(frame, radial, ys[f]!, ss[f]!, refl).size;
+      if (L) out[i] = L.sizeNm;
+    });
+    return out;
+  }
+  // blocks of frames to the workers (a few per worker, so a slow block does not hold up the rest)
+  const init: FitWorkerInit = { work: "fit-work", fromSource: FROM_SOURCE, pk: frame, radial, refl };
+  const pool = new TaskWorkers<Float64Array>(WORKER_ENTRY, init, nWorkers);
+  try {
+    const block = Math.ceil(which.length / (4 * nWorkers));
+    const jobs: Promise<void>[] = [];
+    for (let a = 0; a < which.length; a += block) {
+      const b = Math.min(which.length, a + block);
+      const pack = (rows: Float64Array[]) => {
+        const m = new Float64Array((b - a) * npt);
+        for (let f = a; f < b; f++) m.set(rows[f]!, (f - a) * npt);
+        return m;
+      };
+      const y = pack(ys);
+      const sigma = pack(ss);
+      jobs.push(
+        pool.run({ y, sigma }, [y.buffer, sigma.buffer]).then((sizes) => {
+          for (let f = a; f < b; f++) out[which[f]!] = sizes[f - a]!;
+        }),
+      );
+    }
+    await Promise.all(jobs);
+  } finally {
+    await pool.close();
+  }
   return out;
 }

@@ -1,13 +1,13 @@
 /**
- * Worker side of FramePool (frame-pool.ts; started through frame-worker.js): each task names a frame (file, index); the worker
+ * Worker side of FramePool (frame-pool.ts; started through worker-entry.js): each task names a frame (file, index); the worker
  * reads and decodes it (CBF byte offset with its MD5 check, TIFF, EDF, HDF5 chunks through h5wasm),
  * flips it as the PONI needs, checks its shape and accumulates its sums with the shared matrix.
  * Only the sums (four arrays of the bin count) go back: the frame never crosses threads.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import type { SumsReply } from "../integrate/index.js";
-import { frameSums } from "../integrate/index.js";
+import { frameSums, type Sums } from "../integrate/index.js";
 import { InputError } from "../util/errors.js";
+import { errorReply, type TaskReply } from "../util/task-workers.js";
 import { FrameFiles } from "./frame-files.js";
 import type { FrameTask, FrameWorkerInit } from "./frame-pool.js";
 
@@ -20,7 +20,7 @@ const files = new FrameFiles({
   keepOpen: 4,
 });
 
-async function sums(task: FrameTask): Promise<SumsReply> {
+async function sums(task: FrameTask): Promise<Sums> {
   const f = await files.read(task.file, task.frame);
   const [h, w] = init.shape;
   if (f.shape[0] !== h || f.shape[1] !== w)
@@ -29,30 +29,16 @@ async function sums(task: FrameTask): Promise<SumsReply> {
       `frame ${task.frame} is ${f.shape.join("×")}, the detector's frames are ${h}×${w}`,
     );
   const [validLow, validHigh] = init.windows[f.dtype] ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
-  return { id: task.id, sums: frameSums(init.matrix, f.data, { ...init.prep, validLow, validHigh }) };
+  return frameSums(init.matrix, f.data, { ...init.prep, validLow, validHigh });
 }
 
 port.on("message", (task: FrameTask) => {
   sums(task).then(
-    (r) => {
-      const s = r.sums!;
+    (s) =>
       port.postMessage(
-        r,
+        { id: task.id, result: s } satisfies TaskReply<Sums>,
         [s.signal, s.variance, s.normalization, s.count].map((a) => a.buffer as ArrayBuffer),
-      );
-    },
-    (err: unknown) => {
-      const e = err instanceof Error ? err : new Error(String(err));
-      // the file named once: an InputError's message already starts with it
-      const message = e instanceof InputError && e.file ? e.message.slice(e.file.length + 2) : e.message;
-      port.postMessage({
-        id: task.id,
-        error: {
-          input: e instanceof InputError,
-          file: e instanceof InputError ? e.file : task.file,
-          message,
-        },
-      } satisfies SumsReply);
-    },
+      ),
+    (err: unknown) => port.postMessage(errorReply(task.id, err, task.file)),
   );
 });

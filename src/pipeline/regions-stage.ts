@@ -27,7 +27,7 @@ export async function regionStage(
 ): Promise<RegionResult> {
   const t = ocvTransmission(grid, dets, ocv, pass);
   const tPixel = ocvTransmission(grid, dets, ocv, pass, true);
-  const found = labelRegions(cfg, grid, dets, ocv, t, tPixel, await stackLines(cfg));
+  const found = labelRegions(cfg, grid, dets, ocv, t, tPixel, await stackLines(cfg, dets));
   await writeFile(join(tmp, RESULTS.regionEvidence.path), evidenceCsv(cfg, grid, found, t));
   await writeFile(
     join(tmp, RESULTS.regions.path),
@@ -55,13 +55,17 @@ const DEFAULT_STACK: Role[] = ["other", "cathode", "separator", "anode", "other"
  * The lines of the stack's phases on the WAXS detector's axis (q in nm⁻¹, at its wavelength), or
  * null when there is no WAXS detector reduced in q_nm^-1.
  */
-async function stackLines(cfg: ExperimentConfig): Promise<PhaseLines[] | null> {
+async function stackLines(cfg: ExperimentConfig, dets: DetectorFrames[]): Promise<PhaseLines[] | null> {
   const d = Object.values(cfg.detectors).find((x) => x.kind === "waxs" && x.unit === "q_nm^-1");
   if (!d) return null;
   const cal = await readPoni(d.poni);
   const phases = [...new Set(stackLayers(cfg).flatMap((l) => l.phases))];
+  // the lines up to just past the detector's reach (listing a big cell's lines to 80 nm⁻¹ took
+  // longer than finding the regions)
+  const radial = dets.find((x) => x.name === d.name)?.radial;
+  const qMaxNm = radial?.length ? Math.min(80, radial[radial.length - 1]! + 3) : 80;
   return phases.map((phase) => {
-    const r = reflections(phase as PhaseName, cal.wavelengthM, 80, 0.5);
+    const r = reflections(phase as PhaseName, cal.wavelengthM, qMaxNm, 0.5);
     return { phase, q: r.map((x) => x.qNm), intensity: r.map((x) => x.intensity) };
   });
 }

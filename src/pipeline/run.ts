@@ -8,7 +8,9 @@
  * Everything is written under `<out>.partial/` and renamed to `<out>` only when complete; the
  * reduced curves of an interrupted run stay in `<out>.partial/.work/` and the next run resumes there.
  */
+
 import { mkdir, rm, writeFile } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import type { Role } from "../analysis/regions.js";
 import { buildSeries, type EchemSeries, type FrameClock, joinFrames, readCycler } from "../echem/index.js";
@@ -75,13 +77,14 @@ const REFERENCE_GAP_PCT = 5;
 /** The products written from the streamed results, in order: each declares its files in results/. */
 const PRODUCTS: ((c: RunContext) => Promise<void> | void)[] = [
   writeMaps,
-  writeFrames,
   writeEchem,
   writeSeries,
   writeCrystallite,
   writeCanSas,
   writeCakes,
 ];
+/** …and those written last, once the frame-by-frame sizes (RunContext.sizes) are in. */
+const NEEDS_FRAME_SIZES = [writeFrames];
 
 export async function runExperiment(configPath: string, opts: RunOptions = {}): Promise<RunSummary> {
   const loaded = await loadConfig(configPath);
@@ -204,6 +207,40 @@ async function analyse(
   regions = found.pixelRoles;
   const peakFits = new Map<string, PeakFitSummary>();
   const warnings: string[] = [];
+  // each peak's reflections (positions at the detector's wavelength), for both kinds of fit
+  const refl = new Map<string, Reflection[]>();
+  for (const [i, pk] of cfg.peaks.entries()) {
+    const cal = await readPoni(cfg.detectors[pk.detector]!.poni);
+    const all = reflections(pk.phase as PhaseName, cal.wavelengthM, pk.q[1] + 3, Math.max(0.1, pk.q[0] - 3));
+    const chosen = peakReflections(pk, all);
+    if (chosen.length === 0)
+      throw new InputError(
+        cfg.file,
+        `peaks[${i}].reflections: none is a reflection of ${pk.phase} near q ${pk.q.join("–")} nm⁻¹ (there: ${all.map((r) => `[${r.hkl.join(", ")}]`).join(" ")})`,
+      );
+    refl.set(pk.name, chosen);
+  }
+  // crystallite size frame by frame (the viewer's peak-size map), beside the per-sweep region
+  // fits: on worker threads, started as soon as each peak's base is known (a reference state's
+  // once the streams have it), while this thread streams and writes what does not need them
+  let streamsReady: (s: Map<string, StreamResult>) => void = () => {};
+  const streamsDone = new Promise<Map<string, StreamResult>>((r) => {
+    streamsReady = r;
+  });
+  const sizesDone = (async () => {
+    const out = new Map<string, Float64Array>();
+    for (const pk of cfg.peaks) {
+      const d = dets.find((x) => x.name === pk.detector);
+      if (!d) continue;
+      const stream = pk.base === "reference" ? (await streamsDone).get(d.name) : undefined;
+      const b = peakBase(pk, ocv.get(d.name)!, stream, d.radial.length);
+      const workers = Math.min(availableParallelism(), 4);
+      out.set(pk.name, await frameSizes(d, pass, pk, refl.get(pk.name)!, b, log.length, workers));
+    }
+    return out;
+  })();
+  // handled where awaited below; this keeps a failure meanwhile from being an unhandled rejection
+  sizesDone.catch(() => {});
 
   const results = await ResultsH5.create(join(tmp, RESULTS.h5.path), {
     program: PROGRAM,
@@ -223,6 +260,7 @@ async function analyse(
           `normalize.${d.name}: the reference state is interpolated between visits up to ${s.referenceGapPct.toFixed(1)} % SOD apart (more than ${REFERENCE_GAP_PCT} %); scan faster near it or choose a state the scan passes more closely`,
         );
     }
+    streamsReady(streams);
     const bandValue = new Map<string, Float64Array>();
     const bandError = new Map<string, Float64Array>();
     for (const s of streams.values()) {
@@ -232,41 +270,6 @@ async function analyse(
     const transmission = new Float64Array(log.length).fill(Number.NaN);
     for (const d of dets)
       for (const [k, i] of d.index.entries()) transmission[i] = ocv.get(d.name)!.transmission[k]!;
-    // each peak's reflections (positions at the detector's wavelength), for both kinds of fit
-    const refl = new Map<string, Reflection[]>();
-    for (const [i, pk] of cfg.peaks.entries()) {
-      const cal = await readPoni(cfg.detectors[pk.detector]!.poni);
-      const all = reflections(
-        pk.phase as PhaseName,
-        cal.wavelengthM,
-        pk.q[1] + 3,
-        Math.max(0.1, pk.q[0] - 3),
-      );
-      const chosen = peakReflections(pk, all);
-      if (chosen.length === 0)
-        throw new InputError(
-          cfg.file,
-          `peaks[${i}].reflections: none is a reflection of ${pk.phase} near q ${pk.q.join("–")} nm⁻¹ (there: ${all.map((r) => `[${r.hkl.join(", ")}]`).join(" ")})`,
-        );
-      refl.set(pk.name, chosen);
-    }
-    // crystallite size frame by frame (the viewer's peak-size map), beside the per-sweep region fits
-    const sizes = new Map<string, Float64Array>();
-    for (const pk of cfg.peaks) {
-      const d = dets.find((x) => x.name === pk.detector);
-      if (d)
-        sizes.set(
-          pk.name,
-          frameSizes(
-            d,
-            pass,
-            pk,
-            refl.get(pk.name)!,
-            peakBase(pk, ocv.get(d.name)!, streams.get(d.name), d.radial.length),
-            log.length,
-          ),
-        );
-    }
     const c: RunContext = {
       ...base,
       dets,
@@ -277,10 +280,12 @@ async function analyse(
       bandError,
       transmission,
       refl,
-      sizes,
+      sizes: new Map(),
       peakFits,
     };
     for (const write of PRODUCTS) await write(c);
+    for (const [k, v] of await sizesDone) c.sizes.set(k, v);
+    for (const write of NEEDS_FRAME_SIZES) await write(c);
     const codes = Int8Array.from({ length: nPix }, (_, p) => ROLES.indexOf(regions[p]!));
     results.addMap("", "regions", codes, grid.yMm, grid.xMm, { labels: ROLES.join(",") });
     results.finish();
