@@ -24,6 +24,12 @@ export type { Dataset, H5File, Metadata };
 export type H5Module = Awaited<typeof h5wasm.ready>;
 export type H5Filter = { id: number; name: string; cd_values: number[] };
 
+/**
+ * The gzip level of every dataset we write. Reduced curves are noisy floats: level 1 compresses
+ * them as well as 4 (2.81 vs 2.80 MB for 768 curves of 1000 bins) at half the time.
+ */
+export const GZIP_LEVEL = 1;
+
 /** h5wasm's namespace (File, Dataset, Group classes), usable once `initH5()` has resolved. */
 export { h5wasm };
 

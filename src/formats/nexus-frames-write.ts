@@ -1,5 +1,5 @@
 import { InputError } from "../util/errors.js";
-import { type Dataset, type H5File, h5Problem } from "./h5.js";
+import { type Dataset, GZIP_LEVEL, type H5File, h5Problem } from "./h5.js";
 import { createTempH5, discardTempH5, TempH5Writer } from "./h5-temp.js";
 
 export type StackCompression = "bslz4" | "lz4" | "gzip" | "none";
@@ -196,7 +196,7 @@ class StackWriter extends TempH5Writer implements EigerStackWriter {
         dtype: "<I",
         chunks: [rows, cols],
         compression: "gzip",
-        compression_opts: 4,
+        compression_opts: GZIP_LEVEL,
       });
     }
   }

@@ -15,7 +15,14 @@
  * The curves are written sweep by sweep while they stream past; the rest at the end. Written
  * under a temporary name and renamed when complete (see h5-temp.ts).
  */
-import { createTempH5, type Dataset, discardTempH5, type H5File, publishTempH5 } from "../formats/index.js";
+import {
+  createTempH5,
+  type Dataset,
+  discardTempH5,
+  GZIP_LEVEL,
+  type H5File,
+  publishTempH5,
+} from "../formats/index.js";
 
 type Group = ReturnType<H5File["create_group"]>;
 type Num = Float64Array | Float32Array | Int32Array | Int8Array;
@@ -84,7 +91,7 @@ export class ResultsH5 {
         dtype: "<f",
         chunks: [1, 1, npt],
         compression: "gzip",
-        compression_opts: 4,
+        compression_opts: GZIP_LEVEL,
       });
       ds.resize([h.pixels, h.sweeps, npt]);
       return ds;
@@ -129,16 +136,16 @@ export class ResultsH5 {
 
   /**
    * One sweep of a cube: `intensity`/`sigma` hold pixels × npt values (NaN for a pixel without a
-   * frame in this sweep). Writes one slab per pixel ([p, s, :]): one chunk each, written once.
+   * frame in this sweep), written as one slab [:, s, :] (one chunk a pixel, each written once; one
+   * call, as h5wasm's per-call cost was most of the writing).
    */
   writeSweep(det: string, sweep: number, intensity: Float32Array, sigma: Float32Array): void {
     const c = this.cubes.get(det)!;
-    for (let p = 0; p < c.pixels; p++) {
-      const a = intensity.slice(p * c.npt, (p + 1) * c.npt);
-      const b = sigma.slice(p * c.npt, (p + 1) * c.npt);
-      c.I.write_slice([[p, p + 1], [sweep, sweep + 1], []], a);
-      c.E.write_slice([[p, p + 1], [sweep, sweep + 1], []], b);
-    }
+    // h5wasm writes from the whole underlying buffer: a view into a larger one is copied first
+    const whole = (a: Float32Array) =>
+      a.byteOffset === 0 && a.byteLength === a.buffer.byteLength ? a : a.slice();
+    c.I.write_slice([[0, c.pixels], [sweep, sweep + 1], []], whole(intensity));
+    c.E.write_slice([[0, c.pixels], [sweep, sweep + 1], []], whole(sigma));
   }
 
   /**
@@ -162,7 +169,7 @@ export class ResultsH5 {
       dtype: "<f",
       chunks: [1, dims[1], dims[2]],
       compression: "gzip",
-      compression_opts: 4,
+      compression_opts: GZIP_LEVEL,
     });
     ds.resize(dims);
     for (const [k, c] of Object.entries(columns)) column(g, k, c.data, c.units ? { units: c.units } : {});
