@@ -13,7 +13,6 @@
  * Poisson errors. `same_answer` is the share of (frame, bin) intensities within 1e-3 relative of
  * pyFAI's (issue 11 asks ≥ 99 %). Peak RSS through /usr/bin/time where present. Prints one JSON object.
  */
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,6 +22,7 @@ import { createH5, openH5 } from "../src/formats/h5.js";
 import { fixturePath, readRefFrame } from "../test/support/fixtures.js";
 import { pythonWith } from "../test/support/tools.js";
 import { arg } from "./args.js";
+import { median, round, timed } from "./measure.js";
 
 const FRAMES = Number(arg("--frames") ?? 100);
 const REPEAT = Number(arg("--repeat") ?? 3);
@@ -30,8 +30,6 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const cli = join(root, "bin", "swaxs.js");
 const poni = fixturePath("pyfai", "ref_saxs.poni");
 const log = (s: string) => process.stderr.write(`${s}\n`);
-const median = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1]!;
-const TIME = existsSync("/usr/bin/time") ? "/usr/bin/time" : null;
 
 /** The reference Pilatus 1M frame with frame-to-frame counting noise (gaps stay −1). */
 function frames(): { data: Int32Array[]; shape: [number, number] } {
@@ -78,18 +76,6 @@ async function writeInputs(dir: string) {
   return { h5, cbfs };
 }
 
-/** One whole process: wall seconds and peak RSS (MB, or null without /usr/bin/time). */
-function timed(cmd: string, args: string[]): { wall_s: number; rss_mb: number | null; stdout: string } {
-  const t0 = performance.now();
-  const r = TIME
-    ? spawnSync(TIME, ["-f", "RSS_KB %M", cmd, ...args], { encoding: "utf8" })
-    : spawnSync(cmd, args, { encoding: "utf8" });
-  const wall = (performance.now() - t0) / 1000;
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")}: ${r.stderr}`);
-  const m = /RSS_KB (\d+)/.exec(r.stderr);
-  return { wall_s: wall, rss_mb: m ? Math.round(Number(m[1]) / 1024) : null, stdout: r.stdout };
-}
-
 async function ourCurves(path: string): Promise<Float64Array> {
   const f = await openH5(path);
   try {
@@ -110,8 +96,6 @@ function sameAnswer(ours: Float64Array, theirs: Float64Array): number {
   }
   return n ? ok / n : 0;
 }
-
-const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 
 async function main() {
   if (!existsSync(join(root, "dist", "cli", "main.js"))) throw new Error("run `npm run build` first");
