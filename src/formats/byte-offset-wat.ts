@@ -12,6 +12,45 @@
  * decode(src, len, out, n, info) → pixels decoded (≤ n); the bytes consumed are stored at info.
  * Memory is the module's own (exported), laid out by byte-offset-wasm.js.
  */
+/**
+ * One code: the delta into $d and $p past it. `checked` (the tail): before reading a wider code,
+ * leave the loop if it does not fit in what is left of the input.
+ */
+function code(checked: boolean, exit: string): string {
+  const fits = (n: number) =>
+    checked ? `(br_if ${exit} (i32.gt_u (i32.add (local.get $p) (i32.const ${n})) (local.get $end)))` : "";
+  return `(local.set $d (i32.load8_s (local.get $p)))
+        (if (i32.ne (local.get $d) (i32.const -128))
+          (then (local.set $p (i32.add (local.get $p) (i32.const 1))))
+          (else
+            ${fits(3)}
+            (local.set $d (i32.load16_s offset=1 (local.get $p)))
+            (if (i32.ne (local.get $d) (i32.const -32768))
+              (then (local.set $p (i32.add (local.get $p) (i32.const 3))))
+              (else
+                ${fits(7)}
+                (local.set $d (i32.load offset=3 (local.get $p)))
+                (if (i32.ne (local.get $d) (i32.const -2147483648))
+                  (then (local.set $p (i32.add (local.get $p) (i32.const 7))))
+                  (else
+                    ${fits(15)}
+                    (local.set $d (i32.load offset=7 (local.get $p)))
+                    (local.set $p (i32.add (local.get $p) (i32.const 15)))))))))
+        (local.set $v (i32.add (local.get $v) (local.get $d)))
+        (i32.store (local.get $o) (local.get $v))
+        (local.set $o (i32.add (local.get $o) (i32.const 4)))`;
+}
+
+/** A loop decoding codes while pixels are wanted and $p is below `limit`. */
+function loop(name: string, limit: string, checked: boolean): string {
+  return `(block $${name}Done
+      (loop $${name}
+        (br_if $${name}Done (i32.ge_u (local.get $o) (local.get $oend)))
+        (br_if $${name}Done (i32.ge_u (local.get $p) (local.get ${limit})))
+        ${code(checked, `$${name}Done`)}
+        (br $${name})))`;
+}
+
 export function byteOffsetWat(): string {
   return `(module
   (memory (export "memory") 1)
@@ -26,54 +65,9 @@ export function byteOffsetWat(): string {
     ;; while 15 bytes (the longest code) remain, no code can run past the end
     (local.set $safe (select (i32.sub (local.get $end) (i32.const 15)) (local.get $src)
       (i32.ge_u (local.get $len) (i32.const 15))))
-    (block $fastDone
-      (loop $fast
-        (br_if $fastDone (i32.ge_u (local.get $o) (local.get $oend)))
-        (br_if $fastDone (i32.ge_u (local.get $p) (local.get $safe)))
-        (local.set $d (i32.load8_s (local.get $p)))
-        (if (i32.ne (local.get $d) (i32.const -128))
-          (then (local.set $p (i32.add (local.get $p) (i32.const 1))))
-          (else
-            (local.set $d (i32.load16_s offset=1 (local.get $p)))
-            (if (i32.ne (local.get $d) (i32.const -32768))
-              (then (local.set $p (i32.add (local.get $p) (i32.const 3))))
-              (else
-                (local.set $d (i32.load offset=3 (local.get $p)))
-                (if (i32.ne (local.get $d) (i32.const -2147483648))
-                  (then (local.set $p (i32.add (local.get $p) (i32.const 7))))
-                  (else
-                    (local.set $d (i32.load offset=7 (local.get $p)))
-                    (local.set $p (i32.add (local.get $p) (i32.const 15)))))))))
-        (local.set $v (i32.add (local.get $v) (local.get $d)))
-        (i32.store (local.get $o) (local.get $v))
-        (local.set $o (i32.add (local.get $o) (i32.const 4)))
-        (br $fast)))
+    ${loop("fast", "$safe", false)}
     ;; the tail, each code checked against the end
-    (block $tailDone
-      (loop $tail
-        (br_if $tailDone (i32.ge_u (local.get $o) (local.get $oend)))
-        (br_if $tailDone (i32.ge_u (local.get $p) (local.get $end)))
-        (local.set $d (i32.load8_s (local.get $p)))
-        (if (i32.ne (local.get $d) (i32.const -128))
-          (then (local.set $p (i32.add (local.get $p) (i32.const 1))))
-          (else
-            (br_if $tailDone (i32.gt_u (i32.add (local.get $p) (i32.const 3)) (local.get $end)))
-            (local.set $d (i32.load16_s offset=1 (local.get $p)))
-            (if (i32.ne (local.get $d) (i32.const -32768))
-              (then (local.set $p (i32.add (local.get $p) (i32.const 3))))
-              (else
-                (br_if $tailDone (i32.gt_u (i32.add (local.get $p) (i32.const 7)) (local.get $end)))
-                (local.set $d (i32.load offset=3 (local.get $p)))
-                (if (i32.ne (local.get $d) (i32.const -2147483648))
-                  (then (local.set $p (i32.add (local.get $p) (i32.const 7))))
-                  (else
-                    (br_if $tailDone (i32.gt_u (i32.add (local.get $p) (i32.const 15)) (local.get $end)))
-                    (local.set $d (i32.load offset=7 (local.get $p)))
-                    (local.set $p (i32.add (local.get $p) (i32.const 15)))))))))
-        (local.set $v (i32.add (local.get $v) (local.get $d)))
-        (i32.store (local.get $o) (local.get $v))
-        (local.set $o (i32.add (local.get $o) (i32.const 4)))
-        (br $tail)))
+    ${loop("tail", "$end", true)}
     (i32.store (local.get $info) (i32.sub (local.get $p) (local.get $src)))
     (i32.shr_u (i32.sub (local.get $o) (local.get $out)) (i32.const 2)))
 )
