@@ -138,6 +138,7 @@ export async function integrateCommand(files: string[], o: IntegrateCliOptions):
   const s = parseSettings(o);
   const cal: Calibration = await readPoni(o.poni);
   const jobs = await collectJobs(files, o, s.frame);
+  let pool: FramePool | null = null;
   try {
     if (jobs.length === 0) throw new InputError(files[0] ?? "", "no frames to integrate");
     if (jobs.length > 1 && !H5_EXT.has(s.ext))
@@ -152,6 +153,14 @@ export async function integrateCommand(files: string[], o: IntegrateCliOptions):
     }
     cal.detector = detectorForFrame(cal.detector, shape, jobs[0]!.source.path);
     const flip = o.flipUd === true;
+    // many frames: each read, decoded and integrated by a worker thread (the main thread only
+    // writes rows), the threads started now so that their start-up overlaps the matrix's building
+    const nWorkers =
+      o.workers !== undefined ? intOption("workers", o.workers, 0) : Math.min(availableParallelism(), 4);
+    pool =
+      jobs.length > 4 && nWorkers > 0 && H5_EXT.has(s.ext)
+        ? new FramePool(nWorkers, { ...(o.dataset !== undefined && { dataset: o.dataset }), flipUd: flip })
+        : null;
     const first = await readJob(jobs[0]!, flip);
     // pyFAI users pass mask = (image < 0) with Pilatus data; the first frame's invalid pixels join
     // the static mask (so the radial range ignores them) and later frames are checked per frame.
@@ -182,7 +191,7 @@ export async function integrateCommand(files: string[], o: IntegrateCliOptions):
       };
       await writeAtomic(o.out, s.ext === ".csv" ? curveCsv(res) : curveXy(res, cal, info));
     } else {
-      await integrateMany(jobs, first, integ, o, s, flip);
+      await integrateMany(jobs, first, integ, o, s, pool?.setup(integ) ?? null);
     }
     const sec = (performance.now() - t0) / 1000;
     process.stderr.write(
@@ -192,6 +201,7 @@ export async function integrateCommand(files: string[], o: IntegrateCliOptions):
     );
   } finally {
     for (const src of new Set(jobs.map((j) => j.source))) src.close();
+    await pool?.close();
   }
 }
 
@@ -201,7 +211,7 @@ async function integrateMany(
   integ: Integrator1d,
   o: IntegrateCliOptions,
   s: ReturnType<typeof parseSettings>,
-  flip: boolean,
+  pool: FramePool | null,
 ): Promise<void> {
   const writer = await createNxIntegrated(
     o.out,
@@ -214,21 +224,18 @@ async function integrateMany(
       program: PROGRAM,
       version: VERSION,
       date: new Date().toISOString(),
-      config: JSON.stringify({ ...s, poni: o.poni, mask: o.mask, dark: o.dark, flat: o.flat, flipUd: flip }),
+      config: JSON.stringify({
+        ...s,
+        poni: o.poni,
+        mask: o.mask,
+        dark: o.dark,
+        flat: o.flat,
+        flipUd: o.flipUd === true,
+      }),
     },
     { dtype: "float64", errors: s.errorModel === "poisson" },
   );
   const bar = progress("integrate", jobs.length);
-  const nWorkers =
-    o.workers !== undefined ? intOption("workers", o.workers, 0) : Math.min(availableParallelism(), 4);
-  // each frame read, decoded and integrated by a worker thread (the main thread only writes rows)
-  const pool =
-    jobs.length > 4 && nWorkers > 0
-      ? new FramePool(integ, nWorkers, {
-          ...(o.dataset !== undefined && { dataset: o.dataset }),
-          flipUd: flip,
-        })
-      : null;
   const write = (i: number, r: Result1d) => {
     writer.writeRow(i, r.intensity, r.sigma ?? undefined);
     bar.tick();
@@ -236,7 +243,7 @@ async function integrateMany(
   try {
     if (!pool) {
       for (let i = 0; i < jobs.length; i++) {
-        const f = i === 0 ? first : await readJob(jobs[i]!, flip);
+        const f = i === 0 ? first : await readJob(jobs[i]!, o.flipUd === true);
         write(i, integ.integrate(f.data, f.dtype));
       }
     } else {
@@ -262,6 +269,5 @@ async function integrateMany(
     throw err;
   } finally {
     bar.stop();
-    await pool?.close();
   }
 }

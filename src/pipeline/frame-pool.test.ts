@@ -42,12 +42,12 @@ afterAll(() => pool?.close());
 
 describe("FramePool: frames read, decoded and integrated on worker threads", () => {
   it("gives exactly the main thread's curve, flipped or not (the slow reference beside the fast path)", async () => {
-    pool = new FramePool(integ, 2, { flipUd: false });
+    pool = new FramePool(2, { flipUd: false }).setup(integ);
     const ours = finishSums(integ, await pool.sums(good, 0), 2.5);
     const ref = integ.integrate(data, "int32", 2.5);
     expect(Array.from(ours.intensity)).toEqual(Array.from(ref.intensity));
     expect(Array.from(ours.sigma!)).toEqual(Array.from(ref.sigma!));
-    const flipped = new FramePool(integ, 1, { flipUd: true });
+    const flipped = new FramePool(1, { flipUd: true }).setup(integ);
     try {
       const f = flipUd({ data, shape, dtype: "int32", metadata: {} });
       const a = finishSums(integ, await flipped.sums(good, 0), 1);

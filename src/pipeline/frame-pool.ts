@@ -11,15 +11,20 @@ import { DTYPES, type Dtype } from "../formats/index.js";
 import { type Integrator1d, type Sums, sharedInit, type WorkerInit } from "../integrate/index.js";
 import { TaskWorkers } from "../util/task-workers.js";
 
-export interface FrameWorkerInit extends WorkerInit {
+/** What the frame workers start with: how to read the frames. */
+export interface FrameWorkerInit {
   work: "frame-work";
-  shape: [number, number];
-  /** Raw values counted per dtype: [low, high) (invalid flags and the count cutoff excluded). */
-  windows: Partial<Record<Dtype, [number, number]>>;
   dataset?: string;
   flipUd: boolean;
   /** The worker loads frame-work.ts through tsx (running from source) rather than frame-work.js. */
   fromSource: boolean;
+}
+
+/** What they are sent once the detector's matrix is built (FramePool.setup), before any frame. */
+export interface FrameDetectorInit extends WorkerInit {
+  shape: [number, number];
+  /** Raw values counted per dtype: [low, high) (invalid flags and the count cutoff excluded). */
+  windows: Partial<Record<Dtype, [number, number]>>;
 }
 
 export interface FrameTask {
@@ -36,18 +41,32 @@ export const WORKER_ENTRY = new URL("./worker-entry.js", import.meta.url);
 
 export class FramePool {
   private readonly workers: TaskWorkers<Sums>;
+  private ready = false;
 
-  constructor(integ: Integrator1d, nWorkers: number, read: { dataset?: string; flipUd: boolean }) {
+  /**
+   * Start `nWorkers` threads now, so that their start-up (loading the readers and decoders)
+   * overlaps the caller's building of the pixel→bin matrix; `setup` then hands them the detector.
+   */
+  constructor(nWorkers: number, read: { dataset?: string; flipUd: boolean }) {
     const init: FrameWorkerInit = {
       work: "frame-work",
-      ...sharedInit(integ),
-      shape: integ.shape,
-      windows: Object.fromEntries(DTYPES.map((d) => [d, integ.validWindow(d)])),
       ...(read.dataset !== undefined && { dataset: read.dataset }),
       flipUd: read.flipUd,
       fromSource: FROM_SOURCE,
     };
     this.workers = new TaskWorkers<Sums>(WORKER_ENTRY, init, nWorkers);
+  }
+
+  /** Give the workers the detector (its matrix shared, not copied); frames may follow at once. */
+  setup(integ: Integrator1d): this {
+    const detector: FrameDetectorInit = {
+      ...sharedInit(integ),
+      shape: integ.shape,
+      windows: Object.fromEntries(DTYPES.map((d) => [d, integ.validWindow(d)])),
+    };
+    this.workers.broadcast({ detector });
+    this.ready = true;
+    return this;
   }
 
   get size(): number {
@@ -56,6 +75,7 @@ export class FramePool {
 
   /** The sums of frame `frame` of `file`, read, decoded and integrated on the least busy worker. */
   sums(file: string, frame: number): Promise<Sums> {
+    if (!this.ready) throw new Error("FramePool.sums before setup");
     return this.workers.run({ file, frame } satisfies Omit<FrameTask, "id">);
   }
 

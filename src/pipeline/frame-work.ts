@@ -9,7 +9,7 @@ import { frameSums, type Sums } from "../integrate/index.js";
 import { InputError } from "../util/errors.js";
 import { errorReply, type TaskReply } from "../util/task-workers.js";
 import { FrameFiles } from "./frame-files.js";
-import type { FrameTask, FrameWorkerInit } from "./frame-pool.js";
+import type { FrameDetectorInit, FrameTask, FrameWorkerInit } from "./frame-pool.js";
 
 const init = workerData as FrameWorkerInit;
 const port = parentPort!;
@@ -20,19 +20,27 @@ const files = new FrameFiles({
   keepOpen: 4,
 });
 
+/** The detector, sent by FramePool.setup before the first frame. */
+let det: FrameDetectorInit | null = null;
+
 async function sums(task: FrameTask): Promise<Sums> {
+  if (!det) throw new Error("frame task before the detector");
   const f = await files.read(task.file, task.frame);
-  const [h, w] = init.shape;
+  const [h, w] = det.shape;
   if (f.shape[0] !== h || f.shape[1] !== w)
     throw new InputError(
       task.file,
       `frame ${task.frame} is ${f.shape.join("×")}, the detector's frames are ${h}×${w}`,
     );
-  const [validLow, validHigh] = init.windows[f.dtype] ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
-  return frameSums(init.matrix, f.data, { ...init.prep, validLow, validHigh });
+  const [validLow, validHigh] = det.windows[f.dtype] ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
+  return frameSums(det.matrix, f.data, { ...det.prep, validLow, validHigh });
 }
 
-port.on("message", (task: FrameTask) => {
+port.on("message", (task: FrameTask | { detector: FrameDetectorInit }) => {
+  if ("detector" in task) {
+    det = task.detector;
+    return;
+  }
   sums(task).then(
     (s) =>
       port.postMessage(

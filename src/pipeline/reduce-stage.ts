@@ -11,6 +11,7 @@ import { join } from "node:path";
 import type { ScanLog } from "../scan/index.js";
 import { InputError } from "../util/errors.js";
 import type { ExperimentConfig } from "./config.js";
+import { FramePool } from "./frame-pool.js";
 import { DetectorReducer, type FrameRef, type ReducedCurve, reductionOf } from "./reduce.js";
 import { CurveStore } from "./store.js";
 
@@ -98,101 +99,127 @@ export async function reduceDetector(
         ? { nptAzim: cfg.caking.nptAzim, nptRad: cfg.caking.npt ?? Math.min(d.npt, 200) }
         : null,
   };
-  const red = await DetectorReducer.create(reduction, ref(first));
-  const store = CurveStore.open(join(workDir, `${name}.curves`), {
-    key: storeKey(reduction, index.map(ref), plan.skipped, index),
-    npt: red.radial.length,
-    radial: Array.from(red.radial),
-    unit: red.unitName,
-    frames: index.length,
-  });
-  const caker = red.caker;
-  const cakes = caker
-    ? {
-        store: CurveStore.open(join(workDir, `${name}.cakes`), {
-          key: store.header.key,
-          npt: caker.nptAzim * caker.nptRad,
-          radial: Array.from(caker.radial),
-          unit: red.unitName,
-          frames: index.length,
-        }),
-        radial: caker.radial,
-        azimuthalDeg: caker.azimuthalDeg,
-        nptAzim: caker.nptAzim,
-      }
-    : null;
-  // both stores grow together; after a crash keep what both hold
-  if (cakes) {
-    const n = Math.min(store.length, cakes.store.length);
-    store.truncate(n);
-    cakes.store.truncate(n);
-  }
-  const resumed = store.length;
-  opts.tick(resumed);
+  // the frame workers started before the matrix is built, so that their start-up overlaps it
+  // (caking integrates on the pool of IntegrationPool instead: it starts once the matrix exists)
   const cores = availableParallelism();
-  if (cfg.workers !== undefined && cfg.workers > cores)
-    opts.onNote?.(`workers: ${cfg.workers} asked for, this machine has ${cores} cores; using ${cores}`);
-  const toReduce = index.slice(resumed).filter((i) => !plan.skipped.has(i)).length;
-  const pays = red.caker ? red.pixels >= POOL_MIN_PIXELS : toReduce >= POOL_MIN_FRAMES;
-  const workers = cfg.workers !== undefined ? Math.min(cfg.workers, cores) : pays ? Math.min(cores, 4) : 0;
-  if (workers > 0) red.usePool(workers);
-
-  // frames in flight: reading the next ones overlaps the integration of earlier ones
-  const depth = Math.max(2, 2 * workers);
-  const queue: Promise<ReducedCurve | null>[] = [];
-  const start = (k: number): Promise<ReducedCurve | null> => {
-    const i = index[k]!;
-    if (plan.skipped.has(i)) return Promise.resolve(null);
-    return red.reduce(ref(i)).catch((err: unknown) => {
-      // a frame that vanished or became unreadable since the run began: one rule with the missing ones
-      if (!(err instanceof InputError)) throw err;
-      if (!opts.allowMissing)
-        throw new InputError(
-          log.file[i]!,
-          `${err.message.startsWith(`${log.file[i]}: `) ? err.message.slice(log.file[i]!.length + 2) : err.message} (scan log line ${log.line[i]}); --allow-missing goes on without it`,
-        );
-      opts.onLost(i);
-      return null;
-    });
-  };
-  const emptyCake = cakes ? new Float32Array(cakes.store.header.npt) : null;
-  const put = (c: ReducedCurve | null) => {
-    cakes?.store.append(
-      c?.cake
-        ? { ...c.cake, transmission: c.transmission, ok: true }
-        : { intensity: emptyCake!, sigma: emptyCake!, transmission: Number.NaN, ok: false },
-    );
-    store.append(
-      c
-        ? { intensity: c.intensity, sigma: c.sigma, transmission: c.transmission, ok: true }
-        : {
-            intensity: new Float32Array(store.header.npt),
-            sigma: new Float32Array(store.header.npt),
-            transmission: Number.NaN,
-            ok: false,
-          },
-    );
-    opts.tick(1);
-  };
+  const early =
+    !reduction.cake && counted.length >= POOL_MIN_FRAMES
+      ? new FramePool(cfg.workers !== undefined ? Math.min(cfg.workers, cores) : Math.min(cores, 4), {
+          ...(reduction.dataset !== undefined && { dataset: reduction.dataset }),
+          flipUd: reduction.flipUd,
+        })
+      : null;
+  let red: DetectorReducer;
   try {
-    for (let k = resumed; k < index.length; k++) {
-      const p = start(k);
-      // a frame failing while earlier ones are still awaited must not be an unhandled rejection
-      // (Node ends the process on those); it is rethrown when its turn comes
-      p.catch(() => {});
-      queue.push(p);
-      if (queue.length >= depth) put(await queue.shift()!);
-    }
-    while (queue.length) put(await queue.shift()!);
+    red = await DetectorReducer.create(reduction, ref(first));
   } catch (err) {
-    await Promise.allSettled(queue);
-    store.close();
-    cakes?.store.close();
+    await early?.close();
     throw err;
-  } finally {
-    await red.close();
   }
-  return { name, radial: red.radial, unit: red.unitName, index, store, resumed, cakes };
+  if (early) red.usePool(early.size, early);
+  // from here the reducer owns the workers: whatever fails, they stop (close is idempotent)
+  try {
+    return await reduceWith(red);
+  } catch (err) {
+    await red.close();
+    throw err;
+  }
+
+  async function reduceWith(red: DetectorReducer): Promise<DetectorFrames> {
+    const store = CurveStore.open(join(workDir, `${name}.curves`), {
+      key: storeKey(reduction, index.map(ref), plan.skipped, index),
+      npt: red.radial.length,
+      radial: Array.from(red.radial),
+      unit: red.unitName,
+      frames: index.length,
+    });
+    const caker = red.caker;
+    const cakes = caker
+      ? {
+          store: CurveStore.open(join(workDir, `${name}.cakes`), {
+            key: store.header.key,
+            npt: caker.nptAzim * caker.nptRad,
+            radial: Array.from(caker.radial),
+            unit: red.unitName,
+            frames: index.length,
+          }),
+          radial: caker.radial,
+          azimuthalDeg: caker.azimuthalDeg,
+          nptAzim: caker.nptAzim,
+        }
+      : null;
+    // both stores grow together; after a crash keep what both hold
+    if (cakes) {
+      const n = Math.min(store.length, cakes.store.length);
+      store.truncate(n);
+      cakes.store.truncate(n);
+    }
+    const resumed = store.length;
+    opts.tick(resumed);
+    if (cfg.workers !== undefined && cfg.workers > cores)
+      opts.onNote?.(`workers: ${cfg.workers} asked for, this machine has ${cores} cores; using ${cores}`);
+    const toReduce = index.slice(resumed).filter((i) => !plan.skipped.has(i)).length;
+    const pays = red.caker ? red.pixels >= POOL_MIN_PIXELS : toReduce >= POOL_MIN_FRAMES;
+    const workers = cfg.workers !== undefined ? Math.min(cfg.workers, cores) : pays ? Math.min(cores, 4) : 0;
+    if (workers > 0) red.usePool(workers);
+
+    // frames in flight: reading the next ones overlaps the integration of earlier ones
+    const depth = Math.max(2, 2 * workers);
+    const queue: Promise<ReducedCurve | null>[] = [];
+    const start = (k: number): Promise<ReducedCurve | null> => {
+      const i = index[k]!;
+      if (plan.skipped.has(i)) return Promise.resolve(null);
+      return red.reduce(ref(i)).catch((err: unknown) => {
+        // a frame that vanished or became unreadable since the run began: one rule with the missing ones
+        if (!(err instanceof InputError)) throw err;
+        if (!opts.allowMissing)
+          throw new InputError(
+            log.file[i]!,
+            `${err.message.startsWith(`${log.file[i]}: `) ? err.message.slice(log.file[i]!.length + 2) : err.message} (scan log line ${log.line[i]}); --allow-missing goes on without it`,
+          );
+        opts.onLost(i);
+        return null;
+      });
+    };
+    const emptyCake = cakes ? new Float32Array(cakes.store.header.npt) : null;
+    const put = (c: ReducedCurve | null) => {
+      cakes?.store.append(
+        c?.cake
+          ? { ...c.cake, transmission: c.transmission, ok: true }
+          : { intensity: emptyCake!, sigma: emptyCake!, transmission: Number.NaN, ok: false },
+      );
+      store.append(
+        c
+          ? { intensity: c.intensity, sigma: c.sigma, transmission: c.transmission, ok: true }
+          : {
+              intensity: new Float32Array(store.header.npt),
+              sigma: new Float32Array(store.header.npt),
+              transmission: Number.NaN,
+              ok: false,
+            },
+      );
+      opts.tick(1);
+    };
+    try {
+      for (let k = resumed; k < index.length; k++) {
+        const p = start(k);
+        // a frame failing while earlier ones are still awaited must not be an unhandled rejection
+        // (Node ends the process on those); it is rethrown when its turn comes
+        p.catch(() => {});
+        queue.push(p);
+        if (queue.length >= depth) put(await queue.shift()!);
+      }
+      while (queue.length) put(await queue.shift()!);
+    } catch (err) {
+      await Promise.allSettled(queue);
+      store.close();
+      cakes?.store.close();
+      throw err;
+    } finally {
+      await red.close();
+    }
+    return { name, radial: red.radial, unit: red.unitName, index, store, resumed, cakes };
+  }
 }
 
 /**

@@ -207,16 +207,25 @@ export class DetectorReducer {
   /**
    * Work on `workers` threads from now on: each frame read, decoded and integrated by a worker
    * (frame-pool.ts), or — with caking, whose 2D integration stays here — only integrated by one,
-   * the frame read and decoded here and its buffer handed over.
+   * the frame read and decoded here and its buffer handed over. `started`: a frame pool started
+   * before this reducer was built (see reduce-stage.ts), so its start-up overlapped the matrix's.
    */
-  usePool(workers: number): void {
-    if (!(workers > 0) || this.pool || this.framePool) return;
-    if (this.caker) this.pool = new IntegrationPool(this.integ, workers);
-    else
-      this.framePool = new FramePool(this.integ, workers, {
-        ...(this.opts.dataset !== undefined && { dataset: this.opts.dataset }),
-        flipUd: this.opts.flipUd,
-      });
+  usePool(workers: number, started: FramePool | null = null): void {
+    if (!(workers > 0) || this.pool || this.framePool) {
+      void started?.close();
+      return;
+    }
+    if (this.caker) {
+      void started?.close();
+      this.pool = new IntegrationPool(this.integ, workers);
+    } else
+      this.framePool = (
+        started ??
+        new FramePool(workers, {
+          ...(this.opts.dataset !== undefined && { dataset: this.opts.dataset }),
+          flipUd: this.opts.flipUd,
+        })
+      ).setup(this.integ);
   }
 
   async reduce(ref: FrameRef): Promise<ReducedCurve> {

@@ -54,6 +54,11 @@ export class TaskWorkers<R> {
     });
   }
 
+  /** Post `message` to every worker (no reply): messages reach a worker in order, before later tasks. */
+  broadcast(message: object): void {
+    for (const w of this.workers) w.postMessage(message);
+  }
+
   private done(w: number, m: TaskReply<R>): void {
     this.load[w]!--;
     const p = this.pending.get(m.id);
