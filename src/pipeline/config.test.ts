@@ -269,7 +269,7 @@ describe("parseConfig", () => {
     [MIN.replace("waxs: {poni", "../w: {poni"), "detectors.../w: expected a name of letters, digits"],
     [`${MIN}stack: [other, {region: cathode, phases: [Li2O]}]\n`, 'stack[1].phases[0]: unknown phase "Li2O"'],
     [`${MIN}stack: [other, {region: cathode, phase: [S8]}]\n`, "stack[1]"],
-    [`${MIN}workers: 0\n`, "workers: expected worker threads: an integer in 1..256, got 0"],
+    [`${MIN}workers: -1\n`, "workers: expected worker threads: an integer in 0..256, got -1"],
     [
       MIN.replace("c.mpt}", "c.mpt, timezone: Mars/Olympus}"),
       'echem.timezone: unknown time zone "Mars/Olympus"',

@@ -179,7 +179,7 @@ const intIn = (lo: number, hi: number, what: string) => {
 export const LIMITS = {
   npt: [2, 20000],
   nptAzim: [1, 3600],
-  workers: [1, 256],
+  workers: [0, 256],
   bands: 100,
   peaks: 50,
   sods: 101,

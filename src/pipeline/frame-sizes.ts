@@ -58,9 +58,10 @@ export async function frameSizes(
   /** nPix × npt: each pixel's base curve (see peakBase), NaN rows where the pixel has none. */
   base: Float64Array | null,
   logLength: number,
-  /** Worker threads to fit on (0: all here). */
-  nWorkers: number,
+  /** Worker threads to fit on (0: all here); `explicit` (the config's workers:) uses them for any number of frames. */
+  workers: { n: number; explicit: boolean },
 ): Promise<Float64Array> {
+  const nWorkers = workers.n;
   const npt = d.radial.length;
   const out = new Float64Array(logLength).fill(Number.NaN);
   // the frames to fit: their log index, curve minus base, σ
@@ -80,7 +81,7 @@ export async function frameSizes(
   });
   const frame = frameFitConfig(pk);
   const radial = Float64Array.from(d.radial);
-  if (nWorkers < 1 || which.length < WORKER_MIN_FRAMES) {
+  if (nWorkers < 1 || which.length === 0 || (!workers.explicit && which.length < WORKER_MIN_FRAMES)) {
     which.forEach((i, f) => {
       const L = sizeFit(frame, radial, ys[f]!, ss[f]!, refl).size;
       if (L) out[i] = L.sizeNm;

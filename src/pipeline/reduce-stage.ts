@@ -102,9 +102,10 @@ export async function reduceDetector(
   // the frame workers started before the matrix is built, so that their start-up overlaps it
   // (caking integrates on the pool of IntegrationPool instead: it starts once the matrix exists)
   const cores = availableParallelism();
+  const nEarly = cfg.workers !== undefined ? Math.min(cfg.workers, cores) : Math.min(cores, 4);
   const early =
-    !reduction.cake && counted.length >= POOL_MIN_FRAMES
-      ? new FramePool(cfg.workers !== undefined ? Math.min(cfg.workers, cores) : Math.min(cores, 4), {
+    !reduction.cake && counted.length >= POOL_MIN_FRAMES && nEarly > 0
+      ? new FramePool(nEarly, {
           ...(reduction.dataset !== undefined && { dataset: reduction.dataset }),
           flipUd: reduction.flipUd,
         })

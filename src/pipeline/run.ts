@@ -234,7 +234,11 @@ async function analyse(
       if (!d) continue;
       const stream = pk.base === "reference" ? (await streamsDone).get(d.name) : undefined;
       const b = peakBase(pk, ocv.get(d.name)!, stream, d.radial.length);
-      const workers = Math.min(availableParallelism(), 4);
+      const cores = availableParallelism();
+      const workers =
+        cfg.workers !== undefined
+          ? { n: Math.min(cfg.workers, cores), explicit: true }
+          : { n: Math.min(cores, 4), explicit: false };
       out.set(pk.name, await frameSizes(d, pass, pk, refl.get(pk.name)!, b, log.length, workers));
     }
     return out;
