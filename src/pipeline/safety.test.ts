@@ -144,7 +144,7 @@ const CASES: Case[] = [
   {
     name: "workers: 1000",
     make: (e) => edit(join(e, "experiment.yaml"), (s) => `${s}workers: 1000\n`),
-    says: /workers: expected worker threads: an integer in 1\.\.256, got 1000/,
+    says: /workers: expected worker threads: an integer in 0\.\.256, got 1000/,
   },
   {
     name: "caking npt_azim: 1e6",
