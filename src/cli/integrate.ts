@@ -2,7 +2,6 @@
  * `swaxs integrate FILE... --poni P --out OUT`: azimuthal integration of one frame to CSV or .xy,
  * or of many frames (several files, or a multi-frame file without --frame) to a NeXus HDF5 file.
  */
-import { availableParallelism } from "node:os";
 import { extname } from "node:path";
 import {
   combineMasks,
@@ -30,7 +29,7 @@ import {
   type SplitMethod,
 } from "../integrate/index.js";
 import { FramePool } from "../pipeline/frame-pool.js";
-import { InputError, PROGRAM, VERSION } from "../util/index.js";
+import { InputError, PROGRAM, VERSION, workerCount } from "../util/index.js";
 import { curveCsv, curveXy, writeAtomic } from "./curves.js";
 import { progress } from "./progress.js";
 
@@ -155,8 +154,7 @@ export async function integrateCommand(files: string[], o: IntegrateCliOptions):
     const flip = o.flipUd === true;
     // many frames: each read, decoded and integrated by a worker thread (the main thread only
     // writes rows), the threads started now so that their start-up overlaps the matrix's building
-    const nWorkers =
-      o.workers !== undefined ? intOption("workers", o.workers, 0) : Math.min(availableParallelism(), 4);
+    const nWorkers = o.workers !== undefined ? intOption("workers", o.workers, 0) : workerCount();
     pool =
       jobs.length > 4 && nWorkers > 0 && H5_EXT.has(s.ext)
         ? new FramePool(nWorkers, { ...(o.dataset !== undefined && { dataset: o.dataset }), flipUd: flip })
@@ -191,7 +189,7 @@ export async function integrateCommand(files: string[], o: IntegrateCliOptions):
       };
       await writeAtomic(o.out, s.ext === ".csv" ? curveCsv(res) : curveXy(res, cal, info));
     } else {
-      await integrateMany(jobs, first, integ, o, s, pool?.setup(integ) ?? null);
+      await integrateMany(jobs, first, integ, o, s, flip, pool?.setup(integ) ?? null);
     }
     const sec = (performance.now() - t0) / 1000;
     process.stderr.write(
@@ -211,6 +209,7 @@ async function integrateMany(
   integ: Integrator1d,
   o: IntegrateCliOptions,
   s: ReturnType<typeof parseSettings>,
+  flip: boolean,
   pool: FramePool | null,
 ): Promise<void> {
   const writer = await createNxIntegrated(
@@ -224,14 +223,7 @@ async function integrateMany(
       program: PROGRAM,
       version: VERSION,
       date: new Date().toISOString(),
-      config: JSON.stringify({
-        ...s,
-        poni: o.poni,
-        mask: o.mask,
-        dark: o.dark,
-        flat: o.flat,
-        flipUd: o.flipUd === true,
-      }),
+      config: JSON.stringify({ ...s, poni: o.poni, mask: o.mask, dark: o.dark, flat: o.flat, flipUd: flip }),
     },
     { dtype: "float64", errors: s.errorModel === "poisson" },
   );
@@ -243,7 +235,7 @@ async function integrateMany(
   try {
     if (!pool) {
       for (let i = 0; i < jobs.length; i++) {
-        const f = i === 0 ? first : await readJob(jobs[i]!, o.flipUd === true);
+        const f = i === 0 ? first : await readJob(jobs[i]!, flip);
         write(i, integ.integrate(f.data, f.dtype));
       }
     } else {

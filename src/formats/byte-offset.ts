@@ -25,11 +25,6 @@ function instance(): Decoder | null {
   return decoder;
 }
 
-/** The WebAssembly decoder is used unless SWAXS_KERNEL=js asks for the JavaScript references. */
-export function wasmWanted(): boolean {
-  return process.env.SWAXS_KERNEL !== "js";
-}
-
 /**
  * decodeByteOffset (cbf.ts) in WebAssembly: the same pixels decoded, the same bytes consumed; null
  * when WebAssembly is unavailable. `src` is copied in and the pixels out (4 bytes a pixel).

@@ -23,7 +23,8 @@ import { createHash } from "node:crypto";
 import * as fsp from "node:fs/promises";
 import * as nodePath from "node:path";
 import { InputError } from "../util/errors.js";
-import { decodeByteOffsetWasm, wasmWanted } from "./byte-offset.js";
+import { referenceWanted } from "../util/wasm-switch.js";
+import { decodeByteOffsetWasm } from "./byte-offset.js";
 import { type ByteSource, fileSource, indexOfBytes, latin1, memorySource, startsWithAscii } from "./bytes.js";
 import { allocate, bytesPerElement, dtypeOf, fromBytes, isFloat } from "./dtype.js";
 import { coerce, KEY, parsePilatusHeader, parseWithUnit, pilatusHeaderLines } from "./metadata.js";
@@ -389,7 +390,7 @@ function decodeBinary(layout: CbfLayout, binary: Uint8Array, path: string, optio
     const wide = data instanceof Int32Array || data instanceof Uint32Array;
     const target = wide ? new Int32Array(data.buffer, data.byteOffset, n) : new Int32Array(n);
     const { decoded, consumed } =
-      (wasmWanted() && decodeByteOffsetWasm(binary, target)) || decodeByteOffset(binary, target);
+      (!referenceWanted() && decodeByteOffsetWasm(binary, target)) || decodeByteOffset(binary, target);
     if (decoded < n) {
       throw new InputError(
         path,

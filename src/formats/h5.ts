@@ -25,6 +25,20 @@ export type H5Module = Awaited<typeof h5wasm.ready>;
 export type H5Filter = { id: number; name: string; cd_values: number[] };
 
 /**
+ * The values as a float typed array h5wasm writes correctly. h5wasm 0.8.9 writes a typed array of
+ * the dataset's own type straight from `array.buffer`, ignoring byteOffset/length, so a subarray
+ * view would write the wrong values: copy unless the array is exactly its whole buffer.
+ */
+export function exactFloats<C extends Float32ArrayConstructor | Float64ArrayConstructor>(
+  a: ArrayLike<number>,
+  ctor: C,
+): InstanceType<C> {
+  if (a instanceof ctor && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength)
+    return a as InstanceType<C>;
+  return ctor.from(a) as InstanceType<C>;
+}
+
+/**
  * The gzip level of every dataset we write. Reduced curves are noisy floats: level 1 compresses
  * them as well as 4 (2.81 vs 2.80 MB for 768 curves of 1000 bins) at half the time.
  */

@@ -1,5 +1,5 @@
 import { InputError } from "../util/errors.js";
-import { type Dataset, GZIP_LEVEL, type H5File, h5Problem } from "./h5.js";
+import { type Dataset, exactFloats, GZIP_LEVEL, type H5File, h5Problem } from "./h5.js";
 import { createTempH5, discardTempH5, TempH5Writer } from "./h5-temp.js";
 
 type FloatArray = Float32Array | Float64Array;
@@ -165,7 +165,7 @@ class Writer extends TempH5Writer implements NxIntegratedWriter {
 
     const radial = data.create_dataset({
       name: h.radialName,
-      data: exact(h.radial, Float64Array),
+      data: exactFloats(h.radial, Float64Array),
       dtype: "<d",
     });
     radial.create_attribute("units", h.radialUnits);
@@ -176,7 +176,7 @@ class Writer extends TempH5Writer implements NxIntegratedWriter {
     if (h.frameAxis) {
       const fa = data.create_dataset({
         name: h.frameAxis.name,
-        data: exact(h.frameAxis.values, Float64Array),
+        data: exactFloats(h.frameAxis.values, Float64Array),
         dtype: "<d",
       });
       fa.create_attribute("units", h.frameAxis.units);
@@ -206,13 +206,8 @@ class Writer extends TempH5Writer implements NxIntegratedWriter {
     if (!Number.isInteger(i) || i < 0 || i >= this.header.frames) {
       throw new RangeError(`row ${i} out of range 0…${this.header.frames - 1}`);
     }
-    if ((sigma !== undefined) !== (this.errors !== null)) {
-      throw new RangeError(this.errors ? "this file has I_errors: give sigma" : "this file has no I_errors");
-    }
-    if (intensity.length !== this.bins)
-      throw new RangeError(`intensity row has ${intensity.length} values, expected ${this.bins}`);
-    if (sigma && sigma.length !== this.bins)
-      throw new RangeError(`sigma row has ${sigma.length} values, expected ${this.bins}`);
+    // checked now, not when the block is written, so the error comes from the call that caused it
+    this.checkValues(1, intensity, sigma);
     let b = this.block;
     if (b && (i !== b.start + b.count || b.count === ROW_BLOCK)) {
       this.flush();
@@ -251,6 +246,18 @@ class Writer extends TempH5Writer implements NxIntegratedWriter {
   /** Rows start … start+count-1 from row-major arrays of count × bins values. */
   writeBlock(start: number, count: number, intensity: ArrayLike<number>, sigma?: ArrayLike<number>): void {
     this.checkOpen();
+    this.checkValues(count, intensity, sigma);
+    try {
+      this.intensity.write_slice([[start, start + count], []], exactFloats(intensity, this.ctor));
+      if (sigma) this.errors!.write_slice([[start, start + count], []], exactFloats(sigma, this.ctor));
+    } catch (err) {
+      throw new InputError(this.path, `cannot write rows ${start}…${start + count - 1}: ${h5Problem(err)}`);
+    }
+    this.written.fill(1, start, start + count);
+  }
+
+  /** count rows' worth of values, and σ exactly when the file has I_errors. */
+  private checkValues(count: number, intensity: ArrayLike<number>, sigma?: ArrayLike<number>): void {
     const n = count * this.bins;
     if (intensity.length !== n)
       throw new RangeError(`intensity row has ${intensity.length} values, expected ${n}`);
@@ -259,22 +266,5 @@ class Writer extends TempH5Writer implements NxIntegratedWriter {
     }
     if (sigma && sigma.length !== n)
       throw new RangeError(`sigma row has ${sigma.length} values, expected ${n}`);
-    try {
-      this.intensity.write_slice([[start, start + count], []], exact(intensity, this.ctor));
-      if (sigma) this.errors!.write_slice([[start, start + count], []], exact(sigma, this.ctor));
-    } catch (err) {
-      throw new InputError(this.path, `cannot write rows ${start}…${start + count - 1}: ${h5Problem(err)}`);
-    }
-    this.written.fill(1, start, start + count);
   }
-}
-
-/**
- * The values as a typed array h5wasm writes correctly. h5wasm 0.8.9 writes a typed array of the
- * dataset's own type straight from `array.buffer`, ignoring byteOffset/length, so a subarray view
- * would write the wrong values: copy unless the array is exactly its whole buffer.
- */
-function exact(a: ArrayLike<number>, ctor: Float32ArrayConstructor | Float64ArrayConstructor): FloatArray {
-  if (a instanceof ctor && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength) return a;
-  return ctor.from(a);
 }

@@ -27,7 +27,7 @@
  * - it flags curves with fewer than 5 points as errors (still loaded).
  */
 import { basename } from "node:path";
-import type { H5File } from "./h5.js";
+import { exactFloats, type H5File } from "./h5.js";
 import { createTempH5, discardTempH5, publishTempH5 } from "./h5-temp.js";
 
 type FloatArray = Float32Array | Float64Array;
@@ -177,16 +177,16 @@ function writeFile(
     const iUnits = e.iUnits ?? "arbitrary";
     const ctor = e.intensity instanceof Float32Array ? Float32Array : Float64Array;
     const dtype = ctor === Float32Array ? "<f" : "<d";
-    const I = data.create_dataset({ name: "I", data: exact(e.intensity, ctor), dtype });
+    const I = data.create_dataset({ name: "I", data: exactFloats(e.intensity, ctor), dtype });
     I.create_attribute("units", iUnits);
     if (e.sigma) {
       I.create_attribute("uncertainties", "Idev");
-      const dev = data.create_dataset({ name: "Idev", data: exact(e.sigma, ctor), dtype });
+      const dev = data.create_dataset({ name: "Idev", data: exactFloats(e.sigma, ctor), dtype });
       dev.create_attribute("units", iUnits); // the definition: Idev has the units of I
     }
     const qUnits = e.qUnits ?? "1/nm";
     const scale = Q_UNITS[qUnits];
-    const q = scale === 1 ? exact(e.qNm, Float64Array) : Float64Array.from(e.qNm, (v) => v * scale);
+    const q = scale === 1 ? exactFloats(e.qNm, Float64Array) : Float64Array.from(e.qNm, (v) => v * scale);
     data.create_dataset({ name: "Q", data: q, dtype: "<d" }).create_attribute("units", qUnits);
 
     const proc = entry.create_group("sasprocess");
@@ -196,14 +196,4 @@ function writeFile(
     proc.create_dataset({ name: "date", data: meta.date });
     proc.create_dataset({ name: "description", data: `${meta.program} ${meta.version}` });
   });
-}
-
-/**
- * The values as a typed array h5wasm writes correctly: h5wasm 0.8.9 writes a typed array of the
- * dataset's own type straight from `array.buffer`, ignoring byteOffset/length, so a subarray view
- * would write the wrong values. Copy unless the array is exactly its whole buffer.
- */
-function exact(a: ArrayLike<number>, ctor: Float32ArrayConstructor | Float64ArrayConstructor): FloatArray {
-  if (a instanceof ctor && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength) return a;
-  return ctor.from(a);
 }

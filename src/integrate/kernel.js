@@ -22,6 +22,7 @@
  * (Node 20 does not apply `--import tsx` hooks inside workers).
  */
 
+import { referenceWanted } from "../util/wasm-switch.js";
 import { wasmSums } from "./wasm-sums.js";
 
 /**
@@ -66,7 +67,7 @@ export function staticSums(m, norm) {
 
 /** @returns {Kernel} the loop frames use unless their prep names one */
 export function defaultKernel() {
-  return globalThis.process?.env?.SWAXS_KERNEL === "js" ? "js" : "wasm";
+  return referenceWanted() ? "js" : "wasm";
 }
 
 /**

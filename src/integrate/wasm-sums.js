@@ -16,7 +16,11 @@ import { KERNEL_WASM_BASE64 } from "./kernel-wasm.js";
  *   lo: number, hi: number, floor: number, poisson: number, invalidList: number) => number} SumsFn
  */
 
-/** Frame array types the kernel reads, by constructor name (kernel-wat.ts LOADS). */
+/**
+ * Frame array types the kernel reads, by constructor name (kernel-wat.ts LOADS). formats' dtypeOf
+ * says the same, but this file is plain JavaScript loaded by worker threads with no TypeScript
+ * loader, so it cannot import it.
+ */
 const DTYPE_OF = /** @type {Record<string, string>} */ ({
   Int8Array: "int8",
   Uint8Array: "uint8",

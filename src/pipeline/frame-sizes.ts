@@ -61,7 +61,6 @@ export async function frameSizes(
   /** Worker threads to fit on (0: all here); `explicit` (the config's workers:) uses them for any number of frames. */
   workers: { n: number; explicit: boolean },
 ): Promise<Float64Array> {
-  const nWorkers = workers.n;
   const npt = d.radial.length;
   const out = new Float64Array(logLength).fill(Number.NaN);
   // the frames to fit: their log index, curve minus base, σ
@@ -81,7 +80,7 @@ export async function frameSizes(
   });
   const frame = frameFitConfig(pk);
   const radial = Float64Array.from(d.radial);
-  if (nWorkers < 1 || which.length === 0 || (!workers.explicit && which.length < WORKER_MIN_FRAMES)) {
+  if (workers.n < 1 || which.length === 0 || (!workers.explicit && which.length < WORKER_MIN_FRAMES)) {
     which.forEach((i, f) => {
       const L = sizeFit(frame, radial, ys[f]!, ss[f]!, refl).size;
       if (L) out[i] = L.sizeNm;
@@ -90,9 +89,9 @@ export async function frameSizes(
   }
   // blocks of frames to the workers (a few per worker, so a slow block does not hold up the rest)
   const init: FitWorkerInit = { work: "fit-work", fromSource: FROM_SOURCE, pk: frame, radial, refl };
-  const pool = new TaskWorkers<Float64Array>(WORKER_ENTRY, init, nWorkers);
+  const pool = new TaskWorkers<Float64Array>(WORKER_ENTRY, init, workers.n);
   try {
-    const block = Math.ceil(which.length / (4 * nWorkers));
+    const block = Math.ceil(which.length / (4 * workers.n));
     const jobs: Promise<void>[] = [];
     for (let a = 0; a < which.length; a += block) {
       const b = Math.min(which.length, a + block);

@@ -10,6 +10,7 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import type { ScanLog } from "../scan/index.js";
 import { InputError } from "../util/errors.js";
+import { workerCount } from "../util/task-workers.js";
 import type { ExperimentConfig } from "./config.js";
 import { FramePool } from "./frame-pool.js";
 import { DetectorReducer, type FrameRef, type ReducedCurve, reductionOf } from "./reduce.js";
@@ -101,8 +102,7 @@ export async function reduceDetector(
   };
   // the frame workers started before the matrix is built, so that their start-up overlaps it
   // (caking integrates on the pool of IntegrationPool instead: it starts once the matrix exists)
-  const cores = availableParallelism();
-  const nEarly = cfg.workers !== undefined ? Math.min(cfg.workers, cores) : Math.min(cores, 4);
+  const nEarly = workerCount(cfg.workers);
   const early =
     !reduction.cake && counted.length >= POOL_MIN_FRAMES && nEarly > 0
       ? new FramePool(nEarly, {
@@ -157,11 +157,12 @@ export async function reduceDetector(
     }
     const resumed = store.length;
     opts.tick(resumed);
+    const cores = availableParallelism();
     if (cfg.workers !== undefined && cfg.workers > cores)
       opts.onNote?.(`workers: ${cfg.workers} asked for, this machine has ${cores} cores; using ${cores}`);
     const toReduce = index.slice(resumed).filter((i) => !plan.skipped.has(i)).length;
     const pays = red.caker ? red.pixels >= POOL_MIN_PIXELS : toReduce >= POOL_MIN_FRAMES;
-    const workers = cfg.workers !== undefined ? Math.min(cfg.workers, cores) : pays ? Math.min(cores, 4) : 0;
+    const workers = cfg.workers !== undefined || pays ? workerCount(cfg.workers) : 0;
     if (workers > 0) red.usePool(workers);
 
     // frames in flight: reading the next ones overlaps the integration of earlier ones

@@ -141,11 +141,8 @@ export class ResultsH5 {
    */
   writeSweep(det: string, sweep: number, intensity: Float32Array, sigma: Float32Array): void {
     const c = this.cubes.get(det)!;
-    // h5wasm writes from the whole underlying buffer: a view into a larger one is copied first
-    const whole = (a: Float32Array) =>
-      a.byteOffset === 0 && a.byteLength === a.buffer.byteLength ? a : a.slice();
-    c.I.write_slice([[0, c.pixels], [sweep, sweep + 1], []], whole(intensity));
-    c.E.write_slice([[0, c.pixels], [sweep, sweep + 1], []], whole(sigma));
+    c.I.write_slice([[0, c.pixels], [sweep, sweep + 1], []], exactCopy(intensity));
+    c.E.write_slice([[0, c.pixels], [sweep, sweep + 1], []], exactCopy(sigma));
   }
 
   /**

@@ -10,7 +10,6 @@
  */
 
 import { mkdir, rm, writeFile } from "node:fs/promises";
-import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import type { Role } from "../analysis/regions.js";
 import { buildSeries, type EchemSeries, type FrameClock, joinFrames, readCycler } from "../echem/index.js";
@@ -18,7 +17,7 @@ import { readPoni } from "../geometry/index.js";
 import { type PhaseName, type Reflection, reflections } from "../physics/index.js";
 import { RESULT_FOLDERS, RESULTS } from "../results/index.js";
 import { findGrid, type Grid, midExposure, readScanLog, type ScanLog } from "../scan/index.js";
-import { beginOutput, commitOutput, InputError, PROGRAM, VERSION } from "../util/index.js";
+import { beginOutput, commitOutput, InputError, PROGRAM, VERSION, workerCount } from "../util/index.js";
 import { ocvPass, type PassContext, type StreamResult } from "./analyse.js";
 import { resolveInstrumentWidths } from "./calibrant.js";
 import { type ExperimentConfig, loadConfig } from "./config.js";
@@ -234,11 +233,7 @@ async function analyse(
       if (!d) continue;
       const stream = pk.base === "reference" ? (await streamsDone).get(d.name) : undefined;
       const b = peakBase(pk, ocv.get(d.name)!, stream, d.radial.length);
-      const cores = availableParallelism();
-      const workers =
-        cfg.workers !== undefined
-          ? { n: Math.min(cfg.workers, cores), explicit: true }
-          : { n: Math.min(cores, 4), explicit: false };
+      const workers = { n: workerCount(cfg.workers), explicit: cfg.workers !== undefined };
       out.set(pk.name, await frameSizes(d, pass, pk, refl.get(pk.name)!, b, log.length, workers));
     }
     return out;

@@ -9,6 +9,6 @@ export {
   markFolder,
   type OutputGuard,
 } from "./outdir.js";
-export { errorReply, type TaskReply, TaskWorkers } from "./task-workers.js";
+export { errorReply, type TaskReply, TaskWorkers, workerCount } from "./task-workers.js";
 export { PROGRAM, VERSION } from "./version.js";
 export { readYaml, toYaml, type YamlFile, type YamlValue } from "./yaml.js";

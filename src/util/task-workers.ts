@@ -3,8 +3,15 @@
  * one. The one dispatch of every pool in the project: the integration pool (frames handed over),
  * the pipeline's frame pool (frames read by the workers) and its peak-fit pool.
  */
+import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { InputError } from "./errors.js";
+
+/** Worker threads to start: as many as asked, at most the cores; unasked, the cores, at most 4. */
+export function workerCount(asked?: number): number {
+  const cores = availableParallelism();
+  return asked === undefined ? Math.min(cores, 4) : Math.min(asked, cores);
+}
 
 /** What a worker answers: the task's id and its result, or why it has none. */
 export interface TaskReply<R> {
