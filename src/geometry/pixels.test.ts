@@ -36,8 +36,9 @@ describe.each(["saxs", "waxs"])("per-pixel geometry vs pyFAI 0.21.3 (%s)", (name
     const c = computeCentres(cal, shape);
     const unit = radialUnit("q_nm^-1")!;
     const q = centreRadial(c, unit, cal.wavelengthM);
-    const corners = cornerRadial(computeCornerGrid(cal, shape), unit, cal.wavelengthM);
-    const dq = radialHalfWidth(q, corners);
+    const grid = computeCornerGrid(cal, shape);
+    const corners = cornerRadial(grid, unit, cal.wavelengthM);
+    const dq = radialHalfWidth(q, grid, unit, cal.wavelengthM);
     const sa = solidAngleRelative(c);
     const saAbs = solidAngleAbsolute(c, cal);
     const pol = polarization(c, 0.99);

@@ -162,14 +162,15 @@ export function computeCentres(cal: Calibration, shape: [number, number]): Pixel
 export interface CornerGrid {
   shape: [number, number];
   tthRad: Float64Array;
-  chiRad: Float64Array;
+  /** null when not asked for (`computeCornerGrid(…, false)`): 1D bounding-box splitting needs 2θ only. */
+  chiRad: Float64Array | null;
 }
 
-export function computeCornerGrid(cal: Calibration, shape: [number, number]): CornerGrid {
+export function computeCornerGrid(cal: Calibration, shape: [number, number], withChi = true): CornerGrid {
   const m1 = shape[0] + 1;
   const m2 = shape[1] + 1;
   const tthRad = new Float64Array(m1 * m2);
-  const chiRad = new Float64Array(m1 * m2);
+  const chiRad = withChi ? new Float64Array(m1 * m2) : null;
   const a = rotationTerms(cal);
   const L = cal.distM;
   const [flip1, flip2] = flips(cal.detector.orientation);
@@ -184,7 +185,7 @@ export function computeCornerGrid(cal: Calibration, shape: [number, number]): Co
       const t2 = b2 + a.a22 * p2;
       const t3 = b3 + a.a32 * p2;
       tthRad[i * m2 + j] = Math.atan2(Math.sqrt(t1 * t1 + t2 * t2), t3);
-      chiRad[i * m2 + j] = Math.atan2(t1, t2);
+      if (chiRad) chiRad[i * m2 + j] = Math.atan2(t1, t2);
     }
   }
   return { shape, tthRad, chiRad };
@@ -232,6 +233,7 @@ export function cornerRadial(g: CornerGrid, unit: RadialUnit, wavelengthM: numbe
 
 /** χ at each pixel's 4 corners (A,B,C,D), float32: shape (n, 4). */
 export function cornerChi(g: CornerGrid): Float32Array {
+  if (!g.chiRad) throw new Error("cornerChi: the corner grid was computed without χ");
   return gatherCorners(Float32Array.from(g.chiRad), g.shape);
 }
 
@@ -254,19 +256,32 @@ function gatherCorners(grid: Float32Array, shape: [number, number]): Float32Arra
 
 /**
  * Half-width of each pixel in the radial unit: max over the 4 corners of |corner − centre|
- * (pyFAI `Geometry.delta_array`, used by bounding-box splitting).
+ * (pyFAI `Geometry.delta_array`, used by bounding-box splitting), the corners' values float32 as in
+ * `cornerRadial`. Read straight from the corner grid: no (n, 4) corner array is built.
  */
-export function radialHalfWidth(centre: Float64Array, corners: Float32Array): Float64Array {
+export function radialHalfWidth(
+  centre: Float64Array,
+  g: CornerGrid,
+  unit: RadialUnit,
+  wavelengthM: number,
+): Float64Array {
+  const grid = new Float32Array(g.tthRad.length);
+  for (let k = 0; k < grid.length; k++) grid[k] = radialBase(unit, g.tthRad[k]!, wavelengthM);
+  const [n1, n2] = g.shape;
+  const m2 = n2 + 1;
   const out = new Float64Array(centre.length);
-  for (let k = 0; k < centre.length; k++) {
-    const c = centre[k]!;
-    const o = k * 4;
-    out[k] = Math.max(
-      Math.abs(corners[o]! - c),
-      Math.abs(corners[o + 1]! - c),
-      Math.abs(corners[o + 2]! - c),
-      Math.abs(corners[o + 3]! - c),
-    );
+  for (let d1 = 0; d1 < n1; d1++) {
+    for (let d2 = 0; d2 < n2; d2++) {
+      const k = d1 * n2 + d2;
+      const a = d1 * m2 + d2;
+      const c = centre[k]!;
+      out[k] = Math.max(
+        Math.abs(grid[a]! - c),
+        Math.abs(grid[a + m2]! - c),
+        Math.abs(grid[a + m2 + 1]! - c),
+        Math.abs(grid[a + 1]! - c),
+      );
+    }
   }
   return out;
 }

@@ -9,7 +9,6 @@ import {
   computeCentres,
   computeCornerGrid,
   cornerChi,
-  cornerRadial,
   type PixelCentres,
   type RadialUnit,
   radialHalfWidth,
@@ -35,13 +34,14 @@ export class GeometryCache {
     return this.c;
   }
 
-  corners(): CornerGrid {
-    this.g ??= computeCornerGrid(this.cal, this.shape);
+  /** The corner grid; χ there only when `withChi` (or asked for before): 1D bbox needs 2θ alone. */
+  corners(withChi = false): CornerGrid {
+    if (!this.g || (withChi && !this.g.chiRad)) this.g = computeCornerGrid(this.cal, this.shape, withChi);
     return this.g;
   }
 
   chiCorners(): Float32Array {
-    this.chiC ??= cornerChi(this.corners());
+    this.chiC ??= cornerChi(this.corners(true));
     return this.chiC;
   }
 
@@ -59,7 +59,7 @@ export class GeometryCache {
   radialHalf(unit: RadialUnit): Float64Array {
     let h = this.halves.get(unit.base);
     if (!h) {
-      h = radialHalfWidth(this.radial(unit), cornerRadial(this.corners(), unit, this.cal.wavelengthM));
+      h = radialHalfWidth(this.radial(unit), this.corners(), unit, this.cal.wavelengthM);
       this.halves.set(unit.base, h);
     }
     return h;

@@ -26,52 +26,61 @@ export interface Csr {
   data: Float32Array;
 }
 
-/** Collects (bin, pixel, coefficient) triplets; pixels must come in non-decreasing order. */
+/**
+ * Collects (bin, pixel, coefficient) entries straight into the pixel-major layout: pixels must come
+ * in non-decreasing order, so each pixel's start in `ptr` is known when its first entry comes and no
+ * triplet list is kept (the bin indices are written in their final width; the coefficients in float32).
+ */
 export class CooBuilder {
-  private bins: Int32Array;
-  private pixels: Int32Array;
+  private bins: Uint16Array | Int32Array;
   private coefs: Float32Array;
+  private readonly ptr: Int32Array;
   private n = 0;
+  /** The last pixel whose start is written in `ptr`. */
+  private pixel = -1;
 
   constructor(
     private readonly nBins: number,
     private readonly nPixels: number,
     capacity = 1 << 16,
   ) {
-    this.bins = new Int32Array(capacity);
-    this.pixels = new Int32Array(capacity);
+    this.bins = nBins <= 65536 ? new Uint16Array(capacity) : new Int32Array(capacity);
     this.coefs = new Float32Array(capacity);
+    this.ptr = new Int32Array(nPixels + 1);
   }
 
   add(bin: number, pixel: number, value: number): void {
-    if (this.n === this.bins.length) this.grow();
+    if (pixel !== this.pixel) this.startPixels(pixel);
+    if (this.n === this.coefs.length) this.grow();
     this.bins[this.n] = bin;
-    this.pixels[this.n] = pixel;
     this.coefs[this.n] = value;
     this.n++;
   }
 
+  /** Pixels after the last one up to `upTo` start at the current entry (those between have none). */
+  private startPixels(upTo: number): void {
+    if (upTo < this.pixel) throw new Error(`CooBuilder: pixel ${upTo} after ${this.pixel}`);
+    for (let p = this.pixel + 1; p <= upTo; p++) this.ptr[p] = this.n;
+    this.pixel = upTo;
+  }
+
   private grow(): void {
-    const cap = this.bins.length * 2;
-    const grown = <T extends Int32Array | Float32Array>(a: T, b: T) => {
-      b.set(a);
-      return b;
-    };
-    this.bins = grown(this.bins, new Int32Array(cap));
-    this.pixels = grown(this.pixels, new Int32Array(cap));
-    this.coefs = grown(this.coefs, new Float32Array(cap));
+    const cap = this.coefs.length * 2;
+    const bins = this.bins instanceof Uint16Array ? new Uint16Array(cap) : new Int32Array(cap);
+    bins.set(this.bins);
+    this.bins = bins;
+    const coefs = new Float32Array(cap);
+    coefs.set(this.coefs);
+    this.coefs = coefs;
   }
 
   toPixelBins(): PixelBins {
-    const ptr = new Int32Array(this.nPixels + 1);
-    for (let k = 0; k < this.n; k++) ptr[this.pixels[k]! + 1]!++;
-    for (let p = 0; p < this.nPixels; p++) ptr[p + 1]! += ptr[p]!;
+    this.startPixels(this.nPixels);
     return {
       nBins: this.nBins,
       nPixels: this.nPixels,
-      ptr,
-      bins:
-        this.nBins <= 65536 ? Uint16Array.from(this.bins.subarray(0, this.n)) : this.bins.slice(0, this.n),
+      ptr: this.ptr,
+      bins: this.bins.slice(0, this.n),
       coef: this.coefs.slice(0, this.n),
     };
   }
