@@ -1,5 +1,5 @@
 #!/usr/bin/env node
 // Entry point of the `swaxs` command: the compiled CLI (built by `npm ci` through `prepare`).
-import { run } from "../dist/cli/main.js";
+import { main } from "../dist/cli/main.js";
 
-process.exitCode = await run(process.argv.slice(2));
+await main(process.argv.slice(2));

@@ -1,6 +1,7 @@
 /**
  * The `swaxs` command line. Bad input ends with one line on stderr (`swaxs: <file>: <problem>`) and
- * exit code 2; usage errors also exit 2; anything else is a bug and prints its stack (exit 1).
+ * exit code 2; usage errors also exit 2; anything else is a bug: one line and exit 1, its stack
+ * only with --debug (see `reportFailure`).
  */
 import { Command, CommanderError, Option } from "commander";
 import { RADIAL_UNIT_NAMES } from "../geometry/index.js";
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
       "Operando scanning SAXS/WAXS of battery cells: frames in, integrated curves, maps and time series out",
     )
     .version(VERSION)
+    .option("--debug", "on an internal error, print its stack trace too (anywhere on the line)")
     .showHelpAfterError()
     .exitOverride();
 
@@ -144,22 +146,67 @@ async function viewForDemo(results: string, port: number | undefined, open: bool
   await viewCommand(results, { ...(port !== undefined && { port: String(port) }), open });
 }
 
+/** `--debug` anywhere on the command line (or SWAXS_DEBUG=1): a bug prints its stack too. */
+function takeDebug(argv: string[]): { argv: string[]; debug: boolean } {
+  const rest = argv.filter((a) => a !== "--debug");
+  return { argv: rest, debug: rest.length !== argv.length || process.env.SWAXS_DEBUG === "1" };
+}
+
+const oneLine = (s: string, n: number) => clip(s.replace(/\s+/g, " ").trim(), n);
+
+/**
+ * The one way a failure ends the command, whatever raised it (our code, h5wasm, a worker thread,
+ * a rejected promise): one line on stderr and the exit code — 2 for bad input, 1 for a bug, with
+ * the stack only under --debug. Never the thrower's source: Node prints the source line of an
+ * uncaught error, which for h5wasm is its whole minified module (megabytes), so nothing is left
+ * uncaught.
+ */
+export function reportFailure(err: unknown, debug: boolean): number {
+  if (isInputError(err)) {
+    // one line, whatever the input put into the message (a 300,000-character path, a newline)
+    process.stderr.write(`swaxs: ${oneLine(err.message, MAX_MESSAGE - 7)}\n`);
+    return 2;
+  }
+  const e = err instanceof Error ? err : new Error(typeof err === "string" ? err : String(err));
+  const head = "swaxs: internal error: ";
+  const tail = ` (a bug in swaxs${debug ? "" : "; --debug shows the stack"})`;
+  const what = oneLine(e.message || e.name || "unknown error", MAX_MESSAGE - head.length - tail.length);
+  process.stderr.write(`${head}${what}${tail}\n`);
+  if (debug && e.stack) {
+    // frames only (file:line:column), each line cut: never a library's source text
+    const frames = e.stack.split("\n").filter((l) => /^\s*at /.test(l));
+    for (const l of frames.slice(0, 40)) process.stderr.write(`  ${oneLine(l, MAX_MESSAGE)}\n`);
+  }
+  return 1;
+}
+
 /** Run the CLI; returns the exit code instead of exiting, so tests can call it in-process. */
 export async function run(argv: string[]): Promise<number> {
+  const { argv: args, debug } = takeDebug(argv);
   const program = buildProgram();
   try {
-    await program.parseAsync(argv, { from: "user" });
+    await program.parseAsync(args, { from: "user" });
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.code === "commander.helpDisplayed" || err.code === "commander.version") return 0;
       return 2;
     }
-    if (isInputError(err)) {
-      // one line, whatever the input put into the message (a 300,000-character path, a newline)
-      process.stderr.write(`swaxs: ${clip(err.message.replace(/\s+/g, " "), MAX_MESSAGE - 7)}\n`);
-      return 2;
-    }
-    throw err;
+    return reportFailure(err, debug);
   }
+}
+
+/**
+ * The process entry (bin/swaxs.js): `run`, and whatever escapes it later — an exception in a
+ * callback, a promise rejected with no handler — goes the same one-line way and ends the process.
+ */
+export async function main(argv: string[]): Promise<void> {
+  const { debug } = takeDebug(argv);
+  const fatal = (err: unknown) => {
+    process.exitCode = reportFailure(err, debug);
+    process.exit();
+  };
+  process.on("uncaughtException", fatal);
+  process.on("unhandledRejection", fatal);
+  process.exitCode = await run(argv);
 }

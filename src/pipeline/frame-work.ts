@@ -47,6 +47,7 @@ port.on("message", (task: FrameTask | { detector: FrameDetectorInit }) => {
         { id: task.id, result: s } satisfies TaskReply<Sums>,
         [s.signal, s.variance, s.normalization, s.count].map((a) => a.buffer as ArrayBuffer),
       ),
-    (err: unknown) => port.postMessage(errorReply(task.id, err, task.file)),
+    // a bug names the frame it met (an InputError names its own file)
+    (err: unknown) => port.postMessage(errorReply(task.id, err, `${task.file} frame ${task.frame}`)),
   );
 });

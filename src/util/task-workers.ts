@@ -34,12 +34,18 @@ export class TaskWorkers<R> {
   private readonly load: number[] = [];
   private readonly pending = new Map<number, { resolve: (r: R) => void; reject: (e: Error) => void }>();
   private nextId = 0;
+  private closing = false;
 
   constructor(url: URL, workerData: unknown, nWorkers: number) {
     for (let w = 0; w < nWorkers; w++) {
       const worker = new Worker(url, { workerData });
       worker.on("message", (m: TaskReply<R>) => this.done(w, m));
       worker.on("error", (e) => this.failAll(e));
+      // a thread that ends while it owes answers (killed, out of memory) must not leave them hanging
+      worker.on("exit", (code) => {
+        if (!this.closing && this.pending.size > 0)
+          this.failAll(new Error(`worker thread ${w} stopped (exit code ${code}) with tasks in hand`));
+      });
       this.workers.push(worker);
       this.load.push(0);
     }
@@ -82,6 +88,7 @@ export class TaskWorkers<R> {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 }
