@@ -4,6 +4,7 @@
  */
 import {
   buildSeries,
+  CUT_LINE_KEY,
   type CyclerClock,
   type EchemSeries,
   type GenericCsvMapping,
@@ -118,6 +119,8 @@ export async function echemCommand(file: string, o: EchemCliOptions): Promise<vo
   if (massMg !== undefined && !(massMg > 0))
     throw new InputError("", `--mass-mg must be a positive number, got "${o.massMg}"`);
   const rec = await readCycler(file, { columns: o.columns ? parseColumnsSpec(o.columns) : undefined });
+  const cut = rec.metadata[CUT_LINE_KEY];
+  if (cut !== undefined) process.stderr.write(`swaxs: note: ${file}: ${cut}\n`);
   const series = buildSeries(rec, { clock: clockOf(o), massMg });
   if (o.csv) await writeAtomic(o.csv, echemCsv(series));
   const sum = echemSummary(series);

@@ -26,6 +26,7 @@ import {
   counterIncrements,
   cumulative,
   currentToMA,
+  cutNote,
   decodeText,
   detectDelimiter,
   durationParser,
@@ -151,6 +152,7 @@ export function parseArbin(
   }
 
   const metadata: Record<string, string | number> = {
+    ...cutNote(table),
     timeColumn: header[iTime]!,
     currentColumn: header[iCur]!,
     voltageColumn: header[iVolt]!,

@@ -27,6 +27,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { InputError } from "../util/errors.js";
+import { CUT_LINE_KEY, cutLastLine } from "./csv-text.js";
 import type { CyclerRecords } from "./types.js";
 
 /** Every column of an EC-Lab file, as parsed, before reduction to CyclerRecords. */
@@ -271,6 +272,14 @@ export function parseMptTable(bytes: Uint8Array, file: string): EcLabTable {
   let end = nLines;
   while (end > nHeader && lines[end - 1]!.trim() === "") end--;
   const nc = columns.length;
+  // a last record the cycler was still writing (no line break after it, too few fields) is left out
+  let cut: string | null = null;
+  if (end > nHeader && end === lines.length) {
+    const last = lines[end - 1]!.split("\t");
+    if (last.length === nc + 1 && last[nc] === "") last.pop();
+    cut = cutLastLine(text, last.length, nc, end);
+    if (cut) end--;
+  }
   const n = end - nHeader;
   const values = columns.map(() => new Float64Array(n));
   let comma = false;
@@ -295,6 +304,7 @@ export function parseMptTable(bytes: Uint8Array, file: string): EcLabTable {
     }
   }
   metadata["Nb header lines"] = nHeader;
+  if (cut) metadata[CUT_LINE_KEY] = cut;
   if (n > 0) metadata["decimal separator"] = comma ? "," : ".";
   return { file, format: "biologic-mpt", n, columns, values, startLocal, metadata };
 }

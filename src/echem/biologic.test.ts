@@ -19,6 +19,7 @@ import {
   parseMptTable,
   readMpt,
 } from "./biologic-mpt.js";
+import { CUT_LINE_KEY } from "./csv-text.js";
 import type { CyclerRecords } from "./types.js";
 
 const GCPL_MPR = "yadg_gcpl.issue_149.mpr";
@@ -437,6 +438,27 @@ describe("EC-Lab bad input → one InputError naming the file", () => {
       () => parseMpt(latin1Bytes(none), "w.mpt"),
       "w.mpt",
       /line 2 is .*expected "Nb header lines/,
+    );
+  });
+
+  it("leaves out a last record the cycler was still writing, and says so; a cut inside the file is refused", () => {
+    const whole = parseMpt(latin1Bytes(gcplText), "f.mpt");
+    expect(whole.metadata[CUT_LINE_KEY]).toBeUndefined();
+    const lines = gcplText.replace(/\n$/, "").split("\n");
+    const last = lines[lines.length - 1]!;
+    // cut in the middle of its 12th field, as a copy taken while EC-Lab writes the line
+    const cutAt = last.split("\t").slice(0, 11).join("\t").length + 3;
+    const cut = parseMpt(latin1Bytes(`${lines.slice(0, -1).join("\n")}\n${last.slice(0, cutAt)}`), "f.mpt");
+    expect(cut.n).toBe(whole.n - 1);
+    expect(Array.from(cut.eweV)).toEqual(Array.from(whole.eweV.subarray(0, whole.n - 1)));
+    expect(cut.metadata[CUT_LINE_KEY]).toMatch(
+      new RegExp(`^line ${lines.length} was cut short \\(12 of 29 fields`),
+    );
+    // the same short line followed by a line break is a damaged file, not one being written
+    expectInputError(
+      () => parseMpt(latin1Bytes(`${lines.slice(0, -1).join("\n")}\n${last.slice(0, cutAt)}\n`), "f.mpt"),
+      "f.mpt",
+      new RegExp(`line ${lines.length}: 12 fields, but the column-name line`),
     );
   });
 

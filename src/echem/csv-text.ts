@@ -333,6 +333,27 @@ export interface TextTable {
   delimiter: Delimiter;
   /** Whether numbers may use a decimal comma (the delimiter is not a comma). */
   decimalComma: boolean;
+  /** The last line, when it was cut short and left out (`cutLastLine`); null when none was. */
+  cut: string | null;
+}
+
+/** Where a reader notes a last line it left out because it was cut short (metadata key). */
+export const CUT_LINE_KEY = "cut last line";
+
+/**
+ * Whether the last line of a text is an unfinished record: the text does not end with a line break
+ * (a cycler still writing the file, or a copy taken mid-write) and the line has fewer fields than
+ * the header names. Such a line is left out and said so; a short line anywhere else is still an error.
+ */
+export function cutLastLine(text: string, fields: number, expected: number, lineNo: number): string | null {
+  const last = text[text.length - 1];
+  if (last === "\n" || last === "\r" || fields >= expected) return null;
+  return `line ${lineNo} was cut short (${fields} of ${expected} fields, no line break after it: the cycler still writing the file?) and is left out`;
+}
+
+/** The metadata entry for a table's cut last line (spread into a reader's metadata). */
+export function cutNote(table: TextTable): Record<string, string> {
+  return table.cut ? { [CUT_LINE_KEY]: table.cut } : {};
 }
 
 /**
@@ -379,6 +400,12 @@ export function readTable(
     rows.push(splitFields(line, delimiter));
     lineNo.push(i + 1);
   }
+  const lastRow = rows[rows.length - 1];
+  const cut = lastRow ? cutLastLine(text, lastRow.length, header.length, lineNo[lineNo.length - 1]!) : null;
+  if (cut) {
+    rows.pop();
+    lineNo.pop();
+  }
   // every cycler export needs records: a header alone is a truncated or empty export
   if (rows.length === 0) throw new InputError(file, `no data rows after the header (line ${h + 1})`);
   return {
@@ -389,6 +416,7 @@ export function readTable(
     lineNo: Int32Array.from(lineNo),
     delimiter,
     decimalComma: delimiter !== ",",
+    cut,
   };
 }
 

@@ -3,8 +3,10 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { expectInputErrorSync as expectInputError } from "../../test/support/errors.js";
 import { readFixture } from "../../test/support/fixtures.js";
+import { InputError } from "../util/errors.js";
 import { parseArbin, parseArbinMetadata } from "./arbin.js";
 import {
+  CUT_LINE_KEY,
   decodeText,
   detectDelimiter,
   formatLocal,
@@ -509,6 +511,20 @@ describe("bad input", () => {
       "s.csv",
       /line 8: column "Step Index": "1\.5" is not an integer/,
     );
+  });
+
+  it("leaves out a last row cut short with no line break after it (a cycler still writing), and notes it", () => {
+    const rows = splitLines(neware);
+    const whole = parseNeware(`${rows.join("\n")}\n`, "n.csv");
+    expect(whole.metadata[CUT_LINE_KEY]).toBeUndefined();
+    const last = rows[rows.length - 1]!;
+    const cutText = `${rows.slice(0, -1).join("\n")}\n${last.slice(0, last.indexOf(",", 10) + 2)}`;
+    const cut = parseNeware(cutText, "n.csv");
+    expect(cut.n).toBe(whole.n - 1);
+    expect(Array.from(cut.timeS)).toEqual(Array.from(whole.timeS.subarray(0, whole.n - 1)));
+    expect(cut.metadata[CUT_LINE_KEY]).toMatch(new RegExp(`^line ${rows.length} was cut short`));
+    // with a line break after it, the short row is damage, and still refused
+    expect(() => parseNeware(`${cutText}\n`, "n.csv")).toThrow(InputError);
   });
 
   it("rejects short rows and headers without data", () => {

@@ -9,6 +9,7 @@
  */
 import { InputError } from "../util/errors.js";
 import {
+  cutNote,
   decodeText,
   durationParser,
   inferDateOrder,
@@ -95,7 +96,7 @@ export function parseGenericCsv(
     throw new InputError(file, `unknown charge unit ${String(mapping.chargeUnit)}`);
   if (timeUnit === undefined) throw new InputError(file, `unknown time unit ${String(mapping.timeUnit)}`);
 
-  const metadata: Record<string, string | number> = { timeColumn: table.header[iTime]! };
+  const metadata: Record<string, string | number> = { ...cutNote(table), timeColumn: table.header[iTime]! };
   for (const [k, line] of table.preamble.entries())
     if (line.trim()) metadata[`preamble${k + 1}`] = line.trim();
 

@@ -3,6 +3,7 @@
 export { parseArbin } from "./arbin.js";
 export { parseMpr, readMpr } from "./biologic-mpr.js";
 export { parseMpt, readMpt } from "./biologic-mpt.js";
+export { CUT_LINE_KEY } from "./csv-text.js";
 export { type GenericCsvMapping, parseGenericCsv } from "./generic-csv.js";
 export { type FrameClock, joinFrames } from "./join.js";
 export { parseMaccor } from "./maccor.js";

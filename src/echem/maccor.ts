@@ -27,6 +27,7 @@ import {
   counterIncrements,
   cumulative,
   currentToMA,
+  cutNote,
   dateTimeColumn,
   decodeText,
   durationParser,
@@ -165,6 +166,7 @@ export function parseMaccor(input: string | Uint8Array, file: string): CyclerRec
   }
 
   const metadata: Record<string, string | number> = {
+    ...cutNote(table),
     timeColumn: header[iTime]!,
     currentColumn: header[iCur]!,
     voltageColumn: header[iVolt]!,

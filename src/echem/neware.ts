@@ -29,6 +29,7 @@ import {
   counterIncrements,
   cumulative,
   currentToMA,
+  cutNote,
   dateTimeColumn,
   decodeText,
   durationParser,
@@ -208,6 +209,7 @@ export function parseNeware(input: string | Uint8Array, file: string): CyclerRec
   }
 
   const metadata: Record<string, string | number> = {
+    ...cutNote(table),
     timeColumn,
     currentColumn: header[iCur]!,
     voltageColumn: header[iVolt]!,

@@ -12,7 +12,14 @@
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Role } from "../analysis/regions.js";
-import { buildSeries, type EchemSeries, type FrameClock, joinFrames, readCycler } from "../echem/index.js";
+import {
+  buildSeries,
+  CUT_LINE_KEY,
+  type EchemSeries,
+  type FrameClock,
+  joinFrames,
+  readCycler,
+} from "../echem/index.js";
 import { readPoni } from "../geometry/index.js";
 import { type PhaseName, type Reflection, reflections } from "../physics/index.js";
 import { RESULT_FOLDERS, RESULTS } from "../results/index.js";
@@ -99,7 +106,10 @@ export async function runExperiment(configPath: string, opts: RunOptions = {}): 
   await checkWindows(loaded, log);
   // the instrumental widths next: a calibrant that cannot be fitted stops the run before the long reduction
   const cfg = await resolveInstrumentWidths(loaded);
-  const series = buildSeries(await readCycler(cfg.echem.file), {
+  const records = await readCycler(cfg.echem.file);
+  const cut = records.metadata[CUT_LINE_KEY];
+  if (cut !== undefined) opts.onNote?.(`${cfg.echem.file}: ${cut}`);
+  const series = buildSeries(records, {
     clock: cfg.echem.clock ?? undefined,
     massMg: cfg.echem.massMg,
   });
