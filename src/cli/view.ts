@@ -28,6 +28,10 @@ export async function viewCommand(results: string, o: ViewCliOptions): Promise<v
       throw new InputError("", `cannot listen on host ${o.host}`);
     else throw err;
   }
+  if (viewer.token !== null)
+    process.stderr.write(
+      `swaxs view: warning: listening on ${o.host}, not only this machine: anyone who can reach it and has the URL below (with its access token) can read these results\n`,
+    );
   process.stdout.write(`swaxs view: ${viewer.url}  (Ctrl-C to stop)\n`);
   if (o.open) openBrowser(viewer.url);
   await new Promise<void>((done) => {

@@ -1,6 +1,6 @@
 import { cpSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, connect } from "node:net";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tinyResults } from "../../test/support/results.js";
@@ -95,6 +95,13 @@ describe("swaxs view server", () => {
       "/results/%00frames.csv",
       "/viewer/app/main.js/../../server.ts",
       "/../../etc/passwd",
+      "/results/%252e%252e/%252e%252e/package.json",
+      "/results/..%255csecret.txt",
+      "/results/%2e%2e%5csecret.txt",
+      "/results/\\..\\secret.txt",
+      `/results/${encodeURIComponent(join(dirname(dir), "secret.txt"))}`,
+      "/results/%c0%ae%c0%ae/secret.txt",
+      "/results/.%2e/secret.txt",
     ];
     for (const p of refused) {
       const r = await get(p);
@@ -112,6 +119,79 @@ describe("swaxs view server", () => {
   it("answers only requests addressed to loopback (DNS rebinding)", async () => {
     expect((await get("/api/summary", { host: "evil.example" })).status).toBe(403);
     expect((await get("/api/summary", { host: "localhost:1234" })).status).toBe(200);
+  });
+
+  it("refuses oversized URLs and headers, and stays up", async () => {
+    expect((await get(`/results/${"a".repeat(5000)}`)).status).toBe(414);
+    expect((await get("/api/summary", { "x-big": "b".repeat(20_000) })).status).toBe(431);
+    expect((await get("/api/summary")).status).toBe(200);
+  });
+
+  it("cuts off a client that sends its headers too slowly, and serves others meanwhile", async () => {
+    const slow = await startViewer(dir, { headersTimeoutMs: 500 });
+    try {
+      const { port } = slow.server.address() as AddressInfo;
+      const sock = connect(port, "127.0.0.1");
+      await new Promise((ok) => sock.once("connect", ok));
+      sock.write("GET /api/summary HTTP/1.1\r\nHost: 127.0.0.1\r\n"); // and never the blank line
+      const closed = new Promise<string>((ok) => {
+        let got = "";
+        sock.on("data", (d) => {
+          got += String(d);
+        });
+        sock.on("close", () => ok(got));
+      });
+      const other = await fetch(`${slow.url}api/summary`);
+      expect(other.status).toBe(200);
+      expect(await closed).toMatch(/^HTTP\/1\.1 408|^$/);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it("answers 200 concurrent requests, all of them right", async () => {
+    const paths = Array.from({ length: 200 }, (_, i) =>
+      i % 4 === 0
+        ? "/results/frames.csv"
+        : i % 4 === 1
+          ? "/api/summary"
+          : i % 4 === 2
+            ? "/api/band?band=Li2S"
+            : "/results/%2e%2e/x",
+    );
+    const rs = await Promise.all(paths.map((p) => get(p)));
+    rs.forEach((r, i) => expect(r.status, paths[i]).toBe(paths[i]!.includes("%2e") ? 403 : 200));
+    const frames = readFileSync(join(dir, "frames.csv"), "utf8");
+    expect(rs.filter((_, i) => i % 4 === 0).every((r) => r.body.toString() === frames)).toBe(true);
+  });
+
+  it("off loopback, every request needs the printed URL's token (then kept as a strict cookie)", async () => {
+    const open = await startViewer(dir, { host: "0.0.0.0" });
+    try {
+      expect(open.token).toMatch(/^[A-Za-z0-9_-]{32}$/);
+      expect(open.url).toBe(
+        `http://127.0.0.1:${(open.server.address() as AddressInfo).port}/?token=${open.token}`,
+      );
+      const at = (p: string, headers: Record<string, string> = {}) =>
+        fetch(new URL(p, open.url), { headers });
+      expect((await at("/api/summary")).status).toBe(403);
+      expect((await at("/results/frames.csv")).status).toBe(403);
+      const wrong = `${open.token!.slice(0, -1)}${open.token!.endsWith("A") ? "B" : "A"}`;
+      expect((await at(`/api/summary?token=${wrong}`)).status).toBe(403);
+      expect((await at("/api/summary", { cookie: `swaxs_token=${wrong}` })).status).toBe(403);
+      const page = await at(`/?token=${open.token}`);
+      expect(page.status).toBe(200);
+      const cookie = page.headers.get("set-cookie") ?? "";
+      expect(cookie).toMatch(/HttpOnly/);
+      expect(cookie).toMatch(/SameSite=Strict/);
+      const withCookie = await at("/results/frames.csv", { cookie: cookie.split(";")[0]! });
+      expect(withCookie.status).toBe(200);
+      expect(await withCookie.text()).toBe(readFileSync(join(dir, "frames.csv"), "utf8"));
+    } finally {
+      await open.close();
+    }
+    // on loopback no token is asked for (and none is printed)
+    expect(v.token).toBeNull();
   });
 
   it("summarises grid, bands, detectors and time range like the CSVs", async () => {

@@ -1,8 +1,10 @@
 /**
  * `swaxs view`'s local web server (node:http, no framework): the page, the app's ES modules, the
  * plot library, the results folder's files and the slice endpoints listed in api.ts. It binds
- * 127.0.0.1 unless told otherwise, and serves nothing outside the results and app folders.
+ * 127.0.0.1 unless told otherwise (then every request needs the random token of the printed URL),
+ * and serves nothing outside the results and app folders.
  */
+import { randomBytes, timingSafeEqual } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -20,10 +22,15 @@ export interface ViewerOptions {
   port?: number;
   /** Default 127.0.0.1: only this machine can connect. */
   host?: string;
+  /** A client that has not sent its headers by then is cut off (default 10 s). */
+  headersTimeoutMs?: number;
 }
 
 export interface Viewer {
+  /** The address to open; off loopback it carries the access token (`?token=…`), shown once. */
   url: string;
+  /** The access token every request must carry (query or cookie) off loopback; null on loopback. */
+  token: string | null;
   server: Server;
   close(): Promise<void>;
 }
@@ -44,6 +51,10 @@ const TYPES: Record<string, string> = {
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);
 
+/** Longer request paths are refused (414): nothing the viewer asks for comes close. */
+const MAX_URL = 4096;
+const TOKEN_COOKIE = "swaxs_token";
+
 class BadRequest extends Error {}
 
 export async function startViewer(resultsDir: string, o: ViewerOptions = {}): Promise<Viewer> {
@@ -52,9 +63,24 @@ export async function startViewer(resultsDir: string, o: ViewerOptions = {}): Pr
   const summary: Summary = data.summary();
   const host = o.host ?? "127.0.0.1";
   const loopbackOnly = LOOPBACK.has(host);
-  const server = createServer((req, res) => {
-    handle(req, res, { root, data, summary, loopbackOnly, title: resultsDir }).catch((err) => fail(res, err));
-  });
+  // off loopback anyone on the network can connect: every request must show a random token, given
+  // once in the printed URL and then kept by the browser as a same-site cookie
+  const token = loopbackOnly ? null : randomBytes(24).toString("base64url");
+  const server = createServer(
+    // headers beyond 16 KB are refused by Node itself (431); a client that sends them slowly is cut
+    {
+      maxHeaderSize: 16384,
+      headersTimeout: o.headersTimeoutMs ?? 10_000,
+      requestTimeout: 30_000,
+      connectionsCheckingInterval: Math.min(2_000, o.headersTimeoutMs ?? 2_000),
+    },
+    (req, res) => {
+      handle(req, res, { root, data, summary, loopbackOnly, token, title: resultsDir }).catch((err) =>
+        fail(res, err),
+      );
+    },
+  );
+  server.keepAliveTimeout = 5_000;
   await new Promise<void>((ok, bad) => {
     server.once("error", bad);
     server.listen(o.port ?? 0, host, () => {
@@ -69,7 +95,8 @@ export async function startViewer(resultsDir: string, o: ViewerOptions = {}): Pr
   const addr = server.address() as AddressInfo;
   const shown = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
   return {
-    url: `http://${shown === "0.0.0.0" || shown === "[::]" ? "127.0.0.1" : shown}:${addr.port}/`,
+    url: `http://${shown === "0.0.0.0" || shown === "[::]" ? "127.0.0.1" : shown}:${addr.port}/${token ? `?token=${token}` : ""}`,
+    token,
     server,
     close: () =>
       new Promise<void>((ok) => {
@@ -86,7 +113,24 @@ interface Ctx {
   /** The results' summary with what only the viewer asks (see api.ts). */
   summary: Summary;
   loopbackOnly: boolean;
+  /** Required on every request when not null (see startViewer). */
+  token: string | null;
   title: string;
+}
+
+/** Whether the request carries the access token, in its query or its cookie (compared in constant time). */
+function hasToken(req: IncomingMessage, params: URLSearchParams, token: string): boolean {
+  const cookie = (req.headers.cookie ?? "")
+    .split(";")
+    .map((c) => c.trim())
+    .find((c) => c.startsWith(`${TOKEN_COOKIE}=`))
+    ?.slice(TOKEN_COOKIE.length + 1);
+  const want = Buffer.from(token);
+  return [params.get("token"), cookie].some((t) => {
+    if (!t) return false;
+    const got = Buffer.from(t);
+    return got.length === want.length && timingSafeEqual(got, want);
+  });
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse, ctx: Ctx): Promise<void> {
@@ -96,9 +140,16 @@ async function handle(req: IncomingMessage, res: ServerResponse, ctx: Ctx): Prom
   if (ctx.loopbackOnly && !LOOPBACK.has(hostName(req.headers.host)))
     return status(res, 403, "forbidden host");
   const raw = req.url ?? "/";
+  if (raw.length > MAX_URL) return status(res, 414, "request path too long");
   const q = raw.indexOf("?");
   const path = q < 0 ? raw : raw.slice(0, q);
   const params = new URLSearchParams(q < 0 ? "" : raw.slice(q + 1));
+  if (ctx.token !== null) {
+    if (!hasToken(req, params, ctx.token))
+      return status(res, 403, "no or wrong access token (use the printed URL)");
+    // the browser keeps it for the page's own requests (modules, data): strict, so no other site sends it
+    res.setHeader("set-cookie", `${TOKEN_COOKIE}=${ctx.token}; HttpOnly; SameSite=Strict; Path=/`);
+  }
   const segs = safeSegments(path);
   if (typeof segs === "number") return status(res, segs, segs === 403 ? "forbidden path" : "bad path");
   if (path === "/" || path === "/index.html")
