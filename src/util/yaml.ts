@@ -42,7 +42,7 @@ export function readYaml(text: string, file = ""): YamlFile {
     const line = problem.linePos?.[0]?.line;
     // the package's message ends "at line L, column C:" followed by a code excerpt; one line is kept
     const msg = problem.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
-    throw new InputError(file, `${line ? `line ${line}: ` : ""}${clip(msg, 200)}`);
+    throw new InputError(file, `${line ? `line ${line}: ` : ""}${clip(tooDeep(msg) ?? msg, 200)}`);
   }
   const lineAt = (offset: number | undefined) =>
     offset === undefined ? undefined : lines.linePos(offset).line;
@@ -58,8 +58,26 @@ export function readYaml(text: string, file = ""): YamlFile {
       }
     },
   });
-  const data = doc.contents === null ? {} : doc.toJS({ maxAliasCount: 100 });
+  let data: unknown;
+  try {
+    data = doc.contents === null ? {} : doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    // the package refuses aliases that expand without bound ("billion laughs") with a ReferenceError
+    const msg = err instanceof Error ? err.message : String(err);
+    throw new InputError(
+      file,
+      tooDeep(msg) ??
+        (/alias/i.test(msg)
+          ? "its aliases (*name) expand to too many values (more than 100 uses): refused"
+          : clip(msg, 200)),
+    );
+  }
   return { data, lineOf: (path) => lineAt(nodeStart(doc, path)) };
+}
+
+/** A stack overflow while reading (thousands of nested [ or {) said plainly; null for other messages. */
+function tooDeep(msg: string): string | null {
+  return /call stack/i.test(msg) ? "nested too deeply (thousands of [ or { inside each other)" : null;
 }
 
 /** Start offset of the deepest node along `path` that exists. */

@@ -160,7 +160,7 @@ describe("swaxs view server", () => {
             : "/results/%2e%2e/x",
     );
     const rs = await Promise.all(paths.map((p) => get(p)));
-    rs.forEach((r, i) => expect(r.status, paths[i]).toBe(paths[i]!.includes("%2e") ? 403 : 200));
+    for (const [i, r] of rs.entries()) expect(r.status, paths[i]).toBe(paths[i]!.includes("%2e") ? 403 : 200);
     const frames = readFileSync(join(dir, "frames.csv"), "utf8");
     expect(rs.filter((_, i) => i % 4 === 0).every((r) => r.body.toString() === frames)).toBe(true);
   });
