@@ -1,10 +1,14 @@
 /**
- * Frame-by-frame read speed of an Eiger 1M-like stack: 50 frames of 1065×1030 uint16,
- * bitshuffle-LZ4 (filter 32008), one chunk per frame, as written by Dectris detectors.
+ * Frame-by-frame read speed of two bitshuffle-LZ4 (filter 32008) stacks, one chunk per frame, as
+ * Dectris detectors write them: an Eiger 1M-like stack (1065×1030 uint16, synthetic rings) and
+ * the stack `bench/integrate-files.ts` integrates (Pilatus 1M int32 frames: the reference frame
+ * with counting noise). Each is read both ways in the same run, rounds alternating: the direct
+ * chunk reader (h5-direct.ts, WebAssembly decoding) and h5wasm with its bitshuffle plugin
+ * (SWAXS_KERNEL=js selects it); both must give the same frames (checksums compared).
  *
  *   node --import tsx bench/hdf5.ts [frames]
  *
- * The stack is generated in a temporary folder (written with h5wasm and the h5wasm-plugins
+ * The stacks are generated in a temporary folder (written with h5wasm and the h5wasm-plugins
  * bitshuffle filter) and deleted afterwards; prints one JSON object.
  */
 import { mkdtempSync, rmSync, statSync } from "node:fs";
@@ -12,8 +16,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createH5 } from "../src/formats/h5.js";
 import { openHdf5 } from "../src/formats/hdf5.js";
+import type { PixelArray } from "../src/formats/types.js";
+import { readRefFrame } from "../test/support/fixtures.js";
 
 const FRAMES = Number(process.argv[2] ?? 50);
+const ROUNDS = 3;
 const ROWS = 1065;
 const COLS = 1030;
 
@@ -42,66 +49,116 @@ function makeFrame(k: number, seed: { s: number }): Uint16Array {
   return out;
 }
 
-async function main() {
-  const dir = mkdtempSync(join(tmpdir(), "swaxs-bench-hdf5-"));
-  try {
-    const path = join(dir, "eiger1m_bslz4.h5");
-    const t0 = performance.now();
-    const f = await createH5(path);
-    const group = f.create_group("entry").create_group("data");
-    const ds = group.create_dataset({
+/** The reference Pilatus 1M frame with frame-to-frame counting noise (gaps stay −1). */
+function pilatusFrame(k: number, base: Int32Array): Int32Array {
+  let s = 2463534242 + k;
+  const f = new Int32Array(base.length);
+  for (let i = 0; i < base.length; i++) {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    f[i] = base[i]! < 0 ? base[i]! : base[i]! + ((s >>> 0) % 3);
+  }
+  return f;
+}
+
+async function writeStack(
+  path: string,
+  shape: [number, number],
+  dtype: "<H" | "<i",
+  frame: (k: number) => PixelArray,
+): Promise<void> {
+  const f = await createH5(path);
+  const ds = f
+    .create_group("entry")
+    .create_group("data")
+    .create_dataset({
       name: "data",
-      data: new Uint16Array(0),
-      shape: [0, ROWS, COLS],
-      maxshape: [FRAMES, ROWS, COLS],
-      dtype: "<H",
-      chunks: [1, ROWS, COLS],
+      data: dtype === "<H" ? new Uint16Array(0) : new Int32Array(0),
+      shape: [0, ...shape],
+      maxshape: [FRAMES, ...shape],
+      dtype,
+      chunks: [1, ...shape],
       compression: 32008,
       compression_opts: [0, 2], // block size auto, LZ4
     });
-    ds.resize([FRAMES, ROWS, COLS]);
-    const seed = { s: 2463534242 };
-    for (let k = 0; k < FRAMES; k++) ds.write_slice([[k, k + 1], [], []], makeFrame(k, seed));
-    const filters = ds.filters;
-    f.close();
-    const writeMs = performance.now() - t0;
-    const bytes = statSync(path).size;
+  ds.resize([FRAMES, ...shape]);
+  for (let k = 0; k < FRAMES; k++) ds.write_slice([[k, k + 1], [], []], frame(k));
+  f.close();
+}
 
-    const t1 = performance.now();
-    const src = await openHdf5(path);
-    const openMs = performance.now() - t1;
-    const times: number[] = [];
-    let checksum = 0;
-    for (let k = 0; k < src.frameCount; k++) {
-      const t = performance.now();
-      const frame = await src.readFrame(k);
-      times.push(performance.now() - t);
-      checksum += frame.data[k * 1000]!;
+/** openHdf5 + readFrame of every frame; SWAXS_KERNEL=js (h5wasm) or not (direct). */
+async function readAll(path: string, h5wasm: boolean): Promise<{ times: number[]; checksum: number }> {
+  const saved = process.env["SWAXS_KERNEL"];
+  if (h5wasm) process.env["SWAXS_KERNEL"] = "js";
+  else delete process.env["SWAXS_KERNEL"];
+  const src = await openHdf5(path);
+  if (saved === undefined) delete process.env["SWAXS_KERNEL"];
+  else process.env["SWAXS_KERNEL"] = saved;
+  const times: number[] = [];
+  let checksum = 0;
+  for (let k = 0; k < src.frameCount; k++) {
+    const t = performance.now();
+    const frame = await src.readFrame(k);
+    times.push(performance.now() - t);
+    for (let i = k; i < frame.data.length; i += 997) checksum = (checksum * 31 + Number(frame.data[i])) % 1e9;
+  }
+  src.close();
+  return { times, checksum };
+}
+
+function stats(times: number[]) {
+  const sorted = [...times].sort((a, b) => a - b);
+  const mean = times.reduce((a, b) => a + b, 0) / times.length;
+  return {
+    mean: +mean.toFixed(2),
+    median: +sorted[sorted.length >> 1]!.toFixed(2),
+    max: +sorted[sorted.length - 1]!.toFixed(2),
+  };
+}
+
+/** Both readers on one stack, rounds alternating; the first round of each is warm-up. */
+async function compare(path: string, frameBytes: number) {
+  const direct: number[] = [];
+  const viaH5wasm: number[] = [];
+  const sums = new Set<number>();
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const h5 of [false, true]) {
+      const { times, checksum } = await readAll(path, h5);
+      sums.add(checksum);
+      if (r > 0) (h5 ? viaH5wasm : direct).push(...times);
     }
-    src.close();
-    const total = times.reduce((a, b) => a + b, 0);
-    const sorted = [...times].sort((a, b) => a - b);
-    const rawMB = (FRAMES * ROWS * COLS * 2) / 1e6;
+  }
+  const mb = (t: number[]) => +(frameBytes / 1e6 / (stats(t).mean / 1000)).toFixed(0);
+  return {
+    fileMB: +(statSync(path).size / 1e6).toFixed(2),
+    compressionRatio: +((FRAMES * frameBytes) / statSync(path).size).toFixed(2),
+    msPerFrame: { direct: stats(direct), h5wasm: stats(viaH5wasm) },
+    decodedMBps: { direct: mb(direct), h5wasm: mb(viaH5wasm) },
+    sameFrames: sums.size === 1,
+  };
+}
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), "swaxs-bench-hdf5-"));
+  try {
+    const eiger = join(dir, "eiger1m_bslz4.h5");
+    const t0 = performance.now();
+    const seed = { s: 2463534242 };
+    await writeStack(eiger, [ROWS, COLS], "<H", (k) => makeFrame(k, seed));
+    const pilatus = join(dir, "pilatus1m_bslz4.h5");
+    const { data: base, shape } = readRefFrame("pilatus1m");
+    await writeStack(pilatus, shape, "<i", (k) => pilatusFrame(k, base));
+    const writeMs = performance.now() - t0;
     console.log(
       JSON.stringify(
         {
-          what: "openHdf5 + readFrame, frame by frame",
+          what: "openHdf5 + readFrame, frame by frame: direct chunk reader vs h5wasm, same stack, same run",
           frames: FRAMES,
-          shape: [ROWS, COLS],
-          dtype: "uint16",
-          filters,
-          fileMB: +(bytes / 1e6).toFixed(2),
-          compressionRatio: +((FRAMES * ROWS * COLS * 2) / bytes).toFixed(2),
+          rounds: `${ROUNDS} each, alternating, first discarded`,
           generateAndWriteMs: Math.round(writeMs),
-          openMs: +openMs.toFixed(1),
-          framesPerSecond: +((FRAMES / total) * 1000).toFixed(1),
-          msPerFrame: {
-            mean: +(total / FRAMES).toFixed(2),
-            median: +sorted[FRAMES >> 1]!.toFixed(2),
-            max: +sorted[FRAMES - 1]!.toFixed(2),
-          },
-          decodedMBps: +(rawMB / (total / 1000)).toFixed(0),
-          checksum,
+          eiger1m_uint16: { shape: [ROWS, COLS], ...(await compare(eiger, ROWS * COLS * 2)) },
+          pilatus1m_int32: { shape, ...(await compare(pilatus, shape[0] * shape[1] * 4)) },
           node: process.version,
         },
         null,

@@ -11,6 +11,7 @@
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import wabtInit from "wabt";
+import { bslz4Wat } from "../src/formats/bslz4-wat.js";
 import { byteOffsetWat } from "../src/formats/byte-offset-wat.js";
 import { kernelWat } from "../src/integrate/kernel-wat.js";
 
@@ -27,6 +28,12 @@ export const WASM_MODULES = [
     wat: byteOffsetWat,
     file: "src/formats/byte-offset-wasm.js",
     constant: "BYTE_OFFSET_WASM_BASE64",
+  },
+  {
+    name: "bitshuffle-LZ4 chunk decoder",
+    wat: bslz4Wat,
+    file: "src/formats/bslz4-wasm.js",
+    constant: "BSLZ4_WASM_BASE64",
   },
 ] as const;
 

@@ -9,9 +9,12 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { readCycler } from "../src/echem/index.js";
 import { createH5 } from "../src/formats/h5.js";
+import { readChunkedDataset } from "../src/formats/h5-chunks.js";
+import { H5Bytes } from "../src/formats/h5-read.js";
 import { encodeCbf, encodeEdf, encodeTiff, type Frame, readFrame } from "../src/formats/index.js";
 import { loadConfig } from "../src/pipeline/config.js";
 import { InputError } from "../src/util/index.js";
+import { readFixture } from "./support/fixtures.js";
 
 const dir = mkdtempSync(join(tmpdir(), "swaxs-hostile-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -89,6 +92,20 @@ describe("hostile inputs", () => {
     (h.get("entry/data/data") as unknown as { resize(s: number[]): void }).resize([2, 100000, 100000]);
     h.close();
     await refused(p, readFrame, /frame 0/);
+  });
+
+  it("the direct HDF5 chunk reader, handed an object header address past the end (found by npm run fuzz)", () => {
+    const p = file("short.h5", readFixture("hdf5", "gzip_i32_stack.h5").subarray(0, 1318));
+    const bytes = H5Bytes.open(p);
+    try {
+      // was a RangeError (a negative array length) before the span was checked first
+      expect(readChunkedDataset(bytes, 2864)).toMatch(
+        /^object header not understood .*object header: invalid address 2864 or size -1546/,
+      );
+      expect(() => bytes.read(5000, -1706, "object header")).toThrow(InputError);
+    } finally {
+      bytes.close();
+    }
   });
 
   it("YAML: an alias bomb and nesting thousands deep", async () => {

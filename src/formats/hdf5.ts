@@ -15,6 +15,7 @@ import {
   openH5,
   typeName,
 } from "./h5.js";
+import { DirectFrames } from "./h5-direct.js";
 import type { Dtype, Frame, FrameSource, Metadata, PixelArray } from "./types.js";
 
 export interface Hdf5Filter {
@@ -120,7 +121,8 @@ export async function openHdf5(path: string, opts: { dataset?: string } = {}): P
     for (const seg of segments) seg.info = segmentMetadata(file, path, seg);
     const frameCount = segments.reduce((n, s) => n + s.frames, 0);
     const metadata = fileMetadata(file, segments);
-    return new Hdf5Source(file, path, segments, shape, type, frameCount, metadata);
+    const direct = directFrames(file, path, segments, type);
+    return new Hdf5Source(file, path, segments, shape, type, frameCount, metadata, direct);
   } catch (err) {
     closeQuietly(file);
     throw err;
@@ -139,6 +141,8 @@ class Hdf5Source implements FrameSource {
     private readonly type: ElementType,
     readonly frameCount: number,
     readonly metadata: Metadata,
+    /** Frames read from their chunks without h5wasm, where that is certain to give the same. */
+    private readonly direct: DirectFrames | null = null,
   ) {}
 
   get dtype(): Dtype {
@@ -155,18 +159,19 @@ class Hdf5Source implements FrameSource {
       );
     }
     let local = index;
-    let seg = this.segments[0]!;
+    let segIndex = 0;
     for (const s of this.segments) {
-      seg = s;
       if (local < s.frames) break;
       local -= s.frames;
+      segIndex++;
     }
+    const seg = this.segments[Math.min(segIndex, this.segments.length - 1)]!;
     // Hyperslab: [0,1) on leading singleton axes, [local, local+1) on the frame axis, all rows/cols.
     const ranges: [number, number][] = Array.from({ length: seg.lead }, () => [0, 1]);
     if (seg.stacked) ranges.push([local, local + 1]);
-    let raw: unknown;
+    let raw: unknown = this.direct?.read(segIndex, local, index) ?? null;
     try {
-      raw = new h5wasm.Dataset(this.file.file_id, seg.path).slice(ranges);
+      raw ??= new h5wasm.Dataset(this.file.file_id, seg.path).slice(ranges);
     } catch (err) {
       throw new InputError(this.path, `${seg.path}: cannot read frame ${index}: ${h5Problem(err)}`);
     }
@@ -184,6 +189,7 @@ class Hdf5Source implements FrameSource {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.direct?.close();
     closeQuietly(this.file);
   }
 }
@@ -240,6 +246,23 @@ export async function readHdf5MaskFrame(
   } finally {
     closeQuietly(file);
   }
+}
+
+/**
+ * The direct chunk reader for the segments it can read (h5-direct.ts decides, once), or null.
+ * Its InputErrors (a corrupt chunk index) stand; anything it cannot read stays with h5wasm.
+ */
+function directFrames(
+  file: H5File,
+  path: string,
+  segments: Segment[],
+  type: ElementType,
+): DirectFrames | null {
+  const described = segments.map((seg) => {
+    const meta = datasetMetadata(file, path, seg.path);
+    return { path: seg.path, stacked: seg.stacked, dims: meta.shape ?? [], chunks: meta.chunks };
+  });
+  return DirectFrames.open(file, path, described, type.fileType, type.dtype);
 }
 
 // ---------------------------------------------------------------------------------------------
