@@ -98,6 +98,20 @@ function peakFitsHtml(fits: Record<string, PeakFitCheck>): string {
 <table><tr><th>peak</th><th>areas</th><th>size shape</th><th>base</th><th>background</th><th>sweeps tied / free</th><th>tied ≠ free</th><th>η of the size broadening (median)</th></tr>${rows}</table>`;
 }
 
+/**
+ * Figures made one after another: each takes the next clip-path id as it is drawn, so figures drawn
+ * concurrently would number them by whichever read finished first, and the same results would give
+ * a different report (a re-run after a crash must give the same bytes).
+ */
+async function inOrder(make: (() => Promise<Figure | null>)[]): Promise<Figure[]> {
+  const out: Figure[] = [];
+  for (const m of make) {
+    const f = await m();
+    if (f) out.push(f);
+  }
+  return out;
+}
+
 export async function writeReport(resultsDir: string, outPath: string): Promise<ReportResult> {
   if (extname(outPath).toLowerCase() !== ".html")
     throw new InputError(outPath, "the report must be an .html file");
@@ -115,13 +129,11 @@ export async function writeReport(resultsDir: string, outPath: string): Promise<
       ["Maps at states of discharge", await mapFigures(data)],
       [
         "Regions through the experiment",
-        (
-          await Promise.all(
-            s.regionNames
-              .filter((r) => r !== "other")
-              .flatMap((r) => s.detectors.map((d) => heatmapFigure(data, r, d.name))),
-          )
-        ).filter((f): f is Figure => f !== null),
+        await inOrder(
+          s.regionNames
+            .filter((r) => r !== "other")
+            .flatMap((r) => s.detectors.map((d) => () => heatmapFigure(data, r, d.name))),
+        ),
       ],
       ["One scan point through the experiment", await pixelFigures(data, at)],
       ["Crystallite size", [await crystalliteFigure(data)].filter((f): f is Figure => f !== null)],
