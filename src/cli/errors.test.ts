@@ -56,6 +56,17 @@ describe("one error path", () => {
     expect(r.text).toBe("swaxs: frames/a.cbf: truncated at byte 12\n");
   });
 
+  it("what the machine refuses (full disk, read-only, permission): one line naming the path, exit 2", () => {
+    const sys = (code: string, path: string) =>
+      Object.assign(new Error(`${code}: x, write '${path}'`), { code, path });
+    const full = captured(() => reportFailure(sys("ENOSPC", "/data/out/maps/a.csv"), false));
+    expect(full).toEqual({ code: 2, text: "swaxs: /data/out/maps/a.csv: no space left on the device\n" });
+    const ro = captured(() => reportFailure(sys("EROFS", "/mnt/ro/x"), false));
+    expect(ro).toEqual({ code: 2, text: "swaxs: /mnt/ro/x: the file system is read-only\n" });
+    // a code that is ours to handle stays a bug
+    expect(captured(() => reportFailure(sys("ENOENT", "/x"), false)).code).toBe(1);
+  });
+
   it("a library's megabyte failure: one short line, exit 1, a hint for --debug", () => {
     const r = captured(() => reportFailure(new Error(MINIFIED), false));
     expect(r.code).toBe(1);

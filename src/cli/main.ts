@@ -162,6 +162,11 @@ const oneLine = (s: string, n: number) => clip(s.replace(/\s+/g, " ").trim(), n)
  * uncaught.
  */
 export function reportFailure(err: unknown, debug: boolean): number {
+  const fs = fileSystemProblem(err);
+  if (fs) {
+    process.stderr.write(`swaxs: ${oneLine(fs, MAX_MESSAGE - 7)}\n`);
+    return 2;
+  }
   if (isInputError(err)) {
     // one line, whatever the input put into the message (a 300,000-character path, a newline)
     process.stderr.write(`swaxs: ${oneLine(err.message, MAX_MESSAGE - 7)}\n`);
@@ -178,6 +183,25 @@ export function reportFailure(err: unknown, debug: boolean): number {
     for (const l of frames.slice(0, 40)) process.stderr.write(`  ${oneLine(l, MAX_MESSAGE)}\n`);
   }
   return 1;
+}
+
+/** What the machine refused (not a bug of ours): a full disk, a read-only or forbidden folder. */
+const FS_PROBLEMS: Record<string, string> = {
+  ENOSPC: "no space left on the device",
+  EDQUOT: "disk quota exceeded",
+  EROFS: "the file system is read-only",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  EIO: "input/output error (a failing disk or network file system?)",
+  EMFILE: "too many open files",
+};
+
+/** "PATH: problem" for a Node file-system error the machine raised, else null. */
+function fileSystemProblem(err: unknown): string | null {
+  const e = err as NodeJS.ErrnoException | null;
+  const what = e && typeof e === "object" && typeof e.code === "string" ? FS_PROBLEMS[e.code] : undefined;
+  if (!what) return null;
+  return `${e!.path ?? e!.syscall ?? "a file"}: ${what}`;
 }
 
 /** Run the CLI; returns the exit code instead of exiting, so tests can call it in-process. */

@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, renameSync, rmSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { InputError } from "../util/errors.js";
-import { closeQuietly, createH5, type H5File, h5Problem } from "./h5.js";
+import { closeQuietly, createH5, type H5File, h5WriteProblem } from "./h5.js";
 
 /** Create the temporary file for `path`; InputError if its folder is missing or not writable. */
 export async function createTempH5(path: string): Promise<{ file: H5File; tempPath: string }> {
@@ -28,7 +28,7 @@ export function discardTempH5(file: H5File | undefined, tempPath: string, path: 
   rmSync(tempPath, { force: true });
   return err instanceof InputError || err instanceof RangeError
     ? err
-    : new InputError(path, `cannot write: ${h5Problem(err)}`);
+    : new InputError(path, `cannot write: ${h5WriteProblem(path, err)}`);
 }
 
 /** Close the temporary file and move it to `path`; on any failure delete it and throw InputError. */
@@ -37,7 +37,7 @@ export function publishTempH5(file: H5File, tempPath: string, path: string): voi
   try {
     if (file.close() < 0) problem = "closing the HDF5 file failed";
   } catch (err) {
-    problem = h5Problem(err);
+    problem = h5WriteProblem(path, err);
   }
   if (problem) {
     rmSync(tempPath, { force: true });

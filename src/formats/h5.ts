@@ -14,7 +14,7 @@
  * module aborts after a few thousand HDF5 errors in one process. So the usual bad inputs (missing
  * file, not an HDF5 file) are caught here in JS before HDF5 is called at all.
  */
-import { closeSync, openSync, readSync, statSync } from "node:fs";
+import { closeSync, openSync, readSync, statfsSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import h5wasm, { type Dataset, type File as H5File, type Metadata } from "h5wasm/node";
@@ -178,6 +178,22 @@ export function h5Problem(err: unknown): string {
   const errno = find(/error message = '([^']*)'/);
   if (errno) return errno[1]!;
   return entries[entries.length - 1]!;
+}
+
+/**
+ * `h5Problem` for a write into `path`: HDF5 reports a full disk only as "file write failed" (with
+ * the time), so the folder's free space is looked at and a (nearly) full device said plainly.
+ */
+export function h5WriteProblem(path: string, err: unknown): string {
+  const problem = h5Problem(err);
+  try {
+    const s = statfsSync(dirname(path));
+    const free = s.bavail * s.bsize;
+    if (free < 4 * 2 ** 20) return `no space left on the device (${Math.round(free / 1024)} kB free)`;
+  } catch {
+    // no statfs here (or the folder is gone): HDF5's own words
+  }
+  return problem;
 }
 
 // HDF5 datatype classes (H5T_class_t) as h5wasm reports them in Metadata.type.

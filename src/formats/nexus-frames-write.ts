@@ -1,5 +1,5 @@
 import { InputError } from "../util/errors.js";
-import { type Dataset, GZIP_LEVEL, type H5File, h5Problem } from "./h5.js";
+import { type Dataset, GZIP_LEVEL, type H5File, h5WriteProblem } from "./h5.js";
 import { createTempH5, discardTempH5, TempH5Writer } from "./h5-temp.js";
 
 export type StackCompression = "bslz4" | "lz4" | "gzip" | "none";
@@ -213,7 +213,7 @@ class StackWriter extends TempH5Writer implements EigerStackWriter {
     try {
       this.data.write_slice([[i, i + 1], [], []], values);
     } catch (err) {
-      throw new InputError(this.path, `cannot write frame ${i}: ${h5Problem(err)}`);
+      throw new InputError(this.path, `cannot write frame ${i}: ${h5WriteProblem(this.path, err)}`);
     }
     this.written[i] = 1;
   }

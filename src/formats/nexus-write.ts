@@ -1,5 +1,5 @@
 import { InputError } from "../util/errors.js";
-import { type Dataset, exactFloats, GZIP_LEVEL, type H5File, h5Problem } from "./h5.js";
+import { type Dataset, exactFloats, GZIP_LEVEL, type H5File, h5WriteProblem } from "./h5.js";
 import { createTempH5, discardTempH5, TempH5Writer } from "./h5-temp.js";
 
 type FloatArray = Float32Array | Float64Array;
@@ -251,7 +251,10 @@ class Writer extends TempH5Writer implements NxIntegratedWriter {
       this.intensity.write_slice([[start, start + count], []], exactFloats(intensity, this.ctor));
       if (sigma) this.errors!.write_slice([[start, start + count], []], exactFloats(sigma, this.ctor));
     } catch (err) {
-      throw new InputError(this.path, `cannot write rows ${start}…${start + count - 1}: ${h5Problem(err)}`);
+      throw new InputError(
+        this.path,
+        `cannot write rows ${start}…${start + count - 1}: ${h5WriteProblem(this.path, err)}`,
+      );
     }
     this.written.fill(1, start, start + count);
   }

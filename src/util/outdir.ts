@@ -5,7 +5,15 @@
  * is replaced only when it carries swaxs's own marker (`.swaxs`, naming the command that made it),
  * and the new content is written beside it in `<out>.partial/` and renamed into place at the end.
  */
-import { existsSync, lstatSync, readdirSync, realpathSync, writeFileSync } from "node:fs";
+import {
+  accessSync,
+  constants,
+  existsSync,
+  lstatSync,
+  readdirSync,
+  realpathSync,
+  writeFileSync,
+} from "node:fs";
 import { mkdir, rename, rm } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { clip, InputError } from "./errors.js";
@@ -129,11 +137,33 @@ export function markFolder(dir: string, command: string): void {
  */
 export async function beginOutput(out: string, command: string, keep: string[] = []): Promise<string> {
   const tmp = `${resolve(out)}.partial`;
-  await mkdir(tmp, { recursive: true });
+  try {
+    await mkdir(tmp, { recursive: true });
+  } catch (err) {
+    throw new InputError(tmp, `cannot create the output folder: ${whyNotWritable(dirname(tmp), err)}`);
+  }
   for (const e of readdirSync(tmp))
     if (!keep.includes(e) && e !== MARKER) await rm(join(tmp, e), { recursive: true, force: true });
   markFolder(tmp, command);
   return tmp;
+}
+
+/**
+ * Why a folder could not be made under `parent`, said as the machine means it: Node's recursive
+ * mkdir reports a read-only file system as ENOENT, so the nearest existing parent is asked too.
+ */
+function whyNotWritable(parent: string, err: unknown): string {
+  let p = resolve(parent);
+  while (!existsSync(p) && dirname(p) !== p) p = dirname(p);
+  try {
+    accessSync(p, constants.W_OK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "EROFS") return `${p} is on a read-only file system`;
+    if (code === "EACCES" || code === "EPERM") return `${p} is not writable (permission denied)`;
+  }
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === "ENOSPC" ? "no space left on the device" : `${code ?? String(err)}`;
 }
 
 /** Replaces `out` (only if swaxs made it) by the finished `tmp`. */
