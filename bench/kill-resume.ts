@@ -182,9 +182,12 @@ async function main() {
       const ends: string[] = [];
       let lookedComplete = false;
       for (const t of moments) {
+        // results/ of a run that finished before stays until a new run completes: only a killed
+        // run's own results/ would be a lie
+        const before = existsSync(join(dir, "results"));
         const end = await killed(dir, t, "run", "experiment.yaml");
         ends.push(end);
-        if (end === "killed" && existsSync(join(dir, "results"))) lookedComplete = true;
+        if (end === "killed" && !before && existsSync(join(dir, "results"))) lookedComplete = true;
       }
       swaxs(dir, "run", "experiment.yaml");
       const runDiff = await difference(join(ref, "results"), join(dir, "results"), ref, dir);
