@@ -8,7 +8,8 @@ import { InputError } from "../util/errors.js";
 /** How to read the cycler's clock. */
 export type CyclerClock = { timezone: string } | { clockOffsetS: number };
 
-const LOCAL_RE = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?$/;
+/** ISO 8601 local date-time; the seconds' fraction after a point or (ISO 8601 allows it) a comma. */
+const LOCAL_RE = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})([.,]\d+)?)?$/;
 const OFFSET_RE = /^([+-])(\d{2}):?(\d{2})$/;
 
 /** Wall-clock fields read as if they were UTC, in seconds (fractions kept). */
@@ -17,7 +18,7 @@ export function localAsUtcS(local: string, file = ""): number {
   if (!m) throw new InputError(file, `cannot read the date-time "${local}" (expected YYYY-MM-DDTHH:MM:SS)`);
   const [, y, mo, d, h, mi, s, frac] = m;
   const ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s ?? 0));
-  return ms / 1000 + (frac ? Number(frac) : 0);
+  return ms / 1000 + (frac ? Number(frac.replace(",", ".")) : 0);
 }
 
 /** A fixed offset in seconds east of UTC, or null when `tz` is not one ("UTC", "Z", "+01:00", "-0530"). */

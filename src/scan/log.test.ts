@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../util/errors.js";
-import { parseScanLog, readScanLog } from "./log.js";
+import { logColumn, parseScanLog, readScanLog } from "./log.js";
 
 const HEAD = "time,detector,file,frame,x_mm,y_mm,exposure_s,i0,it";
 
@@ -24,6 +24,27 @@ describe("parseScanLog", () => {
     expect([...log.frame]).toEqual([0, 2]);
     expect(log.detector).toEqual(["saxs", "saxs"]);
     expect(log.i0[1]).toBe(1000);
+  });
+
+  it("reads a log a decimal-comma spreadsheet saved (`;` or tabs between fields, commas in numbers) as the comma one", () => {
+    const rows = [
+      `${HEAD},mon`,
+      "2024-05-14T08:00:00.250Z,saxs,a.cbf,0,-0.5,0.355,1.5,98284.5,12.25,7.5",
+      "2024-05-14T08:00:01.500Z,saxs,b.cbf,1,0.5,-0.355,1.5,98000,0.5,8",
+    ];
+    const comma = parseScanLog(rows.join("\n"), "/data/scan.csv");
+    for (const sep of [";", "\t"]) {
+      // the numbers' points become commas, the fields' commas the separator, as Excel writes it
+      const text = rows.map((r) => r.replace(/,/g, sep).replace(/(\d)\.(\d)/g, "$1,$2")).join("\r\n");
+      const log = parseScanLog(text, "/data/scan.csv");
+      for (const k of ["timeS", "xMm", "yMm", "exposureS", "i0", "it", "frame"] as const)
+        expect([...log[k]], `${JSON.stringify(sep)} ${k}`).toEqual([...comma[k]]);
+      expect([...logColumn(log, "mon")!]).toEqual([7.5, 8]);
+    }
+    // in a comma-separated log a decimal comma cannot be told from a separator: refused by the field count
+    expect(problem(`${HEAD}\n2024-05-14T08:00:00Z,saxs,a.cbf,0,0,0,1,5,1000,900\n`)).toMatch(
+      /10 fields where the header has 9/,
+    );
   });
 
   it("reads the canonical columns in any order, keeps extra ones, resolves files", () => {

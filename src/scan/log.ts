@@ -5,7 +5,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import { decodeText, splitFields, splitLines } from "../echem/csv-text.js";
+import { type Delimiter, decodeText, detectDelimiter, splitFields, splitLines } from "../echem/csv-text.js";
 import { parseAbsoluteTime } from "../echem/timezone.js";
 import { InputError } from "../util/errors.js";
 
@@ -42,6 +42,8 @@ export interface ScanLog {
   extra: Record<string, string[]>;
   /** 1-based line of each row in the file, for messages downstream. */
   line: Int32Array;
+  /** Numbers written with a decimal comma (a `;`- or tab-separated log): `extra` holds them as written. */
+  decimalComma?: boolean;
   /** The detectors in order of first appearance. */
   detectors(): string[];
 }
@@ -62,13 +64,18 @@ export function parseScanLog(text: string, path: string): ScanLog {
   // blank lines and `#` comments are skipped; the first other line is the header
   const rows: { no: number; fields: string[] }[] = [];
   let header: string[] | null = null;
+  // comma-separated; a log saved by a spreadsheet in a decimal-comma locale has `;` (or tabs) between
+  // fields and commas in its numbers: read as such, decided from the header line
+  let delimiter: Delimiter = ",";
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i]!;
     if (l.trim() === "" || l.trimStart().startsWith("#")) continue;
-    const fields = splitFields(l, ",");
-    if (!header) header = fields.map((h) => h.trim().toLowerCase());
-    else rows.push({ no: i + 1, fields });
+    if (!header) {
+      if (!l.includes(",")) delimiter = detectDelimiter(l);
+      header = splitFields(l, delimiter).map((h) => h.trim().toLowerCase());
+    } else rows.push({ no: i + 1, fields: splitFields(l, delimiter) });
   }
+  const decimalComma = delimiter !== ",";
   if (!header) throw new InputError(path, "empty scan log (expected a header: time,detector,file,…)");
   const missing = SCAN_COLUMNS.filter((c) => !header.includes(c));
   if (missing.length)
@@ -95,6 +102,7 @@ export function parseScanLog(text: string, path: string): ScanLog {
     it: new Float64Array(n),
     extra: {} as Record<string, string[]>,
     line: new Int32Array(n),
+    decimalComma,
   };
   const extraCols = header.filter((h) => !(SCAN_COLUMNS as readonly string[]).includes(h));
   for (const h of extraCols) log.extra[h] = new Array<string>(n);
@@ -111,7 +119,7 @@ export function parseScanLog(text: string, path: string): ScanLog {
     const get = (k: number) => fields[k]!.trim();
     const num = (name: (typeof SCAN_COLUMNS)[number], test: (v: number) => boolean, what: string): number => {
       const s = get(c[name]);
-      const v = s === "" ? Number.NaN : Number(s);
+      const v = s === "" ? Number.NaN : Number(decimalComma ? s.replace(",", ".") : s);
       if (!Number.isFinite(v) || !test(v))
         throw new InputError(path, `line ${no}: ${name} "${s}" is not ${what}`);
       return v;
@@ -173,7 +181,9 @@ export function logColumn(log: ScanLog, name: string): Float64Array | null {
   const c = canonical[key];
   if (c) return c;
   if (!Object.hasOwn(log.extra, key)) return null;
-  return Float64Array.from(log.extra[key]!, (s) => (s.trim() === "" ? Number.NaN : Number(s)));
+  return Float64Array.from(log.extra[key]!, (s) =>
+    s.trim() === "" ? Number.NaN : Number(log.decimalComma ? s.replace(",", ".") : s),
+  );
 }
 
 /**
