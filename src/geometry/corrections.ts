@@ -10,11 +10,13 @@ import type { Calibration } from "./types.js";
  */
 export function solidAngleRelative(c: PixelCentres): Float64Array {
   const out = new Float64Array(c.cosIncidence.length);
-  for (let k = 0; k < out.length; k++) {
-    const ca = c.cosIncidence[k]!;
-    out[k] = ca * ca * ca;
-  }
+  for (let k = 0; k < out.length; k++) out[k] = solidAngleAt(c.cosIncidence[k]!);
   return out;
+}
+
+/** cos³α of one pixel (see `solidAngleRelative`). */
+export function solidAngleAt(cosIncidence: number): number {
+  return cosIncidence * cosIncidence * cosIncidence;
 }
 
 /** Absolute solid angle of each pixel [sr]: pixel1·pixel2/L² · cos³α (`solidAngleArray(absolute=True)`). */
@@ -32,10 +34,14 @@ export function solidAngleAbsolute(c: PixelCentres, cal: Calibration): Float64Ar
  */
 export function polarization(c: PixelCentres, factor: number, axisOffsetRad = 0): Float32Array {
   const out = new Float32Array(c.tthRad.length);
-  for (let k = 0; k < out.length; k++) {
-    const ct = Math.cos(c.tthRad[k]!);
-    const cos2 = ct * ct;
-    out[k] = 0.5 * (1.0 + cos2 - factor * Math.cos(2.0 * (c.chiRad[k]! + axisOffsetRad)) * (1.0 - cos2));
-  }
+  for (let k = 0; k < out.length; k++)
+    out[k] = polarizationAt(c.tthRad[k]!, c.chiRad[k]!, factor, axisOffsetRad);
   return out;
+}
+
+/** P of one pixel in float64 (see `polarization`; stored float32 there). */
+export function polarizationAt(tthRad: number, chiRad: number, factor: number, axisOffsetRad = 0): number {
+  const ct = Math.cos(tthRad);
+  const cos2 = ct * ct;
+  return 0.5 * (1.0 + cos2 - factor * Math.cos(2.0 * (chiRad + axisOffsetRad)) * (1.0 - cos2));
 }

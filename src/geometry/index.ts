@@ -1,6 +1,12 @@
 /** Geometry: PONI calibrations, detectors, and per-pixel 2θ, χ, q, solid angle and polarisation. */
 
-export { polarization, solidAngleAbsolute, solidAngleRelative } from "./corrections.js";
+export {
+  polarization,
+  polarizationAt,
+  solidAngleAbsolute,
+  solidAngleAt,
+  solidAngleRelative,
+} from "./corrections.js";
 export {
   closestDetectorNames,
   detectorForFrame,

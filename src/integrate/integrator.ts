@@ -10,11 +10,11 @@ import {
   chiHalfWidth,
   cornerRadial,
   detectorMask,
-  polarization,
+  polarizationAt,
   type RadialUnit,
   type RadialUnitName,
   radialUnit,
-  solidAngleRelative,
+  solidAngleAt,
 } from "../geometry/index.js";
 import { InputError } from "../util/errors.js";
 import { type BinGrid, binCentres } from "./bins.js";
@@ -123,14 +123,17 @@ class Corrections {
     }
     checkLength("dark", opts.dark, n);
     checkLength("flat", opts.flat, n);
-    const sa = opts.correctSolidAngle === false ? null : solidAngleRelative(geo.centres());
-    const pol = opts.polarizationFactor == null ? null : polarization(geo.centres(), opts.polarizationFactor);
+    // polarisation (float32, as pyFAI stores it), solid angle and flat in one pass over the pixels
+    // (the arithmetic of geometry's `polarization` and `solidAngleRelative`, pixel by pixel)
+    const sa = opts.correctSolidAngle !== false;
+    const f = opts.polarizationFactor ?? null;
+    const { tthRad, chiRad, cosIncidence } = geo.centres();
     const flat = opts.flat ?? null;
     const norm = new Float32Array(n);
     for (let k = 0; k < n; k++) {
       let v = 1;
-      if (pol) v = Math.fround(v * pol[k]!);
-      if (sa) v = Math.fround(v * Math.fround(sa[k]!));
+      if (f !== null) v = Math.fround(polarizationAt(tthRad[k]!, chiRad[k]!, f));
+      if (sa) v = Math.fround(v * Math.fround(solidAngleAt(cosIncidence[k]!)));
       if (flat) v = Math.fround(v * flat[k]!);
       if (!(Number.isFinite(v) && v !== 0)) mask[k] = 1;
       norm[k] = mask[k] ? 0 : v;
