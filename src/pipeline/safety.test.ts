@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import {
   cpSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -302,6 +303,28 @@ describe("missing frames: one rule", () => {
     await expect(run).rejects.toThrow(InputError);
     await expect(run).rejects.toThrow(/waxs_s003_r005_c00\.cbf: .*--allow-missing goes on without it/);
   }, 60_000);
+
+  it("a frame cut short while the run goes: one line naming it, no results/, and once it is whole again the re-run resumes", async () => {
+    const { exp } = copy();
+    const whole = readFileSync(join(exp, victim));
+    let cut = false;
+    const run = runExperiment(join(exp, "experiment.yaml"), {
+      onProgress: () => {
+        if (!cut) writeFileSync(join(exp, victim), whole.subarray(0, whole.length >> 1));
+        cut = true;
+      },
+    });
+    await expect(run).rejects.toThrow(
+      /waxs_s003_r005_c00\.cbf: .*truncated.*--allow-missing goes on without it/,
+    );
+    expect(existsSync(join(exp, "results"))).toBe(false);
+    writeFileSync(join(exp, victim), whole);
+    const notes: string[] = [];
+    const s = await runExperiment(join(exp, "experiment.yaml"), { onNote: (m) => notes.push(m) });
+    expect(s.missing).toBe(0);
+    expect(notes.some((m) => /^resumed: \d+ frames were already reduced/.test(m))).toBe(true);
+    expect(existsSync(join(exp, "results", "run.json"))).toBe(true);
+  }, 90_000);
 
   it("with --allow-missing it is listed in run.json and NaN in frames.csv, never zero", async () => {
     const { exp } = copy();
