@@ -15,7 +15,8 @@ import { TARGETS } from "./targets.js";
 const [name, startS, endS, seedS, dir, capS] = process.argv.slice(2);
 const target = TARGETS.find((t) => t.name === name);
 if (!target) throw new Error(`unknown target ${name}`);
-const seeds = target.seeds();
+// plain copies: a Buffer's slice() is a view, so mutating "copies" of a Buffer seed would corrupt it
+const seeds = target.seeds().map((s) => Uint8Array.from(s));
 const cap = Number(capS) * 2 ** 20;
 const path = join(dir!, target.file);
 

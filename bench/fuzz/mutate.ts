@@ -173,7 +173,7 @@ const TEXT: Op[] = [
   separators,
 ];
 
-/** One to three mutations of `seed`. */
+/** One to three mutations of `seed` (a plain Uint8Array: `slice` must copy, as a Buffer's does not). */
 export function mutate(seed: Uint8Array, r: () => number, text: boolean): Uint8Array {
   const ops = text ? TEXT : BINARY;
   let b = seed;
