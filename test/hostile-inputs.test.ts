@@ -14,7 +14,7 @@ import { H5Bytes } from "../src/formats/h5-read.js";
 import { encodeCbf, encodeEdf, encodeTiff, type Frame, readFrame } from "../src/formats/index.js";
 import { loadConfig } from "../src/pipeline/config.js";
 import { InputError } from "../src/util/index.js";
-import { readFixture } from "./support/fixtures.js";
+import { fixturePath, readFixture } from "./support/fixtures.js";
 
 const dir = mkdtempSync(join(tmpdir(), "swaxs-hostile-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -129,6 +129,13 @@ describe("hostile inputs", () => {
       /nested too deeply/,
       400,
     );
+  });
+
+  it("an EC-Lab .mpr whose log start is 1e300 days after 1899 (found by npm run fuzz): read, the date called implausible", async () => {
+    // was a RangeError: the Invalid Date's year is NaN, which passed the plausibility check
+    const r = await readCycler(fixturePath("echem", "fuzz_mpr_huge_ole_date.mpr"));
+    expect(r.n).toBeGreaterThan(0);
+    expect(String(r.metadata["log start"])).toMatch(/^implausible OLE date/);
   });
 
   it("an EC-Lab export claiming 10¹¹ header lines", async () => {

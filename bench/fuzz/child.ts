@@ -54,6 +54,8 @@ for (let i = Number(startS); i < Number(endS); i++) {
       outcome = `crash:${e.replace(/\s+/g, " ").slice(0, 200)}`;
     }
   }
+  // the input of a finding is kept by the child itself: the next input overwrites `path` at once
+  if (outcome !== "ok" && outcome !== "refused") writeFileSync(join(dir!, `finding-${i}`), bytes);
   const rss = process.memoryUsage().rss;
   if (rss > cap) outcome = `memory:${Math.round(rss / 2 ** 20)}`;
   out.push(`${i} ${outcome}`);

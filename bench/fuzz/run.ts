@@ -10,7 +10,15 @@
  *   npm run fuzz [-- --n 10000 --targets cbf,edf --seed 1 --hang-s 10 --memory-mb 1024 --keep DIR]
  */
 import { spawn } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -117,7 +125,9 @@ async function fuzz(name: string) {
       `${name}-${index}-${kind}${TARGETS.find((t) => t.name === name)!.file.replace(/^[^.]*/, "")}`,
     );
     try {
-      copyFileSync(join(work, TARGETS.find((t) => t.name === name)!.file), file);
+      // a crash's input the child kept; a hang's or a death's is the one it was reading
+      const kept = join(work, `finding-${index}`);
+      copyFileSync(existsSync(kept) ? kept : join(work, TARGETS.find((t) => t.name === name)!.file), file);
     } catch {
       writeFileSync(file, "");
     }

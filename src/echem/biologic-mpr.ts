@@ -471,7 +471,8 @@ function readLog(
   const ms = OLE_EPOCH_MS + Math.round(days * 86_400_000);
   const d = new Date(ms);
   const year = d.getUTCFullYear();
-  if (Number.isNaN(ms) || year < 1990 || year > 2200) {
+  // a date beyond ±8.64e15 ms is an Invalid Date (year NaN), which no comparison catches
+  if (!(year >= 1990 && year <= 2200)) {
     meta["log start"] = `implausible OLE date ${days}`;
     return null;
   }
