@@ -6,6 +6,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { RADIAL_UNIT_NAMES } from "../geometry/index.js";
 import { clip, isInputError, VERSION } from "../util/index.js";
+import { registerScanlog } from "./scanlog.js";
 
 /** No error line is longer than this, whatever the input. */
 const MAX_MESSAGE = 300;
@@ -137,6 +138,7 @@ export function buildProgram(): Command {
     .addOption(new Option("--preset <name>", "twin preset").choices(["demo", "tiny"]).default("demo"))
     .action(async (o) => (await import("./demo.js")).demoCommand(o, viewForDemo));
 
+  registerScanlog(program);
   return program;
 }
 
