@@ -17,20 +17,10 @@
  */
 import { referenceWanted } from "../util/wasm-switch.js";
 import { decodeBslz4, type ElementArray, wasmInput } from "./bslz4.js";
+import { allocate } from "./dtype.js";
 import { type H5File, h5wasm } from "./h5.js";
 import { type ChunkedDataset, H5Bytes, readChunkedDataset } from "./h5-chunks.js";
 import type { Dtype, PixelArray } from "./types.js";
-
-const ARRAYS: Record<string, new (n: number) => PixelArray> = {
-  int8: Int8Array,
-  uint8: Uint8Array,
-  int16: Int16Array,
-  uint16: Uint16Array,
-  int32: Int32Array,
-  uint32: Uint32Array,
-  float32: Float32Array,
-  float64: Float64Array,
-};
 
 /** What the reader expects of one dataset (from h5wasm's description of it). */
 export interface DirectSegment {
@@ -57,7 +47,7 @@ export class DirectFrames {
    * reference path). `fileType` is the dataset's type name ("int32", …), `dtype` the frames'.
    */
   static open(h5: H5File, path: string, segments: DirectSegment[], fileType: string, dtype: Dtype) {
-    if (referenceWanted() || fileType !== dtype || !ARRAYS[dtype]) return null;
+    if (referenceWanted() || fileType !== dtype) return null;
     const bytes = H5Bytes.open(path);
     try {
       const found = segments.map((seg) => plan(h5, bytes, seg, dtype));
@@ -85,7 +75,7 @@ export class DirectFrames {
     if (!ds) return null;
     const { path } = this.segments[seg]!;
     const n = ds.chunk.reduce((a, b) => a * b, 1);
-    const out = new ARRAYS[this.dtype]!(n);
+    const out = allocate(this.dtype, n);
     const s = out.BYTES_PER_ELEMENT;
     const fail = (problem: string): never => this.bytes.fail(`${path}: frame ${index}: ${problem}`);
     const entry = ds.chunks.get(this.segments[seg]!.stacked ? local : 0);
