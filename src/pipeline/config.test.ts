@@ -133,6 +133,28 @@ describe("calibrant", () => {
 });
 
 describe("parseConfig", () => {
+  it("reads a scan log made from a SPEC file: scan: {spec: …}, its paths resolved like the others", () => {
+    const c = parseConfig(
+      MIN.replace(
+        "scan: s.csv",
+        "scan: {spec: beam/align.spec, scans: [3, '5-7'], x: samx, y: samz, i0: mon, exposure: 0.5, frames: {waxs: 'raw/w_{scan:03d}_{point:05d}.cbf'}, y_scale: 1000, timezone: Europe/Paris}",
+      ),
+      "/data/exp/experiment.yaml",
+    );
+    expect(c.scan).toBe("/data/exp/beam/align.spec");
+    expect(c.scanFrom).toEqual({
+      x: "samx",
+      y: "samz",
+      i0: "mon",
+      exposure: "0.5",
+      scans: "3,5-7",
+      frames: ["waxs=/data/exp/raw/w_{scan:03d}_{point:05d}.cbf"],
+      yScale: 1000,
+      timezone: "Europe/Paris",
+    });
+    expect(parseConfig(MIN, "/data/exp/experiment.yaml").scanFrom).toBeUndefined();
+  });
+
   it("fills the defaults of a minimal config", () => {
     const c = parseConfig(MIN, "/data/exp/experiment.yaml");
     expect(c.detectors.waxs).toEqual({
@@ -182,7 +204,10 @@ describe("parseConfig", () => {
     [MIN.replace("}", ", nptt: 3}"), "detectors.waxs.nptt: unknown key (allowed: poni, mask, npt,"],
     [`${MIN}colour: red\n`, "colour: unknown key (allowed: scan, detectors,"],
     [MIN.replace("{poni: w.poni}", "{npt: 3}"), "detectors.waxs.poni: missing (expected a file path)"],
-    [MIN.replace("scan: s.csv\n", ""), "scan: missing (expected a file path)"],
+    [
+      MIN.replace("scan: s.csv\n", ""),
+      "scan: missing (expected a scan-log file, or {spec: file, x, y, frames, …})",
+    ],
     [MIN.replace("}", ", method: split}"), 'detectors.waxs.method: expected no | bbox | full, got "split"'],
     [
       MIN.replace("}", ", unit: q}"),
@@ -280,12 +305,16 @@ describe("parseConfig", () => {
     ],
     [
       "scan: 3\ndetectors: {waxs: {poni: w.poni}}\n",
-      "scan: expected a file path, got 3 (and 1 more problem)",
+      "scan: expected a scan-log file, or {spec: file, x, y, frames, …}, got 3 (and 1 more problem)",
     ],
     ["- a\n- b\n", "(top level): expected a map (key: value), got a list"],
     [
       "scan: s.csv\ndetectors:\n  waxs: {poni: w.poni\n",
       "Flow map in block collection must be sufficiently indented and end with a }",
+    ],
+    [
+      MIN.replace("scan: s.csv", "scan: {spec: a.spec, y: samz, frames: {waxs: 'w_{point}.cbf'}}"),
+      "scan.x: missing (expected a name)",
     ],
   ])("refuses a bad config with one line naming the key (%#)", (text, msg) => {
     const m = problem(text).replace(/^experiment\.yaml: line \d+: /, "experiment.yaml: ");

@@ -12,6 +12,7 @@ import { fixedOffsetS } from "../echem/timezone.js";
 import type { RadialUnitName } from "../geometry/units.js";
 import type { SplitMethod } from "../integrate/integrator.js";
 import { CALIBRANTS, type CalibrantName, PHASES } from "../physics/structures.js";
+import type { SpecScanLogOptions } from "../scan/index.js";
 import { clip, InputError, readYaml, type YamlFile } from "../util/index.js";
 
 export type RegionName = "anode" | "separator" | "cathode" | "other";
@@ -115,7 +116,10 @@ export interface ExperimentConfig {
   file: string;
   /** The folder every relative path was resolved against. */
   dir: string;
+  /** The scan log: a canonical CSV, or (with `scanFrom`) the SPEC file it is made from. */
   scan: string;
+  /** `scan: {spec: …}`: how the scan log is made from a SPEC file (swaxs scanlog's options). */
+  scanFrom?: SpecScanLogOptions;
   /** In the order the config lists them. */
   detectors: Record<string, DetectorConfig>;
   /** Empty-cell frame per detector (absent for a detector without one). */
@@ -218,8 +222,25 @@ const normalizeSchema = z.union(
   expected("ocv-mean | none | {reference: {sod: N}}"),
 );
 
+/** `scan: {spec: file, x: samx, y: samz, frames: {saxs: pattern}, …}`: the scan log from a SPEC file. */
+const specScan = strict({
+  spec: path,
+  scans: z.union([z.string(), z.number(), z.array(z.union([z.string(), z.number()]))]).optional(),
+  x: name,
+  y: name,
+  i0: name.optional(),
+  it: name.optional(),
+  exposure: z.union([name, posNum], expected("a column name or seconds")).optional(),
+  frames: z
+    .record(fileName, z.string(expected("a frame file pattern")).min(1), expected("a map detector: pattern"))
+    .refine((f) => Object.keys(f).length > 0, expected("at least one detector: pattern")),
+  x_scale: posNum.optional(),
+  y_scale: posNum.optional(),
+  timezone: z.string(expected("a time zone")).optional(),
+});
+
 const schema = strict({
-  scan: path,
+  scan: z.union([path, specScan], expected("a scan-log file, or {spec: file, x, y, frames, …}")),
   detectors: z
     .record(fileName, detectorSchema, expected("a map of detectors"))
     .refine((d) => Object.keys(d).length > 0, expected("at least one detector")),
@@ -350,6 +371,16 @@ function parseKeyPath(key: string): PropertyKey[] {
 /** The first problem's key path and message, counting the rest. */
 function describeIssues(issues: readonly z.core.$ZodIssue[]): { at: PropertyKey[]; msg: string } {
   const iss = issues[0]!;
+  if (iss.code === "invalid_union" && typeof iss.input === "object" && iss.input !== null) {
+    // a map given where a path or a map is allowed (scan: {spec: …}): the map branch says what is wrong
+    const branch = iss.errors.find(
+      (b) => b.length > 0 && !(b[0]!.path.length === 0 && b[0]!.code === "invalid_type"),
+    );
+    if (branch) {
+      const inner = describeIssues(branch);
+      return { at: [...iss.path, ...inner.at], msg: inner.msg };
+    }
+  }
   const at: PropertyKey[] = [...iss.path];
   let msg = iss.message;
   if (iss.code === "invalid_key") {
@@ -358,7 +389,10 @@ function describeIssues(issues: readonly z.core.$ZodIssue[]): { at: PropertyKey[
   } else if (iss.code === "unrecognized_keys") {
     at.push(iss.keys[0]!);
     if (iss.keys.length > 1) msg = `${msg}; also unknown: ${iss.keys.slice(1).join(", ")}`;
-  } else if (iss.input === undefined && (iss.code === "invalid_type" || iss.code === "invalid_value")) {
+  } else if (
+    iss.input === undefined &&
+    (iss.code === "invalid_type" || iss.code === "invalid_value" || iss.code === "invalid_union")
+  ) {
     msg = `missing (${msg})`;
   } else if ("input" in iss) {
     msg = `${msg}, got ${show(iss.input)}`;
@@ -533,7 +567,7 @@ function build(raw: RawConfig, file: string, yaml: YamlFile): ExperimentConfig {
   return {
     file: abs,
     dir,
-    scan: at(raw.scan),
+    ...scanOf(raw.scan, at),
     detectors,
     background,
     backgroundCounting,
@@ -574,9 +608,34 @@ function validZone(tz: string): boolean {
   }
 }
 
+/** The scan log's file and, for a SPEC source, the options `swaxs scanlog` would take. */
+function scanOf(
+  raw: z.infer<typeof schema>["scan"],
+  at: (p: string) => string,
+): Pick<ExperimentConfig, "scan" | "scanFrom"> {
+  if (typeof raw === "string") return { scan: at(raw) };
+  const list = raw.scans === undefined ? undefined : [raw.scans].flat().map(String).join(",");
+  return {
+    scan: at(raw.spec),
+    scanFrom: {
+      x: raw.x,
+      y: raw.y,
+      ...(raw.i0 !== undefined && { i0: raw.i0 }),
+      ...(raw.it !== undefined && { it: raw.it }),
+      ...(raw.exposure !== undefined && { exposure: String(raw.exposure) }),
+      ...(list !== undefined && { scans: list }),
+      // frame patterns are paths like the config's others: relative to its folder
+      frames: Object.entries(raw.frames).map(([d, p]) => `${d}=${at(p)}`),
+      ...(raw.x_scale !== undefined && { xScale: raw.x_scale }),
+      ...(raw.y_scale !== undefined && { yScale: raw.y_scale }),
+      ...(raw.timezone !== undefined && { timezone: raw.timezone }),
+    },
+  };
+}
+
 /** Every file the config names, with its key: the ones `checkConfigFiles` requires to exist. */
 export function configFiles(cfg: ExperimentConfig): { key: string; path: string }[] {
-  const out = [{ key: "scan", path: cfg.scan }];
+  const out = [{ key: cfg.scanFrom ? "scan.spec" : "scan", path: cfg.scan }];
   for (const d of Object.values(cfg.detectors)) {
     out.push({ key: `detectors.${d.name}.poni`, path: d.poni });
     if (d.mask) out.push({ key: `detectors.${d.name}.mask`, path: d.mask });

@@ -23,7 +23,16 @@ import {
 import { readPoni } from "../geometry/index.js";
 import { type PhaseName, type Reflection, reflections } from "../physics/index.js";
 import { RESULT_FOLDERS, RESULTS } from "../results/index.js";
-import { findGrid, type Grid, midExposure, readScanLog, type ScanLog } from "../scan/index.js";
+import {
+  findGrid,
+  type Grid,
+  midExposure,
+  parseScanLog,
+  readScanLog,
+  readSpecFile,
+  type ScanLog,
+  specScanLog,
+} from "../scan/index.js";
 import { beginOutput, commitOutput, InputError, PROGRAM, VERSION, workerCount } from "../util/index.js";
 import { ocvPass, type PassContext, type StreamResult } from "./analyse.js";
 import { resolveInstrumentWidths } from "./calibrant.js";
@@ -92,12 +101,23 @@ const PRODUCTS: ((c: RunContext) => Promise<void> | void)[] = [
 /** …and those written last, once the frame-by-frame sizes (RunContext.sizes) are in. */
 const NEEDS_FRAME_SIZES = [writeFrames];
 
+/**
+ * The scan log: the canonical CSV, or made from a SPEC file as `swaxs scanlog` makes it (the same
+ * code: its CSV text, read by the same reader), with nothing written to disk.
+ */
+async function scanLogOf(cfg: ExperimentConfig): Promise<ScanLog> {
+  if (!cfg.scanFrom) return readScanLog(cfg.scan);
+  const made = specScanLog(await readSpecFile(cfg.scan), cfg.scanFrom);
+  if (made.rows === 0) throw new InputError(cfg.scan, "the chosen scans have no data points");
+  return parseScanLog(made.csv, cfg.scan);
+}
+
 export async function runExperiment(configPath: string, opts: RunOptions = {}): Promise<RunSummary> {
   const loaded = await loadConfig(configPath);
   // the results folder first: it must never swallow the config's folder or an input
   checkRunOutput(loaded);
   // every frame timed at mid-exposure (scan/log.ts), for the cycler clock and every output
-  const log = midExposure(await readScanLog(loaded.scan));
+  const log = midExposure(await scanLogOf(loaded));
   checkRunOutput(loaded, log);
   const allowMissing = opts.allowMissing === true;
   const plan = planFrames(loaded, log, allowMissing);
