@@ -5,7 +5,7 @@
  */
 import { Command, CommanderError, Option } from "commander";
 import { RADIAL_UNIT_NAMES } from "../geometry/index.js";
-import { clip, isInputError, VERSION } from "../util/index.js";
+import { clip, fsProblem, isInputError, VERSION } from "../util/index.js";
 import { registerScanlog } from "./scanlog.js";
 
 /** No error line is longer than this, whatever the input. */
@@ -187,21 +187,11 @@ export function reportFailure(err: unknown, debug: boolean): number {
   return 1;
 }
 
-/** What the machine refused (not a bug of ours): a full disk, a read-only or forbidden folder. */
-const FS_PROBLEMS: Record<string, string> = {
-  ENOSPC: "no space left on the device",
-  EDQUOT: "disk quota exceeded",
-  EROFS: "the file system is read-only",
-  EACCES: "permission denied",
-  EPERM: "operation not permitted",
-  EIO: "input/output error (a failing disk or network file system?)",
-  EMFILE: "too many open files",
-};
-
 /** "PATH: problem" for a Node file-system error the machine raised, else null. */
 function fileSystemProblem(err: unknown): string | null {
   const e = err as NodeJS.ErrnoException | null;
-  const what = e && typeof e === "object" && typeof e.code === "string" ? FS_PROBLEMS[e.code] : undefined;
+  // what the machine refused (a full disk, a read-only or forbidden folder), not a bug of ours
+  const what = e && typeof e === "object" && typeof e.code === "string" ? fsProblem(e.code) : undefined;
   if (!what) return null;
   return `${e!.path ?? e!.syscall ?? "a file"}: ${what}`;
 }

@@ -18,7 +18,7 @@ import { closeSync, openSync, readSync, statfsSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import h5wasm, { type Dataset, type File as H5File, type Metadata } from "h5wasm/node";
-import { InputError } from "../util/errors.js";
+import { fsProblem, InputError } from "../util/errors.js";
 
 export type { Dataset, H5File, Metadata };
 export type H5Module = Awaited<typeof h5wasm.ready>;
@@ -189,7 +189,7 @@ export function h5WriteProblem(path: string, err: unknown): string {
   try {
     const s = statfsSync(dirname(path));
     const free = s.bavail * s.bsize;
-    if (free < 4 * 2 ** 20) return `no space left on the device (${Math.round(free / 1024)} kB free)`;
+    if (free < 4 * 2 ** 20) return `${fsProblem("ENOSPC")} (${Math.round(free / 1024)} kB free)`;
   } catch {
     // no statfs here (or the folder is gone): HDF5's own words
   }

@@ -20,3 +20,19 @@ export function isInputError(err: unknown): err is InputError {
 
 /** Cuts a user-supplied value for a message. */
 export const clip = (s: string, n = 80): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+
+/** What the machine refused, by Node's error code: the one wording of each, for every message. */
+const FS_PROBLEMS: Record<string, string> = {
+  ENOSPC: "no space left on the device",
+  EDQUOT: "disk quota exceeded",
+  EROFS: "the file system is read-only",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  EIO: "input/output error (a failing disk or network file system?)",
+  EMFILE: "too many open files",
+};
+
+/** The phrase for a file-system error code the machine raises (a full disk, …), or undefined. */
+export function fsProblem(code: string | undefined): string | undefined {
+  return code === undefined ? undefined : FS_PROBLEMS[code];
+}

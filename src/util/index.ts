@@ -1,4 +1,4 @@
-export { clip, InputError, isInputError } from "./errors.js";
+export { clip, fsProblem, InputError, isInputError } from "./errors.js";
 export {
   beginOutput,
   checkOutputFolder,

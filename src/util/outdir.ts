@@ -16,7 +16,7 @@ import {
 } from "node:fs";
 import { mkdir, rename, rm } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
-import { clip, InputError } from "./errors.js";
+import { clip, fsProblem, InputError } from "./errors.js";
 
 /** The marker file in every folder swaxs makes. */
 export const MARKER = ".swaxs";
@@ -163,7 +163,7 @@ function whyNotWritable(parent: string, err: unknown): string {
     if (code === "EACCES" || code === "EPERM") return `${p} is not writable (permission denied)`;
   }
   const code = (err as NodeJS.ErrnoException).code;
-  return code === "ENOSPC" ? "no space left on the device" : `${code ?? String(err)}`;
+  return fsProblem(code) ?? `${code ?? String(err)}`;
 }
 
 /** Replaces `out` (only if swaxs made it) by the finished `tmp`. */
