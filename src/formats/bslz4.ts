@@ -15,6 +15,7 @@
  */
 import { referenceWanted } from "../util/wasm-switch.js";
 import { BSLZ4_WASM_BASE64 } from "./bslz4-wasm.js";
+import type { PixelArray } from "./types.js";
 
 /** What went wrong, by the decoders' status code. */
 const STATUS: Record<number, string> = {
@@ -50,17 +51,7 @@ export function readHeader(
 }
 
 /** A typed array of the frame's element type (its constructor views wasm memory for the copy). */
-export type ElementArray =
-  | Int8Array
-  | Uint8Array
-  | Int16Array
-  | Uint16Array
-  | Int32Array
-  | Uint32Array
-  | Float32Array
-  | Float64Array
-  | BigInt64Array
-  | BigUint64Array;
+export type ElementArray = PixelArray | BigInt64Array | BigUint64Array;
 
 /**
  * Decode a bitshuffle-LZ4 chunk into `out` (its element size is the chunk's; its length the

@@ -24,7 +24,7 @@ import {
   MSG,
 } from "./h5-messages.js";
 import { readMessages, readSuperblock } from "./h5-object-header.js";
-import type { H5Bytes } from "./h5-read.js";
+import type { H5Bytes, H5Sizes } from "./h5-read.js";
 
 export type { ChunkEntry, ChunkTable } from "./h5-chunk-index.js";
 export type { H5Filter, H5Type } from "./h5-messages.js";
@@ -48,7 +48,11 @@ export interface ChunkedDataset {
  * as an HDF5 object reference holds it), or why it is not read directly.
  */
 export function readChunkedDataset(file: H5Bytes, address: number): ChunkedDataset | string {
-  let header: Omit<ChunkedDataset, "chunks" | "chunk"> & { layout: H5ChunkLayout; max: number[] };
+  let header: Omit<ChunkedDataset, "chunks" | "chunk"> & {
+    layout: H5ChunkLayout;
+    max: number[];
+    sizes: H5Sizes;
+  };
   try {
     const found = readHeader(file, address);
     if (typeof found === "string") return found;
@@ -58,8 +62,8 @@ export function readChunkedDataset(file: H5Bytes, address: number): ChunkedDatas
     if (err instanceof InputError) return `object header not understood (${err.message})`;
     throw err;
   }
-  const { dims, max, layout } = header;
-  const chunks = readChunkTable(file, readSuperblock(file), { dims, max, layout });
+  const { dims, max, layout, sizes } = header;
+  const chunks = readChunkTable(file, sizes, { dims, max, layout });
   if (typeof chunks === "string") return chunks;
   return { dims, type: header.type, chunk: layout.chunk, filters: header.filters, fill: header.fill, chunks };
 }
@@ -89,5 +93,5 @@ function readHeader(file: H5Bytes, address: number) {
   }
   const filters = filterMsg ? filterPipeline(file, filterMsg.data) : [];
   const fill = fillMsg ? fillValue(file, fillMsg.type, fillMsg.data) : null;
-  return { dims, max, type, layout, filters, fill };
+  return { dims, max, type, layout, filters, fill, sizes };
 }

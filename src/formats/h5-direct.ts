@@ -17,7 +17,7 @@
  */
 import { referenceWanted } from "../util/wasm-switch.js";
 import { decodeBslz4, type ElementArray, wasmInput } from "./bslz4.js";
-import { allocate } from "./dtype.js";
+import { allocate, HOST_LITTLE_ENDIAN, swapBytesInPlace } from "./dtype.js";
 import { type H5File, h5wasm } from "./h5.js";
 import { type ChunkedDataset, H5Bytes, readChunkedDataset } from "./h5-chunks.js";
 import type { Dtype, PixelArray } from "./types.js";
@@ -91,7 +91,7 @@ export class DirectFrames {
       this.bytes.readInto(entry.address, chunk, `${path} frame ${index}`);
       decodeBslz4(chunk, out as ElementArray, fail);
     }
-    if (ds.type.bigEndian && s > 1) swapBytes(out);
+    toHostOrder(out, ds.type.bigEndian);
     return out;
   }
 
@@ -157,14 +157,13 @@ function fillFrame(ds: ChunkedDataset, out: PixelArray): PixelArray | null {
   if (ds.fill === "never" || ds.fill.length !== out.BYTES_PER_ELEMENT) return null;
   const one = new (out.constructor as new (n: number) => PixelArray)(1);
   new Uint8Array(one.buffer).set(ds.fill);
-  if (ds.type.bigEndian) swapBytes(one);
+  toHostOrder(one, ds.type.bigEndian);
   out.fill(one[0]!);
   return out;
 }
 
-/** Big-endian file data to this machine's little-endian order, in place. */
-function swapBytes(a: PixelArray): void {
-  const s = a.BYTES_PER_ELEMENT;
-  const b = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-  for (let i = 0; i < b.length; i += s) b.subarray(i, i + s).reverse();
+/** File-order data to this machine's order, in place (dtype.ts's swap, where the orders differ). */
+function toHostOrder(a: PixelArray, bigEndian: boolean): void {
+  if (bigEndian === HOST_LITTLE_ENDIAN)
+    swapBytesInPlace(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), a.BYTES_PER_ELEMENT);
 }

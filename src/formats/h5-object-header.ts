@@ -16,6 +16,7 @@
  *   blocks start with "OCHK". A continuation message (0x0010) holds the next block's address and
  *   length.
  */
+import { hdf5SignatureOffset } from "./h5.js";
 import { Cursor, type H5Bytes, type H5Sizes, UNDEFINED } from "./h5-read.js";
 
 export interface H5Message {
@@ -25,25 +26,28 @@ export interface H5Message {
   data: Uint8Array;
 }
 
-const SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 const CONTINUATION = 0x0010;
 /** An object header with more blocks than this is treated as corrupt (HDF5 writes a handful). */
 const MAX_BLOCKS = 4096;
 
 /** Sizes of offsets and lengths, and the base address, from the superblock. */
 export function readSuperblock(file: H5Bytes): H5Sizes {
-  for (let at = 0; at + 32 <= file.size; at = at === 0 ? 512 : at * 2) {
-    const head = file.read(at, Math.min(32, file.size - at), "superblock");
-    if (!SIGNATURE.every((b, i) => head[i] === b)) continue;
-    const version = head[8]!;
-    const [offsets, lengths] = version <= 1 ? [head[13]!, head[14]!] : [head[9]!, head[10]!];
-    if (version > 3) file.fail(`superblock version ${version} is not known`);
-    if (![2, 4, 8].includes(offsets) || ![2, 4, 8].includes(lengths)) {
-      file.fail(`superblock: sizes of offsets ${offsets} and lengths ${lengths} are not 2, 4 or 8`);
-    }
-    return { offsets, lengths, base: at };
+  // where h5.ts found the signature when the file was opened (0, or after a user block)
+  let at: number | null;
+  try {
+    at = hdf5SignatureOffset(file.path);
+  } catch (err) {
+    return file.fail(`cannot read the superblock: ${(err as NodeJS.ErrnoException).code ?? err}`);
   }
-  return file.fail("no HDF5 superblock found");
+  if (at === null || at + 32 > file.size) return file.fail("no HDF5 superblock found");
+  const head = file.read(at, 32, "superblock");
+  const version = head[8]!;
+  const [offsets, lengths] = version <= 1 ? [head[13]!, head[14]!] : [head[9]!, head[10]!];
+  if (version > 3) file.fail(`superblock version ${version} is not known`);
+  if (![2, 4, 8].includes(offsets) || ![2, 4, 8].includes(lengths)) {
+    file.fail(`superblock: sizes of offsets ${offsets} and lengths ${lengths} are not 2, 4 or 8`);
+  }
+  return { offsets, lengths, base: at };
 }
 
 /** What a walk over one object header collects. */
