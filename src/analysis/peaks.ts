@@ -22,8 +22,8 @@
  * outside the window still adds its tail); in free mode only those inside the window.
  */
 
-import { levenbergMarquardt, linearLeastSquares } from "../numeric/index.js";
-import { addPseudoVoigt as addPeak, tchEta } from "../physics/index.js";
+import { ColumnsLsq, levenbergMarquardt } from "../numeric/index.js";
+import { addPseudoVoigt as addPeak, peakSupport, tchEta } from "../physics/index.js";
 
 export interface PhaseReflection {
   /** Position [nm⁻¹] at lattice scale 1. */
@@ -200,17 +200,17 @@ export function fitPhasePeaks(
   const etaOf = (p: Float64Array): number =>
     etaMode === "free" ? p[iEta]! : etaMode === "tch" ? tchEta(p[1]!, gammaG) : etaMode;
 
-  /** Peaks only, with unit areas per column (ratio: one column Σ relₖ·PVₖ). */
-  const peakColumns = (qs: Float64Array, s: number, fwhm: number, eta: number): Float64Array[] => {
-    if (ratio) {
-      const col = new Float64Array(qs.length);
-      for (const r of refl) addPeak(col, qs, s * r.qNm, fwhm, eta, r.rel, cut);
-      return [col];
-    }
-    return refl.map((r) => {
-      const col = new Float64Array(qs.length);
-      addPeak(col, qs, s * r.qNm, fwhm, eta, 1, cut);
-      return col;
+  /** Peaks only into the solver's varying columns, unit areas per column (ratio: one column Σ relₖ·PVₖ). */
+  const fillPeakColumns = (lsq: ColumnsLsq, s: number, fwhm: number, eta: number): void => {
+    lsq.clear();
+    refl.forEach((r, k) => {
+      const col = ratio ? 0 : k;
+      const c = s * r.qNm;
+      addPeak(lsq.cols[col]!, qw, c, fwhm, eta, ratio ? r.rel : 1, cut);
+      const [i0, i1] = peakSupport(qw, c, fwhm, cut);
+      if (i0 >= i1) return;
+      if (lsq.hi[col]! <= lsq.lo[col]!) [lsq.lo[col], lsq.hi[col]] = [i0, i1];
+      else [lsq.lo[col], lsq.hi[col]] = [Math.min(lsq.lo[col]!, i0), Math.max(lsq.hi[col]!, i1)];
     });
   };
   const modelAt = (qs: Float64Array, p: Float64Array, out: Float64Array): void => {
@@ -246,25 +246,19 @@ export function fitPhasePeaks(
     fwhm: gammas[0]!,
     lin: new Float64Array(nAmp + nB),
   };
-  const resid = new Float64Array(m);
+  // the linear parameters at each node by the normal equations, the background's part summed once
+  const lsq = new ColumnsLsq(yw, ww, bgCols, nAmp);
   for (const g of gammas) {
     const eta = etaMode === "tch" ? tchEta(g, gammaG) : eta0;
     const ds = Math.max((0.25 * g) / qRefMax, 5e-4);
     const nS = Math.min(200, Math.ceil(0.1 / ds));
     const at = (j: number): number => {
       const s = 0.95 + (0.1 * j) / nS;
-      const cols = [...peakColumns(qw, s, g, eta), ...bgCols];
-      const lin = linearLeastSquares(cols, yw, ww);
-      if (!lin) return Number.POSITIVE_INFINITY;
-      let c2 = 0;
-      for (let i = 0; i < m; i++) {
-        let f = 0;
-        for (let c = 0; c < cols.length; c++) f += lin[c]! * cols[c]![i]!;
-        resid[i] = yw[i]! - f;
-        c2 += ww[i]! * resid[i]! * resid[i]!;
-      }
-      if (c2 < best.chi2) best = { chi2: c2, s, fwhm: g, lin };
-      return c2;
+      fillPeakColumns(lsq, s, g, eta);
+      const sol = lsq.solve();
+      if (!sol) return Number.POSITIVE_INFINITY;
+      if (sol.chi2 < best.chi2) best = { chi2: sol.chi2, s, fwhm: g, lin: sol.x };
+      return sol.chi2;
     };
     // every other node first (the highest line moves by half a FWHM between them, less than the
     // width of its χ² dip), then the skipped ones beside the best: half the linear solves

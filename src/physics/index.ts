@@ -20,6 +20,7 @@ export {
   addPowderPattern,
   addPseudoVoigt,
   type PowderOptions,
+  peakSupport,
   pseudoVoigt,
   scherrerFwhmQ,
   scherrerSizeNm,

@@ -94,6 +94,12 @@ function lowerBound(q: Float64Array, x: number): number {
   return lo;
 }
 
+/** The indices [i0, i1) of q (ascending) that addPseudoVoigt writes: those within ±cut·Γ of c. */
+export function peakSupport(q: Float64Array, c: number, fwhm: number, cut: number): [number, number] {
+  const half = cut * fwhm;
+  return [lowerBound(q, c - half), lowerBound(q, c + half)];
+}
+
 /**
  * Adds amp·PV(q; c, Γ, η) to out (q ascending), evaluated within ±cut·Γ only, the Lorentzian part
  * divided by its area inside that window, (2/π)·atan(2·cut), so the integrated area stays amp.
@@ -113,9 +119,8 @@ export function addPseudoVoigt(
   const cL = (eta * 2) / (Math.PI * fwhm) / lorKeep;
   const cG = ((1 - eta) * G_NORM) / fwhm;
   const k = 2 / fwhm;
-  const half = cut * fwhm;
-  const i1 = lowerBound(q, c + half);
-  for (let i = lowerBound(q, c - half); i < i1; i++) {
+  const [i0, i1] = peakSupport(q, c, fwhm, cut);
+  for (let i = i0; i < i1; i++) {
     const x = (q[i]! - c) * k;
     const x2 = x * x;
     out[i]! += amp * (cL / (1 + x2) + cG * Math.exp(-LN2 * x2));
