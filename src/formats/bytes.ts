@@ -115,3 +115,38 @@ export function startsWithAscii(bytes: Uint8Array, prefix: string): boolean {
   for (let i = 0; i < prefix.length; i++) if (bytes[i] !== prefix.charCodeAt(i)) return false;
   return true;
 }
+
+/** A reusable read buffer (grown as needed), for reading many files whole one after another. */
+export interface Scratch {
+  bytes: Uint8Array;
+}
+
+/**
+ * The whole of `path` read into `scratch` by one synchronous read (a view of it, valid until the
+ * next use of `scratch`), or null where the file cannot be read so (missing, not a regular file,
+ * empty): the caller then opens it the general way, which names the problem.
+ */
+export function readWholeInto(path: string, scratch: Scratch): Uint8Array | null {
+  let fd: number;
+  try {
+    fd = fs.openSync(path, "r");
+  } catch {
+    return null;
+  }
+  try {
+    const st = fs.fstatSync(fd);
+    if (!st.isFile() || st.size === 0) return null;
+    if (scratch.bytes.length < st.size) scratch.bytes = new Uint8Array(Math.ceil(st.size * 1.25));
+    let got = 0;
+    while (got < st.size) {
+      const n = fs.readSync(fd, scratch.bytes, got, st.size - got, got);
+      if (n === 0) return null;
+      got += n;
+    }
+    return scratch.bytes.subarray(0, st.size);
+  } catch {
+    return null;
+  } finally {
+    fs.closeSync(fd);
+  }
+}

@@ -39,10 +39,18 @@ export function exactFloats<C extends Float32ArrayConstructor | Float64ArrayCons
 }
 
 /**
- * The gzip level of every dataset we write. Reduced curves are noisy floats: level 1 compresses
- * them as well as 4 (2.81 vs 2.80 MB for 768 curves of 1000 bins) at half the time.
+ * The gzip level of the datasets we compress (masks, mostly zeros). Level 1 compresses as well as
+ * 4 at half the time.
  */
 export const GZIP_LEVEL = 1;
+
+/**
+ * The filter of curve datasets (reduced curves, region cubes, heatmaps): none. Noisy float curves
+ * hardly compress — 768 curves of 800 bins: 2.50 MB raw, 2.32 MB with gzip level 1 — while gzip
+ * made writing them 6× slower (194 vs 31 ms through h5wasm 0.8; each one-row chunk pays zlib's
+ * set-up), most of a run's HDF5 writing (issue 11).
+ */
+export const CURVE_FILTER = {} as const;
 
 /** h5wasm's namespace (File, Dataset, Group classes), usable once `initH5()` has resolved. */
 export { h5wasm };

@@ -3,11 +3,12 @@
  * and NXcanSAS (SasView) curves.
  */
 
+export type { Scratch } from "./bytes.js";
 export { decodeCbf, encodeCbf, openCbf, writeCbf } from "./cbf.js";
 export { DTYPES, dtypeMax, isFloat, isInteger, isSigned } from "./dtype.js";
 export { decodeEdf, encodeEdf, openEdf, writeEdf } from "./edf.js";
 export type { Dataset, H5File } from "./h5.js";
-export { GZIP_LEVEL } from "./h5.js";
+export { CURVE_FILTER, GZIP_LEVEL } from "./h5.js";
 export { createTempH5, discardTempH5, publishTempH5 } from "./h5-temp.js";
 export { type Hdf5DatasetInfo, listDatasets, openHdf5, readHdf5Mask } from "./hdf5.js";
 export { combineMasks, flipRows, flipUd, invalidPixelMask, maskFromFrame } from "./invalid.js";
@@ -25,6 +26,14 @@ export {
   type CanSasQUnits,
   writeNxCanSas,
 } from "./nxcansas-write.js";
-export { detectFormat, type FrameFormat, type OpenOptions, openFrames, readFrame, readMask } from "./open.js";
+export {
+  detectFormat,
+  type FrameFormat,
+  type OpenOptions,
+  openFrames,
+  readCbfWhole,
+  readFrame,
+  readMask,
+} from "./open.js";
 export { decodeTiff, encodeTiff, openTiff, writeTiff } from "./tiff.js";
 export type { Dtype, Frame, FrameSource, Metadata, PixelArray } from "./types.js";

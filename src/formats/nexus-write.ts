@@ -1,5 +1,5 @@
 import { InputError } from "../util/errors.js";
-import { type Dataset, exactFloats, GZIP_LEVEL, type H5File, h5WriteProblem } from "./h5.js";
+import { CURVE_FILTER, type Dataset, exactFloats, type H5File, h5WriteProblem } from "./h5.js";
 import { createTempH5, discardTempH5, TempH5Writer } from "./h5-temp.js";
 
 type FloatArray = Float32Array | Float64Array;
@@ -151,8 +151,7 @@ class Writer extends TempH5Writer implements NxIntegratedWriter {
         maxshape: [h.frames, this.bins],
         dtype: dtype === "float32" ? "<f" : "<d",
         chunks: [1, this.bins],
-        compression: "gzip",
-        compression_opts: GZIP_LEVEL,
+        ...CURVE_FILTER,
       });
       ds.resize([h.frames, this.bins]);
       return ds;

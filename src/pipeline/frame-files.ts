@@ -4,15 +4,32 @@
  * against its file's frame count and flipped as the PONI needs. Used by the reducer on the main
  * thread (caking) and by each FramePool worker.
  */
-import { type Frame, type FrameSource, flipUd, openFrames } from "../formats/index.js";
+import {
+  type Frame,
+  type FrameSource,
+  flipUd,
+  openFrames,
+  readCbfWhole,
+  type Scratch,
+} from "../formats/index.js";
 import { InputError } from "../util/errors.js";
+
+/** Names of files tried as CBF first (never a large HDF5 stack read whole by mistake). */
+const CBF_NAME = /\.cbf$/i;
 
 export class FrameFiles {
   private readonly open = new Map<string, { src: FrameSource; busy: number }>();
+  /** CBF files are read whole into this one buffer (readCbfWhole), one after another. */
+  private readonly scratch: Scratch = { bytes: new Uint8Array(0) };
 
   constructor(private readonly opts: { dataset?: string; flipUd: boolean; keepOpen: number }) {}
 
   async read(file: string, frame: number): Promise<Frame> {
+    // a CBF (one frame a file) by the short path; anything else, or a CBF it cannot read, as below
+    if (frame === 0 && CBF_NAME.test(file) && !this.open.has(file)) {
+      const f = readCbfWhole(file, this.scratch);
+      if (f) return this.opts.flipUd ? flipUd(f) : f;
+    }
     let s = this.open.get(file);
     if (!s) {
       s = { src: await openFrames(file, this.opts.dataset ? { dataset: this.opts.dataset } : {}), busy: 0 };

@@ -1,60 +1,32 @@
 /**
- * Frame-level parallelism for `swaxs run` (issue 11): each frame is read, decoded and integrated in
- * the worker thread that owns it (frame-work.ts); the main thread sends (file, frame) and gathers
- * the sums. The decoding — CBF byte offset and its Content-MD5 check, HDF5 chunks — was the main
- * thread's bottleneck while workers only integrated, and small frames (a Pilatus 100k) could not go
- * to workers at all, the frame's copy costing more than its integration. A damaged frame is still
- * caught where it is decoded: its InputError comes back with the file and the problem, and the run
- * treats it as any unreadable frame.
+ * Frame-level parallelism for `swaxs run` and `swaxs integrate` (issue 11): each frame is read,
+ * decoded and integrated in the worker thread that owns it (frame-work.ts); the main thread sends
+ * (file, frame) and gathers the sums. The decoding — CBF byte offset and its Content-MD5 check,
+ * HDF5 chunks — was the main thread's bottleneck while workers only integrated, and small frames (a
+ * Pilatus 100k) could not go to workers at all, the frame's copy costing more than its integration.
+ * A damaged frame is still caught where it is decoded: its InputError comes back with the file and
+ * the problem, and the run treats it as any unreadable frame.
  */
-import { DTYPES, type Dtype } from "../formats/index.js";
-import { type Integrator1d, type Sums, sharedInit, type WorkerInit } from "../integrate/index.js";
-import { TaskWorkers } from "../util/task-workers.js";
-
-/** What the frame workers start with: how to read the frames. */
-export interface FrameWorkerInit {
-  work: "frame-work";
-  dataset?: string;
-  flipUd: boolean;
-  /** The worker loads frame-work.ts through tsx (running from source) rather than frame-work.js. */
-  fromSource: boolean;
-}
-
-/** What they are sent once the detector's matrix is built (FramePool.setup), before any frame. */
-export interface FrameDetectorInit extends WorkerInit {
-  shape: [number, number];
-  /** Raw values counted per dtype: [low, high) (invalid flags and the count cutoff excluded). */
-  windows: Partial<Record<Dtype, [number, number]>>;
-}
-
-export interface FrameTask {
-  id: number;
-  file: string;
-  frame: number;
-}
-
-/** From source (tests, benches) the worker's work is TypeScript: worker-entry.js loads it through tsx. */
-export const FROM_SOURCE = import.meta.url.endsWith(".ts");
-
-/** The pipeline's workers' entry (worker-entry.js), which loads the work its workerData names. */
-export const WORKER_ENTRY = new URL("./worker-entry.js", import.meta.url);
+import { DTYPES } from "../formats/index.js";
+import { type Integrator1d, type Sums, sharedInit } from "../integrate/index.js";
+import { type FrameDetectorInit, PipelineWorkers } from "./pipeline-workers.js";
 
 export class FramePool {
-  private readonly workers: TaskWorkers<Sums>;
-  private ready = false;
+  private readonly workers: PipelineWorkers;
+  /** The threads are this pool's own (stopped by close), not a run's shared ones (only left). */
+  private readonly owned: boolean;
+  private key: number | null = null;
 
   /**
-   * Start `nWorkers` threads now, so that their start-up (loading the readers and decoders)
-   * overlaps the caller's building of the pixel→bin matrix; `setup` then hands them the detector.
+   * On `workers` threads started now (a number), so that their start-up overlaps the caller's
+   * building of the pixel→bin matrix, or on a run's threads; `setup` then hands them the detector.
    */
-  constructor(nWorkers: number, read: { dataset?: string; flipUd: boolean }) {
-    const init: FrameWorkerInit = {
-      work: "frame-work",
-      ...(read.dataset !== undefined && { dataset: read.dataset }),
-      flipUd: read.flipUd,
-      fromSource: FROM_SOURCE,
-    };
-    this.workers = new TaskWorkers<Sums>(WORKER_ENTRY, init, nWorkers);
+  constructor(
+    workers: number | PipelineWorkers,
+    private readonly read: { dataset?: string; flipUd: boolean },
+  ) {
+    this.owned = typeof workers === "number";
+    this.workers = typeof workers === "number" ? new PipelineWorkers(workers) : workers;
   }
 
   /** Give the workers the detector (its matrix shared, not copied); frames may follow at once. */
@@ -64,8 +36,7 @@ export class FramePool {
       shape: integ.shape,
       windows: Object.fromEntries(DTYPES.map((d) => [d, integ.validWindow(d)])),
     };
-    this.workers.broadcast({ detector });
-    this.ready = true;
+    this.key = this.workers.setup({ kind: "frames", read: this.read, detector });
     return this;
   }
 
@@ -75,11 +46,14 @@ export class FramePool {
 
   /** The sums of frame `frame` of `file`, read, decoded and integrated on the least busy worker. */
   sums(file: string, frame: number): Promise<Sums> {
-    if (!this.ready) throw new Error("FramePool.sums before setup");
-    return this.workers.run({ file, frame } satisfies Omit<FrameTask, "id">);
+    if (this.key === null) throw new Error("FramePool.sums before setup");
+    return this.workers.run<Sums>({ key: this.key, file, frame });
   }
 
-  close(): Promise<void> {
-    return this.workers.close();
+  /** Stop the threads if they are this pool's; else free the detector on them. Idempotent. */
+  async close(): Promise<void> {
+    if (this.owned) return this.workers.close();
+    if (this.key !== null) this.workers.drop(this.key);
+    this.key = null;
   }
 }

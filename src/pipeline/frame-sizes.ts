@@ -8,31 +8,17 @@
 
 import type { Role } from "../analysis/regions.js";
 import type { Reflection } from "../physics/index.js";
-import { TaskWorkers } from "../util/task-workers.js";
 import type { PassContext } from "./analyse.js";
 import type { PeakConfig } from "./config.js";
-import { FROM_SOURCE, WORKER_ENTRY } from "./frame-pool.js";
+import type { PipelineWorkers } from "./pipeline-workers.js";
 import type { DetectorFrames } from "./reduce-stage.js";
 import { sizeFit } from "./size-fit.js";
 
-export interface FitWorkerInit {
-  work: "fit-work";
-  fromSource: boolean;
-  /** The peak as frames are fitted (frameFitConfig). */
-  pk: PeakConfig;
-  radial: Float64Array;
-  refl: Reflection[];
-}
-
-export interface FitTask {
-  id: number;
-  /** frames × npt, row after row */
-  y: Float64Array;
-  sigma: Float64Array;
-}
-
-/** Fewer frames than this are fitted here: a worker's start-up would cost more than it saves. */
-const WORKER_MIN_FRAMES = 48;
+/**
+ * Fewer frames than this are fitted here (unless the config names its workers): the run's threads
+ * exist already, but handing a few frames over costs about what fitting them does.
+ */
+const WORKER_MIN_FRAMES = 8;
 
 /**
  * The peak as one frame is fitted: one frame has too few counts to fit the size broadening's shape
@@ -58,8 +44,8 @@ export async function frameSizes(
   /** nPix × npt: each pixel's base curve (see peakBase), NaN rows where the pixel has none. */
   base: Float64Array | null,
   logLength: number,
-  /** Worker threads to fit on (0: all here); `explicit` (the config's workers:) uses them for any number of frames. */
-  workers: { n: number; explicit: boolean },
+  /** The run's worker threads to fit on (null: all here); `explicit` (the config's workers:) uses them for any number of frames. */
+  workers: { pool: PipelineWorkers | null; explicit: boolean },
 ): Promise<Float64Array> {
   const npt = d.radial.length;
   const out = new Float64Array(logLength).fill(Number.NaN);
@@ -80,7 +66,8 @@ export async function frameSizes(
   });
   const frame = frameFitConfig(pk);
   const radial = Float64Array.from(d.radial);
-  if (workers.n < 1 || which.length === 0 || (!workers.explicit && which.length < WORKER_MIN_FRAMES)) {
+  const pool = workers.pool;
+  if (!pool || which.length === 0 || (!workers.explicit && which.length < WORKER_MIN_FRAMES)) {
     which.forEach((i, f) => {
       const L = sizeFit(frame, radial, ys[f]!, ss[f]!, refl).size;
       if (L) out[i] = L.sizeNm;
@@ -88,10 +75,9 @@ export async function frameSizes(
     return out;
   }
   // blocks of frames to the workers (a few per worker, so a slow block does not hold up the rest)
-  const init: FitWorkerInit = { work: "fit-work", fromSource: FROM_SOURCE, pk: frame, radial, refl };
-  const pool = new TaskWorkers<Float64Array>(WORKER_ENTRY, init, workers.n);
+  const key = pool.setup({ kind: "fits", pk: frame, radial, refl });
   try {
-    const block = Math.ceil(which.length / (4 * workers.n));
+    const block = Math.ceil(which.length / (4 * pool.size));
     const jobs: Promise<void>[] = [];
     for (let a = 0; a < which.length; a += block) {
       const b = Math.min(which.length, a + block);
@@ -103,14 +89,14 @@ export async function frameSizes(
       const y = pack(ys);
       const sigma = pack(ss);
       jobs.push(
-        pool.run({ y, sigma }, [y.buffer, sigma.buffer]).then((sizes) => {
+        pool.run<Float64Array>({ key, y, sigma }, [y.buffer, sigma.buffer]).then((sizes) => {
           for (let f = a; f < b; f++) out[which[f]!] = sizes[f - a]!;
         }),
       );
     }
     await Promise.all(jobs);
   } finally {
-    await pool.close();
+    pool.drop(key);
   }
   return out;
 }

@@ -6,13 +6,13 @@
  */
 import { createHash } from "node:crypto";
 import { statSync } from "node:fs";
-import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import type { ScanLog } from "../scan/index.js";
 import { InputError } from "../util/errors.js";
 import { workerCount } from "../util/task-workers.js";
 import type { ExperimentConfig } from "./config.js";
 import { FramePool } from "./frame-pool.js";
+import type { PipelineWorkers } from "./pipeline-workers.js";
 import { DetectorReducer, type FrameRef, type ReducedCurve, reductionOf } from "./reduce.js";
 import { CurveStore } from "./store.js";
 
@@ -34,8 +34,8 @@ export interface DetectorFrames {
  * pixels go to worker threads (below, handing a frame over costs more than integrating it).
  */
 const POOL_MIN_PIXELS = 400_000;
-/** Without caking (each frame read, decoded and integrated by a worker): at least this many frames to reduce. */
-const POOL_MIN_FRAMES = 16;
+/** Frames kept in flight on the run's threads (each costs its sums: npt × 4 doubles). */
+const FRAMES_IN_FLIGHT = 96;
 const STORE_VERSION = 2;
 
 const median = (a: number[]) => {
@@ -51,7 +51,17 @@ export interface FramePlan {
   skipped: Set<number>;
 }
 
-export async function reduceDetector(
+/** A detector whose reducer (matrix, mask, empty cell) is built: `reduce` then streams its frames. */
+export interface PreparedDetector {
+  name: string;
+  /** Frame pixels, to build the largest detectors' matrices first (see run.ts). */
+  pixels: number;
+  reduce(): Promise<DetectorFrames>;
+  /** Stop its workers or leave the run's (if `reduce` was never called, or failed). Idempotent. */
+  close(): Promise<void>;
+}
+
+export async function prepareDetector(
   cfg: ExperimentConfig,
   log: ScanLog,
   name: string,
@@ -63,8 +73,10 @@ export async function reduceDetector(
     /** Called with each scan-log line whose frame vanished or became unreadable during the run. */
     onLost: (i: number) => void;
     onNote?: (m: string) => void;
+    /** The run's worker threads (null: frames reduced on this thread, unless caking asks for workers). */
+    workers: PipelineWorkers | null;
   },
-): Promise<DetectorFrames> {
+): Promise<PreparedDetector> {
   const d = cfg.detectors[name]!;
   // every frame of the detector keeps its record, so a skipped one is NaN in place, not dropped
   const index = [...Array(log.length).keys()].filter((i) => log.detector[i] === name);
@@ -100,31 +112,33 @@ export async function reduceDetector(
         ? { nptAzim: cfg.caking.nptAzim, nptRad: cfg.caking.npt ?? Math.min(d.npt, 200) }
         : null,
   };
-  // the frame workers started before the matrix is built, so that their start-up overlaps it
-  // (caking integrates on the pool of IntegrationPool instead: it starts once the matrix exists)
-  const nEarly = workerCount(cfg.workers);
-  const early =
-    !reduction.cake && counted.length >= POOL_MIN_FRAMES && nEarly > 0
-      ? new FramePool(nEarly, {
-          ...(reduction.dataset !== undefined && { dataset: reduction.dataset }),
-          flipUd: reduction.flipUd,
-        })
-      : null;
-  let red: DetectorReducer;
-  try {
-    red = await DetectorReducer.create(reduction, ref(first));
-  } catch (err) {
-    await early?.close();
-    throw err;
-  }
-  if (early) red.usePool(early.size, early);
-  // from here the reducer owns the workers: whatever fails, they stop (close is idempotent)
-  try {
-    return await reduceWith(red);
-  } catch (err) {
-    await red.close();
-    throw err;
-  }
+  const red = await DetectorReducer.create(reduction, ref(first));
+  // without caking each frame is read, decoded and integrated by one of the run's threads, which
+  // exist already; caking integrates on threads of its own, where frames are large enough to pay
+  if (!reduction.cake && opts.workers)
+    red.usePool(
+      opts.workers.size,
+      new FramePool(opts.workers, {
+        ...(reduction.dataset !== undefined && { dataset: reduction.dataset }),
+        flipUd: reduction.flipUd,
+      }),
+    );
+  else if (reduction.cake && (cfg.workers !== undefined || red.pixels >= POOL_MIN_PIXELS))
+    red.usePool(workerCount(cfg.workers));
+  return {
+    name,
+    pixels: red.pixels,
+    // from here the reducer owns the workers: whatever fails, they stop (close is idempotent)
+    reduce: async () => {
+      try {
+        return await reduceWith(red);
+      } catch (err) {
+        await red.close();
+        throw err;
+      }
+    },
+    close: () => red.close(),
+  };
 
   async function reduceWith(red: DetectorReducer): Promise<DetectorFrames> {
     const store = CurveStore.open(join(workDir, `${name}.curves`), {
@@ -157,16 +171,10 @@ export async function reduceDetector(
     }
     const resumed = store.length;
     opts.tick(resumed);
-    const cores = availableParallelism();
-    if (cfg.workers !== undefined && cfg.workers > cores)
-      opts.onNote?.(`workers: ${cfg.workers} asked for, this machine has ${cores} cores; using ${cores}`);
-    const toReduce = index.slice(resumed).filter((i) => !plan.skipped.has(i)).length;
-    const pays = red.caker ? red.pixels >= POOL_MIN_PIXELS : toReduce >= POOL_MIN_FRAMES;
-    const workers = cfg.workers !== undefined || pays ? workerCount(cfg.workers) : 0;
-    if (workers > 0) red.usePool(workers);
-
-    // frames in flight: reading the next ones overlaps the integration of earlier ones
-    const depth = Math.max(2, 2 * workers);
+    // frames in flight: reading the next ones overlaps the integration of earlier ones. On the
+    // run's threads only sums come back (a few kB a frame), so many are kept in flight: enough to
+    // keep the threads busy while this thread builds the next detector's matrix (see run.ts)
+    const depth = red.onFramePool ? FRAMES_IN_FLIGHT : Math.max(2, 2 * red.workers);
     const queue: Promise<ReducedCurve | null>[] = [];
     const start = (k: number): Promise<ReducedCurve | null> => {
       const i = index[k]!;

@@ -199,6 +199,16 @@ export class DetectorReducer {
     return new DetectorReducer(integ, opts, bg, caker, cakeBg);
   }
 
+  /** Frames are read, decoded and integrated by worker threads (a FramePool). */
+  get onFramePool(): boolean {
+    return this.framePool !== null;
+  }
+
+  /** Worker threads integrating (0: this thread). */
+  get workers(): number {
+    return this.framePool?.size ?? this.pool?.size ?? 0;
+  }
+
   /** Frame pixels: what decides whether worker threads pay off (see `usePool`). */
   get pixels(): number {
     return this.integ.matrix.nPixels;

@@ -16,10 +16,10 @@
  * under a temporary name and renamed when complete (see h5-temp.ts).
  */
 import {
+  CURVE_FILTER,
   createTempH5,
   type Dataset,
   discardTempH5,
-  GZIP_LEVEL,
   type H5File,
   publishTempH5,
 } from "../formats/index.js";
@@ -90,8 +90,7 @@ export class ResultsH5 {
         maxshape: [h.pixels, h.sweeps, npt],
         dtype: "<f",
         chunks: [1, 1, npt],
-        compression: "gzip",
-        compression_opts: GZIP_LEVEL,
+        ...CURVE_FILTER,
       });
       ds.resize([h.pixels, h.sweeps, npt]);
       return ds;
@@ -165,8 +164,7 @@ export class ResultsH5 {
       maxshape: dims,
       dtype: "<f",
       chunks: [1, dims[1], dims[2]],
-      compression: "gzip",
-      compression_opts: GZIP_LEVEL,
+      ...CURVE_FILTER,
     });
     ds.resize(dims);
     for (const [k, c] of Object.entries(columns)) column(g, k, c.data, c.units ? { units: c.units } : {});

@@ -10,6 +10,7 @@
  */
 
 import { mkdir, rm, writeFile } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import type { Role } from "../analysis/regions.js";
 import {
@@ -39,6 +40,7 @@ import { resolveInstrumentWidths } from "./calibrant.js";
 import { type ExperimentConfig, loadConfig } from "./config.js";
 import { ROLES, type RunContext } from "./context.js";
 import { frameSizes } from "./frame-sizes.js";
+import { PipelineWorkers } from "./pipeline-workers.js";
 import {
   checkGrid,
   checkRunOutput,
@@ -48,7 +50,12 @@ import {
   RUN_COMMAND,
 } from "./preflight.js";
 import type { PeakFitSummary } from "./products.js";
-import { type DetectorFrames, reduceDetector } from "./reduce-stage.js";
+import {
+  type DetectorFrames,
+  type FramePlan,
+  type PreparedDetector,
+  prepareDetector,
+} from "./reduce-stage.js";
 import type { RegionResult } from "./regions-find.js";
 import { regionStage, regionsJson } from "./regions-stage.js";
 import { ResultsH5 } from "./results-h5.js";
@@ -85,6 +92,9 @@ export interface RunSummary {
   regions: Role[];
   out: string;
 }
+
+/** Fewer frames than this to reduce (and no workers: in the config) are reduced on the main thread. */
+const RUN_WORKERS_MIN_FRAMES = 16;
 
 /** A reference state interpolated between visits further apart than this [% SOD] is warned about. */
 const REFERENCE_GAP_PCT = 5;
@@ -123,6 +133,39 @@ export async function runExperiment(configPath: string, opts: RunOptions = {}): 
   const plan = planFrames(loaded, log, allowMissing);
   const grid = findGrid(log.xMm, log.yMm);
   checkGrid(grid, log);
+  // the run's worker threads start now: their start-up overlaps the checks and the first matrix
+  const workers = runWorkers(loaded, log.length - plan.skipped.size, opts.onNote);
+  try {
+    return await reduceAndAnalyse(loaded, log, plan, grid, workers, opts);
+  } finally {
+    await workers?.close();
+  }
+}
+
+/** Threads for a run of `frames` frames, or null where starting them costs more than they save. */
+function runWorkers(
+  cfg: ExperimentConfig,
+  frames: number,
+  onNote?: (m: string) => void,
+): PipelineWorkers | null {
+  const cores = availableParallelism();
+  if (cfg.workers !== undefined && cfg.workers > cores)
+    onNote?.(`workers: ${cfg.workers} asked for, this machine has ${cores} cores; using ${cores}`);
+  const n = workerCount(cfg.workers);
+  return n > 0 && (cfg.workers !== undefined || frames >= RUN_WORKERS_MIN_FRAMES)
+    ? new PipelineWorkers(n)
+    : null;
+}
+
+async function reduceAndAnalyse(
+  loaded: ExperimentConfig,
+  log: ScanLog,
+  plan: FramePlan,
+  grid: Grid,
+  workers: PipelineWorkers | null,
+  opts: RunOptions,
+): Promise<RunSummary> {
+  const allowMissing = opts.allowMissing === true;
   await checkWindows(loaded, log);
   // the instrumental widths next: a calibrant that cannot be fitted stops the run before the long reduction
   const cfg = await resolveInstrumentWidths(loaded);
@@ -154,18 +197,18 @@ export async function runExperiment(configPath: string, opts: RunOptions = {}): 
   };
   const dets: DetectorFrames[] = [];
   try {
-    for (const name of log.detectors())
-      dets.push(
-        await reduceDetector(cfg, log, name, work, plan, {
-          allowMissing,
-          tick,
-          onLost: (i) => lost.add(i),
-          ...(opts.onNote && { onNote: opts.onNote }),
-        }),
-      );
+    dets.push(
+      ...(await reduceAll(cfg, log, work, plan, {
+        allowMissing,
+        tick,
+        onLost: (i) => lost.add(i),
+        workers,
+        ...(opts.onNote && { onNote: opts.onNote }),
+      })),
+    );
     const resumed = dets.reduce((a, d) => a + d.resumed, 0);
     if (resumed > 0) opts.onNote?.(`resumed: ${resumed} frames were already reduced by an interrupted run`);
-    const { found, peakFits, warnings } = await analyse(cfg, log, grid, series, clock, dets, tmp);
+    const { found, peakFits, warnings } = await analyse(cfg, log, grid, series, clock, dets, tmp, workers);
     for (const w of warnings) opts.onNote?.(`warning: ${w}`);
     for (const [name, f] of peakFits)
       if (f.disagree > 0)
@@ -210,6 +253,37 @@ export async function runExperiment(configPath: string, opts: RunOptions = {}): 
   }
 }
 
+/**
+ * Every detector's frames reduced: each detector's matrix built here, then its frames streamed
+ * through the run's threads while this thread builds the next one's (its frames in flight keep the
+ * threads busy meanwhile). The results come back in the scan log's detector order.
+ */
+async function reduceAll(
+  cfg: ExperimentConfig,
+  log: ScanLog,
+  work: string,
+  plan: FramePlan,
+  opts: Parameters<typeof prepareDetector>[5],
+): Promise<DetectorFrames[]> {
+  const prepared: PreparedDetector[] = [];
+  const running: Promise<DetectorFrames>[] = [];
+  try {
+    for (const name of log.detectors()) {
+      const p = await prepareDetector(cfg, log, name, work, plan, opts);
+      prepared.push(p);
+      const r = p.reduce();
+      // a detector failing while the next one's matrix is built must not be an unhandled rejection
+      r.catch(() => {});
+      running.push(r);
+    }
+    return await Promise.all(running);
+  } catch (err) {
+    await Promise.allSettled(running);
+    await Promise.all(prepared.map((p) => p.close()));
+    throw err;
+  }
+}
+
 async function analyse(
   cfg: ExperimentConfig,
   log: ScanLog,
@@ -218,6 +292,7 @@ async function analyse(
   clock: FrameClock,
   dets: DetectorFrames[],
   tmp: string,
+  pool: PipelineWorkers | null,
 ): Promise<{ found: RegionResult; peakFits: Map<string, PeakFitSummary>; warnings: string[] }> {
   const nPix = grid.rows * grid.cols;
   const firstDischarge = series.halfCycles.find((h) => h.kind === "discharge");
@@ -263,7 +338,7 @@ async function analyse(
       if (!d) continue;
       const stream = pk.base === "reference" ? (await streamsDone).get(d.name) : undefined;
       const b = peakBase(pk, ocv.get(d.name)!, stream, d.radial.length);
-      const workers = { n: workerCount(cfg.workers), explicit: cfg.workers !== undefined };
+      const workers = { pool, explicit: cfg.workers !== undefined };
       out.set(pk.name, await frameSizes(d, pass, pk, refl.get(pk.name)!, b, log.length, workers));
     }
     return out;
