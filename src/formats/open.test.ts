@@ -5,7 +5,7 @@ import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { fixturePath } from "../../test/support/fixtures.js";
 import { InputError } from "../util/errors.js";
-import { detectFormat, openFrames, readFrame, readMask } from "./open.js";
+import { detectFormat, openFrames, readCbfWhole, readFrame, readMask } from "./open.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "swaxs-open-"));
 
@@ -93,5 +93,38 @@ describe("readMask", () => {
     await expect(readMask(fixturePath("fabio", "fabio_mask_u8.edf"), [10, 10])).rejects.toThrow(
       /fabio_mask_u8\.edf: mask is 16×20, frames are 10×10/,
     );
+  });
+});
+
+describe("readCbfWhole: the frame workers' short path for CBF files", () => {
+  it("gives readFrame's frame, and the next read into the same buffer leaves it untouched", async () => {
+    const scratch = { bytes: new Uint8Array(0) };
+    const a = fixturePath("fabio", "fabio_pilatus.cbf");
+    const ref = await readFrame(a);
+    const got = readCbfWhole(a, scratch)!;
+    expect(got.shape).toEqual(ref.shape);
+    expect(got.dtype).toBe(ref.dtype);
+    expect(Array.from(got.data)).toEqual(Array.from(ref.data));
+    expect(got.metadata).toEqual(ref.metadata);
+    // the buffer is reused for the next file: the frame must not be a view of it
+    const copy = Array.from(got.data);
+    scratch.bytes.fill(0xff);
+    expect(Array.from(got.data)).toEqual(copy);
+  });
+
+  it("leaves anything else to the general path (null): another format, a missing file", () => {
+    const scratch = { bytes: new Uint8Array(0) };
+    const edf = join(tmp, "edf-named.cbf");
+    writeFileSync(edf, readFileSync(fixturePath("fabio", "fabio_stack_u16.edf")));
+    expect(readCbfWhole(edf, scratch)).toBeNull();
+    expect(readCbfWhole(join(tmp, "absent.cbf"), scratch)).toBeNull();
+  });
+
+  it("still checks the Content-MD5: a flipped byte is an InputError naming the file", () => {
+    const bad = join(tmp, "flipped.cbf");
+    const bytes = readFileSync(fixturePath("fabio", "fabio_pilatus.cbf"));
+    bytes[bytes.length - 600] ^= 0x01;
+    writeFileSync(bad, bytes);
+    expect(() => readCbfWhole(bad, { bytes: new Uint8Array(0) })).toThrow(/flipped\.cbf: .*MD5/);
   });
 });

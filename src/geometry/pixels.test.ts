@@ -7,6 +7,7 @@ import {
   cornerRadial,
   pixelCentreLab,
   polarization,
+  radialExtent,
   radialHalfWidth,
   radialUnit,
   readPoni,
@@ -61,4 +62,22 @@ describe.each(["saxs", "waxs"])("per-pixel geometry vs pyFAI 0.21.3 (%s)", (name
       expect(Math.abs(lab.z - r[Z]!)).toBeLessThan(1e-11);
     }
   });
+});
+
+describe("radialExtent", () => {
+  it.each(["ref_waxs.poni", "v21_eiger2_orientation.poni"])(
+    "%s: the extremes of every pixel centre's radial value, as computeCentres gives them",
+    async (name) => {
+      const cal = await readPoni(fixturePath("poni", name));
+      const shape: [number, number] = [cal.detector.shape?.[0] ?? 195, cal.detector.shape?.[1] ?? 487];
+      for (const u of ["q_nm^-1", "2th_deg"] as const) {
+        const unit = radialUnit(u)!;
+        const r = centreRadial(computeCentres(cal, shape), unit, cal.wavelengthM);
+        let lo = Number.POSITIVE_INFINITY;
+        let hi = Number.NEGATIVE_INFINITY;
+        for (const v of r) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
+        expect(radialExtent(cal, shape, unit)).toEqual([lo * unit.scale, hi * unit.scale]);
+      }
+    },
+  );
 });

@@ -119,14 +119,12 @@ export function pixelCentreLab(
   };
 }
 
-export function computeCentres(cal: Calibration, shape: [number, number]): PixelCentres {
+/**
+ * What computeCentres and radialExtent share: the rotation, and each pixel centre's offsets from
+ * the PONI as pyFAI computes them (float32 index·size − poni), p2 per column and p1 per row.
+ */
+function centreOffsets(cal: Calibration, shape: [number, number]) {
   const [n1, n2] = shape;
-  const n = n1 * n2;
-  const tthRad = new Float64Array(n);
-  const chiRad = new Float64Array(n);
-  const cosIncidence = new Float64Array(n);
-  const a = rotationTerms(cal);
-  const L = cal.distM;
   const [flip1, flip2] = flips(cal.detector.orientation);
   const px1 = f32(cal.detector.pixel1M);
   const px2 = f32(cal.detector.pixel2M);
@@ -134,8 +132,20 @@ export function computeCentres(cal: Calibration, shape: [number, number]): Pixel
   const poni2 = f32(cal.poni2M);
   const p2row = new Float64Array(n2);
   for (let d2 = 0; d2 < n2; d2++) p2row[d2] = f32(f32(px2 * (orient(flip2, d2, n2 - 1) + 0.5)) - poni2);
+  const p1col = new Float64Array(n1);
+  for (let d1 = 0; d1 < n1; d1++) p1col[d1] = f32(f32(px1 * (orient(flip1, d1, n1 - 1) + 0.5)) - poni1);
+  return { a: rotationTerms(cal), L: cal.distM, p1col, p2row };
+}
+
+export function computeCentres(cal: Calibration, shape: [number, number]): PixelCentres {
+  const [n1, n2] = shape;
+  const n = n1 * n2;
+  const tthRad = new Float64Array(n);
+  const chiRad = new Float64Array(n);
+  const cosIncidence = new Float64Array(n);
+  const { a, L, p1col, p2row } = centreOffsets(cal, shape);
   for (let d1 = 0; d1 < n1; d1++) {
-    const p1 = f32(f32(px1 * (orient(flip1, d1, n1 - 1) + 0.5)) - poni1);
+    const p1 = p1col[d1]!;
     const b1 = a.a11 * p1 + a.a13 * L;
     const b2 = a.a21 * p1 + a.a23 * L;
     const b3 = a.a31 * p1 + a.a33 * L;
@@ -208,13 +218,24 @@ export function centreRadial(c: PixelCentres, unit: RadialUnit, wavelengthM: num
  * or a peak window must lie in. q and 2θ both grow with 2θ, so the extremes of 2θ give it.
  */
 export function radialExtent(cal: Calibration, shape: [number, number], unit: RadialUnit): [number, number] {
-  const { tthRad } = computeCentres(cal, shape);
+  // computeCentres' 2θ of every pixel centre (the same float32 positions), without storing it or χ
+  const [n1, n2] = shape;
+  const { a, L, p1col, p2row } = centreOffsets(cal, shape);
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;
-  for (let k = 0; k < tthRad.length; k++) {
-    const t = tthRad[k]!;
-    if (t < lo) lo = t;
-    if (t > hi) hi = t;
+  for (let d1 = 0; d1 < n1; d1++) {
+    const p1 = p1col[d1]!;
+    const b1 = a.a11 * p1 + a.a13 * L;
+    const b2 = a.a21 * p1 + a.a23 * L;
+    const b3 = a.a31 * p1 + a.a33 * L;
+    for (let d2 = 0; d2 < n2; d2++) {
+      const p2 = p2row[d2]!;
+      const t1 = b1 + a.a12 * p2;
+      const t2 = b2 + a.a22 * p2;
+      const t = Math.atan2(Math.sqrt(t1 * t1 + t2 * t2), b3 + a.a32 * p2);
+      if (t < lo) lo = t;
+      if (t > hi) hi = t;
+    }
   }
   return [
     radialBase(unit, lo, cal.wavelengthM) * unit.scale,
