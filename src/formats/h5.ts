@@ -17,11 +17,13 @@
 import { closeSync, openSync, readSync, statfsSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import h5wasm, { type Dataset, type File as H5File, type Metadata } from "h5wasm/node";
+import type { Dataset, File as H5File, Metadata } from "h5wasm/node";
 import { fsProblem, InputError } from "../util/errors.js";
 
 export type { Dataset, H5File, Metadata };
-export type H5Module = Awaited<typeof h5wasm.ready>;
+
+type H5Namespace = typeof import("h5wasm/node").default;
+export type H5Module = Awaited<H5Namespace["ready"]>;
 export type H5Filter = { id: number; name: string; cd_values: number[] };
 
 /**
@@ -52,14 +54,20 @@ export const GZIP_LEVEL = 1;
  */
 export const CURVE_FILTER = {} as const;
 
-/** h5wasm's namespace (File, Dataset, Group classes), usable once `initH5()` has resolved. */
-export { h5wasm };
+/**
+ * h5wasm's namespace (File, Dataset, Group classes), usable once `initH5()` has resolved. Loaded
+ * then, not when this module is imported: its 4 MB of JavaScript and WebAssembly cost ~0.25 s of a
+ * core to load, which threads and commands that never touch an HDF5 file (a worker reducing CBF
+ * frames) need not pay (issue 11).
+ */
+export let h5wasm: H5Namespace;
 
 let initialised: Promise<H5Module> | undefined;
 
-/** Start h5wasm once per process and register the compression plugins. */
+/** Load and start h5wasm once per process and register the compression plugins. */
 export function initH5(): Promise<H5Module> {
   initialised ??= (async () => {
+    h5wasm = (await import("h5wasm/node")).default;
     const module = await h5wasm.ready;
     const plugins = pluginDirectory();
     // Same effect as h5wasm-plugins' install_local_plugins(module), which has no TypeScript types

@@ -9,6 +9,7 @@
  * reduced curves of an interrupted run stay in `<out>.partial/.work/` and the next run resumes there.
  */
 
+import { statSync } from "node:fs";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
@@ -21,6 +22,7 @@ import {
   joinFrames,
   readCycler,
 } from "../echem/index.js";
+import { initH5 } from "../formats/index.js";
 import { readPoni } from "../geometry/index.js";
 import { type PhaseName, type Reflection, reflections } from "../physics/index.js";
 import { RESULT_FOLDERS, RESULTS } from "../results/index.js";
@@ -256,7 +258,10 @@ async function reduceAndAnalyse(
 /**
  * Every detector's frames reduced: each detector's matrix built here, then its frames streamed
  * through the run's threads while this thread builds the next one's (its frames in flight keep the
- * threads busy meanwhile). The results come back in the scan log's detector order.
+ * threads busy meanwhile). The smallest frames first (by the size of each detector's first file):
+ * a Pilatus 100k's matrix is ready in a fraction of a Pilatus 1M's, so the threads start sooner and
+ * have its frames to reduce while the large matrix is built. The results come back in the scan
+ * log's detector order.
  */
 async function reduceAll(
   cfg: ExperimentConfig,
@@ -267,16 +272,26 @@ async function reduceAll(
 ): Promise<DetectorFrames[]> {
   const prepared: PreparedDetector[] = [];
   const running: Promise<DetectorFrames>[] = [];
+  const names = log.detectors();
+  const firstSize = (name: string) => {
+    const i = log.detector.findIndex((d, k) => d === name && !plan.skipped.has(k));
+    return i < 0 ? Number.POSITIVE_INFINITY : (statSync(log.file[i]!, { throwIfNoEntry: false })?.size ?? 0);
+  };
+  const sizes = new Map(names.map((n) => [n, firstSize(n)]));
+  const byName = new Map<string, Promise<DetectorFrames>>();
   try {
-    for (const name of log.detectors()) {
+    for (const name of [...names].sort((a, b) => sizes.get(a)! - sizes.get(b)!)) {
       const p = await prepareDetector(cfg, log, name, work, plan, opts);
       prepared.push(p);
       const r = p.reduce();
       // a detector failing while the next one's matrix is built must not be an unhandled rejection
       r.catch(() => {});
       running.push(r);
+      byName.set(name, r);
     }
-    return await Promise.all(running);
+    // h5wasm (for the results' HDF5 files) loads while the frames stream, not after them
+    initH5().catch(() => {});
+    return await Promise.all(names.map((n) => byName.get(n)!));
   } catch (err) {
     await Promise.allSettled(running);
     await Promise.all(prepared.map((p) => p.close()));
