@@ -195,6 +195,35 @@ export const TARGETS: Target[] = [
     read: (p) => readCycler(p),
   },
   {
+    name: "neware-nda",
+    file: "cycling.nda",
+    text: false,
+    // The first 120 records keep a run short; both record layouts (BTS 9.1, 9.0).
+    seeds: () => [
+      readFixture("echem", "neware_TestFile_head1500.nda").subarray(0, 1024 + 120 * 56),
+      readFixture("echem", "neware_2-1-6_61_head1500.nda").subarray(0, 1024 + 120 * 88),
+    ],
+    read: (p) => readCycler(p),
+  },
+  {
+    name: "neware-ndax",
+    file: "cycling.ndax",
+    text: false,
+    seeds: () => [
+      readFixture("echem", "neware_Unit27_Example_Data_File.ndax"),
+      readFixture("echem", "neware_46_1_5_60_ZZZZZZZZTEST.ndax"),
+      readFixture("echem", "neware_Test_Data_Collection_Ndc17.ndax"),
+    ],
+    read: (p) => readCycler(p),
+  },
+  {
+    name: "arbin-res",
+    file: "cycling.res",
+    text: false,
+    seeds: () => [readFixture("echem", "cellpy_20210210_FC_01_cc_01.res.gz")],
+    read: (p) => readCycler(p),
+  },
+  {
     name: "arbin-csv",
     file: "arbin.csv",
     text: true,

@@ -57,6 +57,36 @@ describe("swaxs echem on real cycler files", () => {
     expect(s.start_local).toBe(start);
   });
 
+  it.each([
+    // The first record is stamped 08:02:53.970 at step time 0.01 s: the clock's zero is 10 ms earlier.
+    ["neware_TestFile_head1500.nda", "neware-nda", 1500, "2024-05-27T08:02:53.960Z"],
+    ["neware_Test_Data_Collection_Ndc17.ndax", "neware-ndax", 80, "2025-09-24T14:20:56.575Z"],
+  ])("the Neware binary %s is read as %s (%i records, UTC from the file)", (file, format, n, startUtc) => {
+    const s = summary(fx(file));
+    expect(s.format).toBe(format);
+    expect(s.records).toBe(n);
+    expect(s.start_utc).toBe(startUtc);
+    expect(s.half_cycles.length).toBeGreaterThan(0);
+  });
+
+  it("the Arbin .res (gzipped) is read as arbin-res, its start on the local clock", () => {
+    const s = summary(fx("cellpy_20210210_FC_01_cc_01.res.gz"), "--timezone", "Europe/Oslo");
+    expect(s.format).toBe("arbin-res");
+    expect(s.records).toBe(7218);
+    expect(s.start_local).toBe("2021-05-10T10:14:40");
+    expect(s.start_utc).toBe("2021-05-10T08:14:40.000Z");
+    expect(s.half_cycles.map((h: { kind: string }) => h.kind)).toContain("discharge");
+  });
+
+  it("a cut Neware .nda → one line naming the file, exit 2", () => {
+    const cut = join(tmp, "cut.nda");
+    writeFileSync(cut, readFileSync(fx("neware_TestFile_head1500.nda")).subarray(0, 1024 + 56 * 10 + 7));
+    const r = swaxs("echem", cut);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split("\n").length).toBe(1);
+    expect(r.stderr).toMatch(/cut\.nda: truncated \.nda/);
+  });
+
   it("Arbin gives UTC itself (DateTime is a Unix epoch): start_utc without a time zone", () => {
     expect(summary(fx("FastCharge_000025_CH8.csv")).start_utc).toMatch(/^20\d\d-\d\d-\d\dT/);
   });

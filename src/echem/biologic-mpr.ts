@@ -41,8 +41,9 @@
  * Sources: the file structure as described in the documentation of yadg's EC-Lab extractor and
  * galvani's reader (both GPL-3.0, read to learn the format, no code taken from either); every
  * id, type, offset and version case here was then verified on real files (see biologic.test.ts
- * and test/fixtures/README.md). Column ids that were not seen in a real file are not guessed:
- * they make the file an InputError that suggests the .mpt export.
+ * and test/fixtures/README.md). Column ids neither seen in a real file nor documented in galvani's
+ * table (DOCUMENTED_COLUMNS) are not guessed: they make the file an InputError that suggests the
+ * .mpt export.
  */
 
 import { InputError } from "../util/errors.js";
@@ -144,6 +145,70 @@ const DATA_COLUMNS: ReadonlyMap<number, readonly [string, ColumnType]> = new Map
   [497, ["|I h7|/A", "f32"]],
   [880, ["Energy we/W.h", "f64"]],
 ]);
+
+/**
+ * Column ids documented in galvani's `VMPdata_colID_dtype_map` (echemdata/galvani, BioLogic.py;
+ * GPL-3.0: the table's facts only) that no file here has shown. Read like the others: a wrong type
+ * would break the exact module-length check, so such a file is still refused rather than misread.
+ */
+const DOCUMENTED_COLUMNS: ReadonlyArray<readonly [number, readonly [string, ColumnType]]> = [
+  [26, ["Rapp/Ohm", "f32"]],
+  [27, ["Ewe-Ece/V", "f32"]],
+  [69, ["R/Ohm", "f32"]],
+  [75, ["Analog OUT/V", "f32"]],
+  [78, ["Cs-2/µF-2", "f32"]],
+  [163, ["|Estack|/V", "f32"]],
+  [173, ["Cp-2/µF-2", "f32"]],
+  [178, ["(Q-Qo)/C", "f32"]],
+  [179, ["dQ/C", "f32"]],
+  [211, ["Q charge/discharge/mA.h", "f64"]],
+  [212, ["half cycle", "u32"]],
+  [213, ["z cycle", "u32"]],
+  [217, ["THD Ewe/%", "f32"]],
+  [218, ["THD I/%", "f32"]],
+  [220, ["NSD Ewe/%", "f32"]],
+  [221, ["NSD I/%", "f32"]],
+  [223, ["NSR Ewe/%", "f32"]],
+  [224, ["NSR I/%", "f32"]],
+  [230, ["|Ewe h2|/V", "f32"]],
+  [231, ["|Ewe h3|/V", "f32"]],
+  [232, ["|Ewe h4|/V", "f32"]],
+  [233, ["|Ewe h5|/V", "f32"]],
+  [234, ["|Ewe h6|/V", "f32"]],
+  [235, ["|Ewe h7|/V", "f32"]],
+  [236, ["|I h2|/A", "f32"]],
+  [237, ["|I h3|/A", "f32"]],
+  [238, ["|I h4|/A", "f32"]],
+  [239, ["|I h5|/A", "f32"]],
+  [240, ["|I h6|/A", "f32"]],
+  [241, ["|I h7|/A", "f32"]],
+  [242, ["|E2|/V", "f32"]],
+  [271, ["Phase(Z1)/deg", "f32"]],
+  [272, ["Phase(Z2)/deg", "f32"]],
+  [301, ["|Z1|/Ohm", "f32"]],
+  [302, ["|Z2|/Ohm", "f32"]],
+  [331, ["Re(Z1)/Ohm", "f32"]],
+  [332, ["Re(Z2)/Ohm", "f32"]],
+  [361, ["-Im(Z1)/Ohm", "f32"]],
+  [362, ["-Im(Z2)/Ohm", "f32"]],
+  [391, ["<E1>/V", "f32"]],
+  [392, ["<E2>/V", "f32"]],
+  [422, ["Phase(Zstack)/deg", "f32"]],
+  [423, ["|Zstack|/Ohm", "f32"]],
+  [424, ["Re(Zstack)/Ohm", "f32"]],
+  [425, ["-Im(Zstack)/Ohm", "f32"]],
+  [426, ["<Estack>/V", "f32"]],
+  [462, ["Temperature/°C", "f32"]],
+  [498, ["Q charge/mA.h", "f64"]],
+  [499, ["Q discharge/mA.h", "f64"]],
+  [500, ["step time/s", "f64"]],
+  [501, ["Efficiency/%", "f64"]],
+  [502, ["Capacity/mA.h", "f64"]],
+  [505, ["Rdc/Ohm", "f32"]],
+  [509, ["Acir/Dcir Control", "u8"]],
+];
+
+const DOCUMENTED: ReadonlyMap<number, readonly [string, ColumnType]> = new Map(DOCUMENTED_COLUMNS);
 
 /** Technique codes (first byte of the settings module) → the name on line 4 of an .mpt export. */
 const TECHNIQUES: ReadonlyMap<number, string> = new Map([
@@ -334,7 +399,7 @@ export function parseMprTable(bytes: Uint8Array, file: string): EcLabTable {
       fields.push({ offset: flagsAt, type: "u8", mask: flag[1] });
       continue;
     }
-    const col = DATA_COLUMNS.get(id);
+    const col = DATA_COLUMNS.get(id) ?? DOCUMENTED.get(id);
     if (!col) {
       throw new InputError(
         file,

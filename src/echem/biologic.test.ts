@@ -544,12 +544,16 @@ describe("EC-Lab bad input → one InputError naming the file", () => {
     // Column 12 (after 11 ids) is Ewe/V, id 6, in this file.
     expect(view.getUint16(start + 6 + 2 * 11, true)).toBe(6);
     const unknown = bytes.slice();
-    new DataView(unknown.buffer).setUint16(start + 6 + 2 * 11, 173, true);
+    new DataView(unknown.buffer).setUint16(start + 6 + 2 * 11, 999, true);
     expectInputError(
       () => parseMpr(unknown, "x.mpr"),
       "x.mpr",
-      /^x\.mpr: unknown data column id 173 in the VMP data module \(column 12 of 16\); export the file as \.mpt from EC-Lab and read that$/,
+      /^x\.mpr: unknown data column id 999 in the VMP data module \(column 12 of 16\); export the file as \.mpt from EC-Lab and read that$/,
     );
+    // An id documented in galvani's table (173, Cp-2/µF-2, f32 like Ewe) is read by its name.
+    const documented = bytes.slice();
+    new DataView(documented.buffer).setUint16(start + 6 + 2 * 11, 173, true);
+    expect(parseMprTable(documented, "y.mpr").columns).toContain("Cp-2/µF-2");
     // A known id of another size would move every later column: the module length gives it away.
     const wider = bytes.slice();
     new DataView(wider.buffer).setUint16(start + 6 + 2 * 11, 7, true);

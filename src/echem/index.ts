@@ -1,6 +1,7 @@
 /** Electrochemistry: cycler files, segmentation, SODC, and the join of X-ray frames to the cycler clock. */
 
 export { parseArbin } from "./arbin.js";
+export { parseArbinRes } from "./arbin-res.js";
 export { parseMpr, readMpr } from "./biologic-mpr.js";
 export { parseMpt, readMpt } from "./biologic-mpt.js";
 export { CUT_LINE_KEY } from "./csv-text.js";
@@ -8,6 +9,8 @@ export { type GenericCsvMapping, parseGenericCsv } from "./generic-csv.js";
 export { type FrameClock, joinFrames } from "./join.js";
 export { parseMaccor } from "./maccor.js";
 export { parseNeware } from "./neware.js";
+export { parseNda, parseNdaTable } from "./neware-nda.js";
+export { parseNdax, parseNdaxTable } from "./neware-ndax.js";
 export { parseCycler, type ReadCyclerOptions, readCycler } from "./read.js";
 export {
   type HalfCycle,

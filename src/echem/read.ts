@@ -6,11 +6,14 @@ import { readFile } from "node:fs/promises";
 import { gunzipSync } from "node:zlib";
 import { InputError } from "../util/errors.js";
 import { parseArbin } from "./arbin.js";
+import { parseArbinRes } from "./arbin-res.js";
 import { parseMpr } from "./biologic-mpr.js";
 import { parseMpt } from "./biologic-mpt.js";
 import { type GenericCsvMapping, parseGenericCsv } from "./generic-csv.js";
 import { parseMaccor } from "./maccor.js";
 import { parseNeware } from "./neware.js";
+import { parseNda } from "./neware-nda.js";
+import { parseNdax } from "./neware-ndax.js";
 import { sniffCyclerFormat } from "./sniff.js";
 import type { CyclerRecords } from "./types.js";
 
@@ -46,14 +49,20 @@ export function parseCycler(bytes: Uint8Array, path: string, opts: ReadCyclerOpt
       return parseMpr(bytes, path);
     case "neware-csv":
       return parseNeware(bytes, path);
+    case "neware-nda":
+      return parseNda(bytes, path);
+    case "neware-ndax":
+      return parseNdax(bytes, path);
     case "arbin-csv":
       return parseArbin(bytes, path);
+    case "arbin-res":
+      return parseArbinRes(bytes, path);
     case "maccor-txt":
       return parseMaccor(bytes, path);
     default:
       throw new InputError(
         path,
-        "not a cycler file this program recognises (EC-Lab .mpt/.mpr, Neware, Arbin or Maccor export); " +
+        "not a cycler file this program recognises (EC-Lab .mpt/.mpr, Neware .nda/.ndax/CSV, Arbin .res/CSV or Maccor export); " +
           "for another CSV give its columns (--columns time=…,voltage=…,current=…)",
       );
   }

@@ -1,14 +1,27 @@
 /**
  * Which cycler wrote a file, judged by its content (never by its name): BioLogic EC-Lab text
- * (`.mpt`, first line "EC-Lab ASCII FILE") and binary (`.mpr`, "BIO-LOGIC MODULAR FILE" magic), and
- * the Neware, Arbin and Maccor table headers (see each reader for the column spellings).
+ * (`.mpt`, first line "EC-Lab ASCII FILE") and binary (`.mpr`, "BIO-LOGIC MODULAR FILE" magic), Neware
+ * `.nda` ("NEWARE" magic) and `.ndax` (a zip archive with .ndc members), Arbin `.res` (an Access
+ * database: "Standard Jet DB" at byte 4), and the Neware, Arbin and Maccor table headers (see each
+ * reader for the column spellings).
  */
 import { isArbinHeader } from "./arbin.js";
+import { isAccessDb } from "./arbin-res.js";
 import { DELIMITERS, decodeText, splitFields, splitLines } from "./csv-text.js";
 import { isMaccorHeader } from "./maccor.js";
 import { isNewareHeader } from "./neware.js";
+import { isNda } from "./neware-nda.js";
+import { isNdax } from "./neware-ndax.js";
 
-export type CyclerFormat = "biologic-mpt" | "biologic-mpr" | "neware-csv" | "arbin-csv" | "maccor-txt";
+export type CyclerFormat =
+  | "biologic-mpt"
+  | "biologic-mpr"
+  | "neware-csv"
+  | "neware-nda"
+  | "neware-ndax"
+  | "arbin-csv"
+  | "arbin-res"
+  | "maccor-txt";
 
 const MPR_MAGIC = "BIO-LOGIC MODULAR FILE";
 /** How much of the file is looked at. */
@@ -32,6 +45,10 @@ export function sniffCyclerFormat(bytes: Uint8Array | string, _file = ""): Cycle
     head = decodeText(bytes.slice(0, SNIFF_BYTES));
   } else {
     if (startsWithAscii(bytes, MPR_MAGIC)) return "biologic-mpr";
+    if (isNda(bytes)) return "neware-nda";
+    if (isNdax(bytes)) return "neware-ndax";
+    // Any Access database is taken for an Arbin .res; its reader says so when the tables are not Arbin's.
+    if (isAccessDb(bytes)) return "arbin-res";
     const slice = bytes.subarray(0, SNIFF_BYTES);
     // A cut in the middle of a UTF-8 sequence would force the Latin-1 fallback: harmless here.
     head = decodeText(slice);

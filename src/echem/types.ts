@@ -6,7 +6,7 @@
  */
 export interface CyclerRecords {
   file: string;
-  /** "biologic-mpt" | "biologic-mpr" | "neware-csv" | "arbin-csv" | "maccor-txt" | "generic-csv" */
+  /** "biologic-mpt" | "biologic-mpr" | "neware-csv" | "neware-nda" | "neware-ndax" | "arbin-csv" | "arbin-res" | "maccor-txt" | "generic-csv" */
   format: string;
   /** Number of records (rows). */
   n: number;
