@@ -6,6 +6,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { RADIAL_UNIT_NAMES } from "../geometry/index.js";
 import { clip, fsProblem, isInputError, VERSION } from "../util/index.js";
+import { registerInit } from "./init.js";
 import { registerScanlog } from "./scanlog.js";
 
 /** No error line is longer than this, whatever the input. */
@@ -139,6 +140,7 @@ export function buildProgram(): Command {
     .action(async (o) => (await import("./demo.js")).demoCommand(o, viewForDemo));
 
   registerScanlog(program);
+  registerInit(program);
   return program;
 }
 

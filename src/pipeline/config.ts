@@ -14,6 +14,7 @@ import type { SplitMethod } from "../integrate/integrator.js";
 import { CALIBRANTS, type CalibrantName, PHASES } from "../physics/structures.js";
 import type { SpecScanLogOptions } from "../scan/index.js";
 import { clip, InputError, readYaml, type YamlFile } from "../util/index.js";
+import { firstTodo } from "./config-todo.js";
 
 export type RegionName = "anode" | "separator" | "cathode" | "other";
 export const REGION_NAMES: readonly RegionName[] = ["anode", "separator", "cathode", "other"];
@@ -349,6 +350,16 @@ export async function loadConfig(file: string): Promise<ExperimentConfig> {
 /** Parses and validates config text; `file` names it in errors and anchors the relative paths. */
 export function parseConfig(text: string, file: string): ExperimentConfig {
   const yaml = readYaml(text, file);
+  const todo = firstTodo(yaml.data);
+  if (todo)
+    throw new InputError(
+      file,
+      withLine(
+        yaml,
+        todo,
+        `${keyPath(todo)}: TODO left to fill in (swaxs init could not tell; its comment says what is wanted)`,
+      ),
+    );
   const res = schema.safeParse(yaml.data, { reportInput: true });
   if (!res.success) {
     const { at, msg } = describeIssues(res.error.issues);
