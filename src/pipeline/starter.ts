@@ -213,7 +213,7 @@ export function matchDetectors(f: FolderFindings): StarterDetector[] {
     const [a, b] = dets as [StarterDetector, StarterDetector];
     a.name = dist(a) >= dist(b) ? "saxs" : "waxs";
     b.name = a.name === "saxs" ? "waxs" : "saxs";
-  } else dets.forEach((d, k) => (d.name = dets.length === 1 ? "saxs" : `det${k + 1}`));
+  } else for (const [k, d] of dets.entries()) d.name = dets.length === 1 ? "saxs" : `det${k + 1}`;
   return dets;
 }
 
