@@ -116,7 +116,7 @@ export function starterYaml(
   const lines = [
     `# Starter config written by swaxs init from ${rel(from, f.dir) || "."}: check every line.`,
     `# Values ${TODO} are answers init could not find; swaxs run stops at the first one left.`,
-    "# Every key: docs/config.md.",
+    "# Every key and its default: README.md, under swaxs run.",
     "",
     ...scanBlock(f, dets, from),
     "",
@@ -168,7 +168,7 @@ export function starterYaml(
       : "  # timezone: Europe/Paris  # the cycler PC's zone, if its log has local times",
     "  # mass_mg: 1.5            # active material, for mAh/g",
     "",
-    "# What to measure (examples; see docs/config.md):",
+    "# What to measure (examples):",
     `# bands: [{name: Li2S, detector: ${dets.find((d) => d.name === "waxs")?.name ?? "waxs"}, q: [18.3, 20.8]}]`,
     "# peaks: [{name: Li2S, phase: Li2S, detector: waxs, q: [17, 24.5], region: cathode}]",
     "# maps: {at_sod: [0, 50, 100]}",
