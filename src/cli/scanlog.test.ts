@@ -87,4 +87,45 @@ describe("swaxs scanlog", () => {
     expect(await problem(join(dir, "none.spec"), "--out", out, ...ARGS)).toMatch(/none\.spec: no such file/);
     expect(await problem(source, "--out", source, ...ARGS)).toMatch(/is the SPEC file itself/);
   });
+
+  it("from a Bliss HDF5 scan file: frames referenced in their Lima files, file names relative to the log", async () => {
+    const out = join(dir, "bliss.csv");
+    const file = fixturePath("bliss", "bliss_sample.h5");
+    const args = ["--x", "samy", "--y", "samz", "--i0", "mon", "--exposure", "sec", "--scan", "1,2"];
+    const said = await scanlog(file, "--out", out, ...args);
+    expect(said).toBe(
+      `scanlog: 8 rows (8 points × 1 detector) from scans 1.1, 2.1 to ${out}; times from epoch and start_time + elapsed_time\n` +
+        "scanlog: note: eiger: frames in scan 2.1 only, left out (--frames eiger asks for them)\n" +
+        "scanlog: pilatus's frames are /entry_0000/measurement/data in their HDF5 files (detectors.pilatus.dataset in the config)\n",
+    );
+    const log = await readScanLog(out);
+    expect(log.file[0]).toBe(fixturePath("bliss", "scan0001", "pilatus_0000.h5"));
+    expect(await problem(file, "--out", join(dir, "b2.csv"), ...args, "--scan", "4")).toMatch(
+      /bliss_sample\.h5: scan 4\.1\/measurement\/pilatus links to .*, which does not exist$/,
+    );
+  });
+
+  it("from the frames' headers: --headers DET=GLOB, or files and --detector", async () => {
+    const out = join(dir, "headers.csv");
+    const glob = fixturePath("frame-headers", "saxs_*.edf");
+    const said = await scanlog("--headers", `saxs=${glob}`, "--out", out, "--x", "samy", "--y", "samz");
+    expect(said).toBe(
+      `scanlog: 4 rows (frames of saxs) from their headers to ${out}; times from time_of_day\n`,
+    );
+    expect((await readScanLog(out)).file[1]).toBe(fixturePath("frame-headers", "saxs_0003.edf"));
+    const one = fixturePath("frame-headers", "saxs_0001.edf");
+    await scanlog(one, "--detector", "saxs", "--out", out, "--x", "samy", "--y", "samz", "--force");
+    expect((await readScanLog(out)).length).toBe(1);
+    expect(await problem(one, "--out", join(dir, "h2.csv"), "--x", "samy", "--y", "samz")).toMatch(
+      /saxs_0001\.edf: whose detector\? give --detector NAME, or --headers DET=GLOB/,
+    );
+  });
+
+  it("--help names every source", async () => {
+    const program = new Command("swaxs").exitOverride();
+    registerScanlog(program);
+    const help = program.commands.find((c) => c.name() === "scanlog")!.helpInformation();
+    for (const word of ["SPEC", "Bliss", "HDF5", "--headers", "EDF", "CBF", "--detector", "measurement/DET"])
+      expect(help).toContain(word);
+  });
 });

@@ -142,7 +142,8 @@ describe("parseConfig", () => {
       "/data/exp/experiment.yaml",
     );
     expect(c.scan).toBe("/data/exp/beam/align.spec");
-    expect(c.scanFrom).toEqual({
+    expect(c.scanSource?.kind).toBe("spec");
+    expect(c.scanSource?.options).toEqual({
       x: "samx",
       y: "samz",
       i0: "mon",
@@ -152,7 +153,7 @@ describe("parseConfig", () => {
       yScale: 1000,
       timezone: "Europe/Paris",
     });
-    expect(parseConfig(MIN, "/data/exp/experiment.yaml").scanFrom).toBeUndefined();
+    expect(parseConfig(MIN, "/data/exp/experiment.yaml").scanSource).toBeUndefined();
   });
 
   it("fills the defaults of a minimal config", () => {

@@ -12,7 +12,7 @@ import { fixedOffsetS } from "../echem/timezone.js";
 import type { RadialUnitName } from "../geometry/units.js";
 import type { SplitMethod } from "../integrate/integrator.js";
 import { CALIBRANTS, type CalibrantName, PHASES } from "../physics/structures.js";
-import type { SpecScanLogOptions } from "../scan/index.js";
+import type { ScanSource } from "../scan/index.js";
 import { clip, InputError, readYaml, type YamlFile } from "../util/index.js";
 import { firstTodo } from "./config-todo.js";
 
@@ -117,10 +117,16 @@ export interface ExperimentConfig {
   file: string;
   /** The folder every relative path was resolved against. */
   dir: string;
-  /** The scan log: a canonical CSV, or (with `scanFrom`) the SPEC file it is made from. */
+  /**
+   * The scan log: a canonical CSV, or the file it is made from (a SPEC or Bliss file), or for a
+   * log made from the frames' headers the config itself (the frames are the record).
+   */
   scan: string;
-  /** `scan: {spec: …}`: how the scan log is made from a SPEC file (swaxs scanlog's options). */
-  scanFrom?: SpecScanLogOptions;
+  /**
+   * `scan: {spec: …}`, `{bliss: …}` or `{headers: …}`: where the scan log is made from, with the
+   * options `swaxs scanlog` would take (scan/ `makeScanLog`); absent for a canonical CSV.
+   */
+  scanSource?: ScanSource;
   /** In the order the config lists them. */
   detectors: Record<string, DetectorConfig>;
   /** Empty-cell frame per detector (absent for a detector without one). */
@@ -223,25 +229,87 @@ const normalizeSchema = z.union(
   expected("ocv-mean | none | {reference: {sod: N}}"),
 );
 
-/** `scan: {spec: file, x: samx, y: samz, frames: {saxs: pattern}, …}`: the scan log from a SPEC file. */
-const specScan = strict({
-  spec: path,
-  scans: z.union([z.string(), z.number(), z.array(z.union([z.string(), z.number()]))]).optional(),
+/** The options of every scan-log source (`swaxs scanlog`'s, in the config's spelling). */
+const scanColumns = {
   x: name,
   y: name,
   i0: name.optional(),
   it: name.optional(),
   exposure: z.union([name, posNum], expected("a column name or seconds")).optional(),
-  frames: z
-    .record(fileName, z.string(expected("a frame file pattern")).min(1), expected("a map detector: pattern"))
-    .refine((f) => Object.keys(f).length > 0, expected("at least one detector: pattern")),
   x_scale: posNum.optional(),
   y_scale: posNum.optional(),
   timezone: z.string(expected("a time zone")).optional(),
+};
+const scanList = z.union([z.string(), z.number(), z.array(z.union([z.string(), z.number()]))]).optional();
+
+/** `scan: {spec: file, x: samx, y: samz, frames: {saxs: pattern}, …}`: the scan log from a SPEC file. */
+const specScan = strict({
+  spec: path,
+  scans: scanList,
+  ...scanColumns,
+  frames: z
+    .record(fileName, z.string(expected("a frame file pattern")).min(1), expected("a map detector: pattern"))
+    .refine((f) => Object.keys(f).length > 0, expected("at least one detector: pattern")),
 });
 
+/** `scan: {bliss: file.h5, x: samy, y: samz, i0: mon, exposure: 0.5, frames: [pilatus]}`. */
+const blissScan = strict({
+  bliss: path,
+  scans: scanList,
+  ...scanColumns,
+  frames: z
+    .union(
+      [
+        z.record(fileName, z.string(expected("a frame file pattern")).min(1)),
+        z.array(z.union([fileName, z.record(fileName, z.string(expected("a frame file pattern")).min(1))])),
+      ],
+      expected("a list of detectors in the file, or a map detector: pattern"),
+    )
+    .optional(),
+});
+
+/** `scan: {headers: {saxs: 'frames/saxs_*.edf'}, x: samy, y: samz, …}`: the frames' headers. */
+const headersScan = strict({
+  headers: z
+    .record(
+      fileName,
+      z.union(
+        [
+          z.string().min(1),
+          z
+            .array(z.string().min(1), expected("frame files or globs"))
+            .min(1, expected("frame files or globs")),
+        ],
+        expected("frame files or globs"),
+      ),
+      expected("a map detector: frame files or globs"),
+    )
+    .refine((h) => Object.keys(h).length > 0, expected("at least one detector: frame files")),
+  ...scanColumns,
+});
+
+/** A map branch of `scan:` taken only when it holds `key`: its problems are the ones reported. */
+const holding = <T extends z.ZodType>(key: string, branch: T) =>
+  z.preprocess(
+    (v) => (typeof v === "object" && v !== null && !Array.isArray(v) && key in v ? v : undefined),
+    branch,
+  );
+
+/** A map with none of the sources' keys: said as such, not as a problem of one of them. */
+const SOURCES = ["spec", "bliss", "headers"];
+const noSource = z.preprocess(
+  (v) =>
+    typeof v === "object" && v !== null && !Array.isArray(v) && !SOURCES.some((k) => k in v) ? v : undefined,
+  z
+    .object({})
+    .refine(() => false, expected("spec: FILE, bliss: FILE.h5 or headers: {det: glob} in the scan map")),
+);
+
 const schema = strict({
-  scan: z.union([path, specScan], expected("a scan-log file, or {spec: file, x, y, frames, …}")),
+  scan: z.union(
+    [path, holding("spec", specScan), holding("bliss", blissScan), holding("headers", headersScan), noSource],
+    expected("a scan-log file, or {spec: file, x, y, frames, …}"),
+  ),
   detectors: z
     .record(fileName, detectorSchema, expected("a map of detectors"))
     .refine((d) => Object.keys(d).length > 0, expected("at least one detector")),
@@ -578,7 +646,7 @@ function build(raw: RawConfig, file: string, yaml: YamlFile): ExperimentConfig {
   return {
     file: abs,
     dir,
-    ...scanOf(raw.scan, at),
+    ...scanOf(raw.scan, at, abs),
     detectors,
     background,
     backgroundCounting,
@@ -619,34 +687,76 @@ function validZone(tz: string): boolean {
   }
 }
 
-/** The scan log's file and, for a SPEC source, the options `swaxs scanlog` would take. */
+/** The scan log's file and, for a source it is made from, the options `swaxs scanlog` would take. */
 function scanOf(
   raw: z.infer<typeof schema>["scan"],
   at: (p: string) => string,
-): Pick<ExperimentConfig, "scan" | "scanFrom"> {
+  configFile: string,
+): Pick<ExperimentConfig, "scan" | "scanSource"> {
   if (typeof raw === "string") return { scan: at(raw) };
+  const columns = {
+    x: raw.x,
+    y: raw.y,
+    ...(raw.i0 !== undefined && { i0: raw.i0 }),
+    ...(raw.it !== undefined && { it: raw.it }),
+    ...(raw.exposure !== undefined && { exposure: String(raw.exposure) }),
+    ...(raw.x_scale !== undefined && { xScale: raw.x_scale }),
+    ...(raw.y_scale !== undefined && { yScale: raw.y_scale }),
+    ...(raw.timezone !== undefined && { timezone: raw.timezone }),
+  };
+  // frame patterns and globs are paths like the config's others: relative to its folder
+  const patterns = (f: Record<string, string>) => Object.entries(f).map(([d, p]) => `${d}=${at(p)}`);
+  if ("headers" in raw) {
+    const sets = Object.entries(raw.headers).map(([detector, g]) => ({
+      detector,
+      files: [g].flat().map(at),
+    }));
+    return {
+      scan: configFile,
+      scanSource: { kind: "headers", sets, options: { ...columns, relativeTo: dirname(configFile) } },
+    };
+  }
   const list = raw.scans === undefined ? undefined : [raw.scans].flat().map(String).join(",");
+  const scans = list !== undefined && { scans: list };
+  if ("bliss" in raw) {
+    const frames = Array.isArray(raw.frames)
+      ? raw.frames.flatMap((f) => (typeof f === "string" ? [f] : patterns(f)))
+      : patterns(raw.frames ?? {});
+    const scan = at(raw.bliss);
+    return {
+      scan,
+      scanSource: {
+        kind: "bliss",
+        file: scan,
+        options: { ...columns, ...scans, frames, relativeTo: dirname(scan) },
+      },
+    };
+  }
+  // the SPEC options keep their order of old: x, y, i0, it, exposure, scans, frames, scales, zone
+  const { xScale, yScale, timezone, ...first } = columns;
+  const scan = at(raw.spec);
   return {
-    scan: at(raw.spec),
-    scanFrom: {
-      x: raw.x,
-      y: raw.y,
-      ...(raw.i0 !== undefined && { i0: raw.i0 }),
-      ...(raw.it !== undefined && { it: raw.it }),
-      ...(raw.exposure !== undefined && { exposure: String(raw.exposure) }),
-      ...(list !== undefined && { scans: list }),
-      // frame patterns are paths like the config's others: relative to its folder
-      frames: Object.entries(raw.frames).map(([d, p]) => `${d}=${at(p)}`),
-      ...(raw.x_scale !== undefined && { xScale: raw.x_scale }),
-      ...(raw.y_scale !== undefined && { yScale: raw.y_scale }),
-      ...(raw.timezone !== undefined && { timezone: raw.timezone }),
+    scan,
+    scanSource: {
+      kind: "spec",
+      file: scan,
+      options: {
+        ...first,
+        ...scans,
+        frames: patterns(raw.frames),
+        ...(xScale !== undefined && { xScale }),
+        ...(yScale !== undefined && { yScale }),
+        ...(timezone !== undefined && { timezone }),
+      },
     },
   };
 }
 
 /** Every file the config names, with its key: the ones `checkConfigFiles` requires to exist. */
 export function configFiles(cfg: ExperimentConfig): { key: string; path: string }[] {
-  const out = [{ key: cfg.scanFrom ? "scan.spec" : "scan", path: cfg.scan }];
+  // a scan log made from the frames' headers has no file of its own (`scan` is the config)
+  const kind = cfg.scanSource?.kind;
+  const out = kind === "headers" ? [] : [{ key: kind ? `scan.${kind}` : "scan", path: cfg.scan }];
   for (const d of Object.values(cfg.detectors)) {
     out.push({ key: `detectors.${d.name}.poni`, path: d.poni });
     if (d.mask) out.push({ key: `detectors.${d.name}.mask`, path: d.mask });

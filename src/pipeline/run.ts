@@ -29,12 +29,11 @@ import { RESULT_FOLDERS, RESULTS } from "../results/index.js";
 import {
   findGrid,
   type Grid,
+  makeScanLog,
   midExposure,
   parseScanLog,
   readScanLog,
-  readSpecFile,
   type ScanLog,
-  specScanLog,
 } from "../scan/index.js";
 import { beginOutput, commitOutput, InputError, PROGRAM, VERSION, workerCount } from "../util/index.js";
 import { ocvPass, type PassContext, type StreamResult } from "./analyse.js";
@@ -118,9 +117,21 @@ const NEEDS_FRAME_SIZES = [writeFrames];
  * code: its CSV text, read by the same reader), with nothing written to disk.
  */
 async function scanLogOf(cfg: ExperimentConfig): Promise<ScanLog> {
-  if (!cfg.scanFrom) return readScanLog(cfg.scan);
-  const made = specScanLog(await readSpecFile(cfg.scan), cfg.scanFrom);
+  const source = cfg.scanSource;
+  if (!source) return readScanLog(cfg.scan);
+  const made = await makeScanLog(source);
   if (made.rows === 0) throw new InputError(cfg.scan, "the chosen scans have no data points");
+  // frames kept in HDF5 (a Bliss file, a Lima file): a dataset the config names must be theirs.
+  // Without one the frame reader finds it (NeXus default, Eiger's /entry/data/data, the only
+  // image); it is not set here, as a detector's dataset applies to its calibrant and empty cell too
+  for (const [det, dataset] of Object.entries(made.datasets)) {
+    const own = cfg.detectors[det]?.dataset;
+    if (own !== undefined && `/${own.replace(/^\/+/, "")}` !== dataset)
+      throw new InputError(
+        cfg.file,
+        `detectors.${det}.dataset: ${own}, but ${cfg.scan} keeps ${det}'s frames in ${dataset}`,
+      );
+  }
   return parseScanLog(made.csv, cfg.scan);
 }
 

@@ -1,5 +1,6 @@
 /** The scan: the canonical scan log (one row per frame) and the grid of beam positions. */
 
+export { type BlissFile, type BlissScan, type FrameStack, readBlissFile } from "./bliss.js";
 export {
   compileFramePattern,
   FRAME_FIELDS,
@@ -7,6 +8,7 @@ export {
   type FramePattern,
   renderFramePattern,
 } from "./frame-pattern.js";
+export { expandGlob } from "./glob.js";
 export {
   type AxisClusters,
   clusterAxis,
@@ -25,6 +27,11 @@ export {
   SCAN_COLUMNS,
   type ScanLog,
 } from "./log.js";
+export type { MadeScanLog } from "./log-writer.js";
+export type { LogColumnOptions } from "./scan-table.js";
+export { type BlissScanLogOptions, blissScanLog, selectBlissScans } from "./scanlog-bliss.js";
+export { type HeaderScanLogOptions, type HeaderSet, headerScanLog } from "./scanlog-headers.js";
+export { makeScanLog, type ScanSource, scanSourceKind } from "./scanlog-source.js";
 export { type SpecScanLog, type SpecScanLogOptions, specScanLog } from "./scanlog-spec.js";
 export {
   parseSpec,

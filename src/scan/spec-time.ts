@@ -9,7 +9,10 @@
  */
 import { localToUtcS } from "../echem/timezone.js";
 import { clip, InputError } from "../util/errors.js";
+import { badPoint } from "./scan-table.js";
 import { type SpecScan, specColumn } from "./spec.js";
+
+export { badPoint };
 
 const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
 
@@ -94,18 +97,4 @@ function countingTimes(scan: SpecScan, file: string): Float64Array {
       `scan ${scan.key} has no Epoch, Seconds or Time column and no #T counting time: its points cannot be timed`,
     );
   return new Float64Array(scan.points).fill(scan.countTimeS);
-}
-
-/** Throws at the first point whose value fails `ok` (default: finite). */
-export function badPoint(
-  scan: SpecScan,
-  values: Float64Array,
-  what: string,
-  file: string,
-  ok: (v: number) => boolean = Number.isFinite,
-  need = "a finite number",
-): void {
-  for (let p = 0; p < values.length; p++)
-    if (!Number.isFinite(values[p]!) || !ok(values[p]!))
-      throw new InputError(file, `scan ${scan.key} point ${p}: ${what} is ${values[p]}, not ${need}`);
 }

@@ -18,6 +18,7 @@
 import { readFile, stat } from "node:fs/promises";
 import { decodeText, splitLines } from "../echem/csv-text.js";
 import { clip, InputError } from "../util/errors.js";
+import { printfNumber } from "./scan-table.js";
 
 /** A file header: the lines from `#F`/`#E` up to the first scan. A file may hold several. */
 export interface SpecHeader {
@@ -90,19 +91,8 @@ export async function readSpecFile(path: string): Promise<SpecFile> {
 
 /** A `#` line: key letters, optional index digits (`#P3`, `#O10`, `#UX1`), the rest. */
 const CONTROL = /^#(\S+?)(\d*)(?:\s+(.*))?$/;
-const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-const SPECIAL = new Map([
-  ["nan", Number.NaN],
-  ["inf", Infinity],
-  ["+inf", Infinity],
-  ["-inf", -Infinity],
-]);
-
 /** A number as SPEC (C printf) writes it; null when it is not one. */
-export function specNumber(s: string): number | null {
-  if (NUMBER.test(s)) return Number(s);
-  return SPECIAL.get(s.toLowerCase()) ?? null;
-}
+export const specNumber = printfNumber;
 
 /** Names separated by two or more spaces (certified SPEC's `#L` and `#O`). */
 const splitWide = (s: string): string[] => (s.trim() === "" ? [] : s.trim().split(/\s{2,}|\t/));
