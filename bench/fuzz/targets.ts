@@ -184,7 +184,12 @@ export const TARGETS: Target[] = [
     name: "mpr",
     file: "cycling.mpr",
     text: false,
-    seeds: () => [readFixture("echem", "yadg_gcpl.issue_149.mpr"), readFixture("echem", "yadg_peis.mpr")],
+    seeds: () => [
+      readFixture("echem", "yadg_gcpl.issue_149.mpr"),
+      readFixture("echem", "yadg_peis.mpr"),
+      readFixture("echem", "yadg_ocv.mpr"),
+      readFixture("echem", "yadg_zir.mpr"),
+    ],
     read: (p) => readCycler(p),
   },
   {
@@ -198,10 +203,11 @@ export const TARGETS: Target[] = [
     name: "neware-nda",
     file: "cycling.nda",
     text: false,
-    // The first 120 records keep a run short; both record layouts (BTS 9.1, 9.0).
+    // The first 120 records keep a run short; all three record layouts (BTS 9.1, 9.0, 7.x).
     seeds: () => [
       readFixture("echem", "neware_TestFile_head1500.nda").subarray(0, 1024 + 120 * 56),
       readFixture("echem", "neware_2-1-6_61_head1500.nda").subarray(0, 1024 + 120 * 88),
+      readFixture("echem", "neware_new_nda_file.nda").subarray(0, 85385 + 120 * 86),
     ],
     read: (p) => readCycler(p),
   },

@@ -18,7 +18,10 @@
  *     (room for 200), records from offset 0x195 (version 2) or 0x196 (version 3, one more byte,
  *     0x01, before them);
  *   version 0 with the 11.50 header: n_records u32, n_columns u16, column ids u16 × n_columns
- *     (room for 500), a 0x01 byte at 0x3EE, records from 0x3EF.
+ *     (room for 500), a 0x01 byte at 0x3EE, records from 0x3EF;
+ *   version 0 with the old header (EC-Lab before 10.40, as galvani's BioLogic.py describes it; no
+ *     public file of it was found, so it is tested on a real version-3 file rewritten into this
+ *     layout): n_records u32, n_columns u8, column ids u8 × n_columns, records from 100.
  *   A record is the columns in id order, each with the type its id implies (table below); the ids
  *   1, 2, 3, 21, 31, 65 are bit fields of one shared "flags" byte, placed where the first of them
  *   is listed: mode = bits 0–1 (1 CC, 2 CV, 3 rest), ox/red = bit 2, error = bit 3,
@@ -31,7 +34,9 @@
  *   1899-12-30, local wall-clock time) at 0x249; Pascal strings (length byte + text) for the
  *   saved file name (0x251), host (0x351), device address (0x384), EC-Lab version (0x3B7),
  *   server firmware (0x3BE), interpreter firmware (0x3C5), device serial number (0x3CF). Same
- *   offsets in all the 10.40 … 11.62 files seen.
+ *   offsets in all the 10.40 … 11.62 files seen. Older EC-Lab versions put the date at 465, 469
+ *   or 473 instead (galvani tries these; no such public file was found): where 0x249 holds no
+ *   plausible date, the first of those that does and falls on the settings module's date is taken.
  *
  * "VMP Set" module data: technique code at 0x00; comments (Pascal string, 0x07), mass of active
  *   material in mg (f4, 0x107), electrode material (0x11E), reference electrode (0x215).
@@ -248,6 +253,8 @@ interface Module {
 interface DataLayout {
   nColumns: number;
   idsAt: number;
+  /** 1 in the old version-0 table, else 2 (u16). */
+  idBytes: 1 | 2;
   capacity: number;
   recordsAt: number;
 }
@@ -317,13 +324,32 @@ function dataLayout(m: Module, view: DataView, file: string): DataLayout {
   };
   if (m.extended && m.version === 0) {
     need(6);
-    return { nColumns: view.getUint16(m.start + 4, true), idsAt: 6, capacity: 500, recordsAt: 0x3ef };
+    return {
+      nColumns: view.getUint16(m.start + 4, true),
+      idsAt: 6,
+      idBytes: 2,
+      capacity: 500,
+      recordsAt: 0x3ef,
+    };
+  }
+  if (!m.extended && m.version === 0) {
+    need(6);
+    // One-byte column ids; a zero first id would be the 11.50 table under an old header, never seen.
+    if (view.getUint8(m.start + 5) === 0) {
+      throw new InputError(
+        file,
+        "VMP data module version 0 (old header) with two-byte column ids is not supported; " +
+          "export the file as .mpt from EC-Lab and read that",
+      );
+    }
+    return { nColumns: view.getUint8(m.start + 4), idsAt: 5, idBytes: 1, capacity: 95, recordsAt: 100 };
   }
   if (!m.extended && (m.version === 2 || m.version === 3)) {
     need(5);
     return {
       nColumns: view.getUint8(m.start + 4),
       idsAt: 5,
+      idBytes: 2,
       capacity: 200,
       recordsAt: m.version === 2 ? 0x195 : 0x196,
     };
@@ -364,7 +390,7 @@ export function parseMprTable(bytes: Uint8Array, file: string): EcLabTable {
   // Column table.
   const layout = dataLayout(data, view, file);
   const nRecords = view.getUint32(data.start, true);
-  const { nColumns, idsAt, capacity, recordsAt } = layout;
+  const { nColumns, idsAt, idBytes, capacity, recordsAt } = layout;
   if (nColumns > capacity) {
     throw new InputError(
       file,
@@ -375,7 +401,10 @@ export function parseMprTable(bytes: Uint8Array, file: string): EcLabTable {
     throw new InputError(file, `VMP data module (${data.length} bytes) ends before its records start`);
   }
   const ids: number[] = [];
-  for (let c = 0; c < nColumns; c++) ids.push(view.getUint16(data.start + idsAt + 2 * c, true));
+  for (let c = 0; c < nColumns; c++) {
+    const at = data.start + idsAt + idBytes * c;
+    ids.push(idBytes === 1 ? view.getUint8(at) : view.getUint16(at, true));
+  }
 
   const columns: string[] = [];
   const fields: Field[] = [];
@@ -464,7 +493,7 @@ export function parseMprTable(bytes: Uint8Array, file: string): EcLabTable {
   if (loop) readLoops(view, loop, nRecords, metadata);
   let startLocal: string | null = null;
   const log = find("VMP LOG");
-  if (log) startLocal = readLog(bytes, view, log, metadata);
+  if (log) startLocal = readLog(bytes, view, log, settings ? moduleDay(settings.date) : null, metadata);
   return { file, format: "biologic-mpr", n: nRecords, columns, values, startLocal, metadata };
 }
 
@@ -514,6 +543,7 @@ function readLog(
   bytes: Uint8Array,
   view: DataView,
   m: Module,
+  settingsDay: string | null,
   meta: Record<string, string | number>,
 ): string | null {
   meta["log date"] = m.date;
@@ -530,18 +560,42 @@ function readLog(
   str(0x3be, 6, "Internet server", /^\d+\.\d+$/);
   str(0x3c5, 9, "Command interpretor", /^\d+\.\d+$/);
   str(0x3cf, 10, "device serial number", /^\d+$/);
-  if (m.length < 0x249 + 8) return null;
-  const days = view.getFloat64(m.start + 0x249, true);
-  if (!Number.isFinite(days)) return null;
-  const ms = OLE_EPOCH_MS + Math.round(days * 86_400_000);
-  const d = new Date(ms);
+  const at = (offset: number) => oleDate(view, m, offset);
+  const modern = at(0x249);
+  if (modern.iso) return modern.iso;
+  // Older layouts: the first plausible date at 465, 469 or 473 that falls on the settings' day.
+  for (const offset of OLD_LOG_DATE_OFFSETS) {
+    const { iso } = at(offset);
+    if (iso && (settingsDay === null || iso.startsWith(settingsDay))) {
+      meta["log start offset"] = offset;
+      return iso;
+    }
+  }
+  if (modern.note) meta["log start"] = modern.note;
+  return null;
+}
+
+/** Where EC-Lab versions before 10.40 keep the start date in the log module (galvani, BioLogic.py). */
+const OLD_LOG_DATE_OFFSETS = [465, 469, 473] as const;
+
+/** The OLE date (f8) at `offset` in module `m` as local ISO time, or a note why it is not one. */
+function oleDate(view: DataView, m: Module, offset: number): { iso: string | null; note?: string } {
+  if (m.length < offset + 8) return { iso: null };
+  const days = view.getFloat64(m.start + offset, true);
+  if (!Number.isFinite(days)) return { iso: null };
+  const d = new Date(OLE_EPOCH_MS + Math.round(days * 86_400_000));
   const year = d.getUTCFullYear();
   // a date beyond ±8.64e15 ms is an Invalid Date (year NaN), which no comparison catches
-  if (!(year >= 1990 && year <= 2200)) {
-    meta["log start"] = `implausible OLE date ${days}`;
-    return null;
-  }
-  return d.toISOString().slice(0, 23);
+  if (!(year >= 1990 && year <= 2200)) return { iso: null, note: `implausible OLE date ${days}` };
+  return { iso: d.toISOString().slice(0, 23) };
+}
+
+/** A module header's date ("MM/DD/YY", "MM-DD-YY" or "MM.DD.YY") as "YYYY-MM-DD"; null if it is none. */
+function moduleDay(date: string): string | null {
+  const m = /^(\d\d)[/.-](\d\d)[/.-](\d\d)$/.exec(date);
+  if (!m) return null;
+  const yy = Number(m[3]);
+  return `${yy < 90 ? 2000 + yy : 1900 + yy}-${m[1]}-${m[2]}`;
 }
 
 /** Parse an EC-Lab .mpr file (bytes of the whole file) into cycler records. */

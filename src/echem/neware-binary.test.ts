@@ -9,6 +9,7 @@ import { expectInputErrorSync as expectInputError } from "../../test/support/err
 import { readFixture } from "../../test/support/fixtures.js";
 import type { NewareTable } from "./neware-binary.js";
 import { parseNda, parseNdaTable } from "./neware-nda.js";
+import { NDA29_RECORD, rangeUnitMA } from "./neware-nda29.js";
 import { parseNdax, parseNdaxTable } from "./neware-ndax.js";
 import { parseCycler } from "./read.js";
 import { sniffCyclerFormat } from "./sniff.js";
@@ -86,6 +87,7 @@ function compare(t: NewareTable, ref: RefRow[]): void {
 }
 
 const NDA = ["neware_TestFile_head1500.nda", "neware_2-1-6_61_head1500.nda"];
+const NDA29 = "neware_new_nda_file.nda";
 const NDAX = [
   "neware_Unit27_Example_Data_File.ndax",
   "neware_46_1_5_60_ZZZZZZZZTEST.ndax",
@@ -136,10 +138,87 @@ describe("Neware .nda (version 130)", () => {
       /truncated \.nda: the last record is cut/,
     );
     expectInputError(() => parseNda(whole.subarray(0, 1024), "head.nda"), "head.nda", /no records/);
-    const v29 = whole.slice(0, 2048);
-    v29[14] = 29;
-    expectInputError(() => parseNda(v29, "old.nda"), "old.nda", /version 29 is not supported/);
+    const v31 = whole.slice(0, 2048);
+    v31[14] = 31;
+    expectInputError(() => parseNda(v31, "odd.nda"), "odd.nda", /version 31 is not supported/);
     expectInputError(() => parseNda(whole.subarray(0, 10), "tiny.nda"), "tiny.nda", /truncated/);
+  });
+});
+
+describe("Neware .nda (version 29, BTS 7.x)", () => {
+  const name = NDA29;
+  const bytes = fixture(name);
+  const RECORDS_AT = 85385;
+
+  it(`${name}: every record equals NewareNDA's export`, () => {
+    compare(parseNdaTable(bytes, name), reference(name));
+  });
+
+  it("reads through the dispatch: local wall-clock start, no Unix times, signed currents", () => {
+    const rec = parseCycler(bytes, name);
+    const t = parseNdaTable(bytes, name);
+    expect(rec.format).toBe("neware-nda");
+    expect(rec.n).toBe(439);
+    expect(rec.metadata["nda version"]).toBe(29);
+    expect(rec.metadata["records at"]).toBe(RECORDS_AT);
+    expect(rec.metadata["records found by"]).toBe("header pointer (0x40)");
+    expect(rec.metadata["records skipped (not data)"]).toBe(6);
+    expect(rec.metadata["BTS server"]).toBe("BTSServer(R3)-7.6.0.301 (2018.07.30)");
+    // The file stores 2020-03-25 11:16:50 with no zone: a local start, as EC-Lab's is.
+    expect(rec.startLocal).toBe("2020-03-25T11:16:50.000");
+    expect(rec.unixTimeS).toBeNull();
+    expect(Array.from(new Set(rec.step))).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(new Set(t.status)).toEqual(new Set(["CC_DChg", "Rest", "CC_Chg"]));
+    for (let i = 1; i < rec.n; i++) {
+      if (t.status[i] === "CC_DChg" && t.currentMA[i] !== 0) expect(rec.currentMA[i]).toBeLessThan(0);
+      if (t.status[i] === "CC_Chg" && t.currentMA[i] !== 0) expect(rec.currentMA[i]).toBeGreaterThan(0);
+      expect(rec.timeS[i]).toBeGreaterThanOrEqual(rec.timeS[i - 1]!);
+    }
+  });
+
+  it("reads a file cut at a record boundary as the first records; refuses one cut inside a record", () => {
+    const ref = reference(name);
+    const cut = parseNdaTable(bytes.subarray(0, RECORDS_AT + 100 * NDA29_RECORD), "cut.nda");
+    compare(cut, ref.slice(0, 99)); // the first of the 100 records is not a data record
+    expectInputError(
+      () => parseNda(bytes.subarray(0, RECORDS_AT + 100 * NDA29_RECORD + 40), "cut.nda"),
+      "cut.nda",
+      /truncated \.nda: the last record is cut \(40 of 86 bytes\)/,
+    );
+  });
+
+  it("finds the records without the header's pointer", () => {
+    const moved = bytes.slice();
+    new DataView(moved.buffer).setUint32(0x40, 7, true);
+    const t = parseNdaTable(moved, "moved.nda");
+    expect(t.metadata["records found by"]).toBe("search");
+    compare(t, reference(name));
+  });
+
+  it("refuses an unknown current range and a file without records, each naming the file", () => {
+    const odd = bytes.slice();
+    new DataView(odd.buffer).setInt32(RECORDS_AT + 3 * NDA29_RECORD + 78, 7, true);
+    expectInputError(
+      () => parseNda(odd, "range.nda"),
+      "range.nda",
+      /unknown current range 7 in record 3; export it as CSV/,
+    );
+    expectInputError(
+      () => parseNda(bytes.subarray(0, RECORDS_AT), "empty.nda"),
+      "empty.nda",
+      /version 29\) without data records/,
+    );
+  });
+
+  it("gives each current range its unit (mA per count)", () => {
+    expect(rangeUnitMA(5)).toBe(1e-4);
+    expect(rangeUnitMA(-5)).toBe(1e-5);
+    expect(rangeUnitMA(200)).toBe(1e-2);
+    expect(rangeUnitMA(-200)).toBeUndefined();
+    expect(rangeUnitMA(20000)).toBe(1e-1);
+    expect(rangeUnitMA(-20000)).toBe(1e-2);
+    expect(rangeUnitMA(-100000000)).toBe(10);
+    expect(rangeUnitMA(0)).toBe(0);
   });
 });
 
@@ -197,6 +276,7 @@ describe("Neware .ndax (.ndc versions 14, 16, 17)", () => {
 describe("sniffing the binaries", () => {
   it("recognises .nda and .ndax by content", () => {
     expect(sniffCyclerFormat(fixture(NDA[0]!))).toBe("neware-nda");
+    expect(sniffCyclerFormat(fixture(NDA29))).toBe("neware-nda");
     expect(sniffCyclerFormat(fixture(NDAX[0]!))).toBe("neware-ndax");
   });
 });

@@ -56,8 +56,10 @@ export interface NewareTable {
   /** Charge and discharge counters [mAh] as stored (restart with each step). */
   chargeMAh: Float64Array;
   dischargeMAh: Float64Array;
-  /** Unix time [s, UTC]. */
+  /** Unix time [s, UTC]; with `wallClock`, the cycler's local time read as if it were UTC (NaN if unreadable). */
   unixTimeS: Float64Array;
+  /** True when the file stores local wall-clock time without a zone (.nda version 29), not UTC. */
+  wallClock?: boolean;
   metadata: Record<string, string | number>;
 }
 
@@ -76,7 +78,8 @@ export function countChanges(raw: ArrayLike<number>): Int32Array {
  * Our records from a Neware table. The clock is the step times added up over the steps (Neware's
  * "Total Time", which does not run while a channel is paused); the stored Unix times are kept as
  * `unixTimeS`. Current signed by the step type where it names a direction; net charge from the
- * increments of the two counters, as for the CSV exports (neware.ts).
+ * increments of the two counters, as for the CSV exports (neware.ts). A file that stores local
+ * wall-clock time (.nda version 29) gives the first record's time as `startLocal` and no Unix times.
  */
 export function newareRecords(t: NewareTable, file: string, format: string): CyclerRecords {
   const { n } = t;
@@ -106,13 +109,16 @@ export function newareRecords(t: NewareTable, file: string, format: string): Cyc
     chargeColumns: "charge − discharge counters",
     stepTypes: [...new Set(t.status)].join(", "),
   };
+  const first = t.unixTimeS[0]!;
+  const wallStart =
+    t.wallClock && Number.isFinite(first) ? new Date(first * 1000).toISOString().slice(0, 23) : null;
   return {
     file,
     format,
     n,
-    startLocal: null,
+    startLocal: wallStart,
     timeS,
-    unixTimeS: t.unixTimeS,
+    unixTimeS: t.wallClock ? null : t.unixTimeS,
     eweV: t.voltageV,
     currentMA,
     chargeMAh,

@@ -1,11 +1,12 @@
 /**
- * Neware BTS `.nda` binaries, file version 130 (BTS 9.0 and 9.1). Version 29 (BTS 7.x) is refused.
+ * Neware BTS `.nda` binaries, file version 130 (BTS 9.0 and 9.1) here, and version 29 (BTS 7.x) in
+ * `neware-nda29.ts`; the two share the table built at the end.
  *
  * Layout (little-endian), as described by NewareNDA (d-cogswell/NewareNDA, BSD-3-Clause: read to
  * learn the format, no code taken) and checked record by record against its export of the same
  * files (test/fixtures/echem, `neware-binary.test.ts`):
  *
- *   0x00  "NEWARE"; byte 14 = file version (29 or 130); the header runs to 0x400.
+ *   0x00  "NEWARE"; byte 14 = file version (29 or 130); in version 130 the header runs to 0x400.
  *   0x400 fixed-length records to the end of the file or to a record starting with 0x81 (the footer:
  *         the step plan, active mass, remarks; a file cut or still being written has none).
  *
@@ -23,6 +24,8 @@
  */
 import { InputError } from "../util/errors.js";
 import { countChanges, type NewareTable, newareRecords, statusName } from "./neware-binary.js";
+import { NdaColumns, pickRows } from "./neware-columns.js";
+import { readNda29Records } from "./neware-nda29.js";
 import type { CyclerRecords } from "./types.js";
 
 const MAGIC = "NEWARE";
@@ -34,44 +37,6 @@ const BTS90_RECORD = 88;
 export function isNda(bytes: Uint8Array): boolean {
   for (let i = 0; i < MAGIC.length; i++) if (bytes[i] !== MAGIC.charCodeAt(i)) return false;
   return bytes.length >= MAGIC.length;
-}
-
-/** Grows typed columns as records are found (the count is known only at the end). */
-class Columns {
-  n = 0;
-  private cap = 1024;
-  index = new Float64Array(this.cap);
-  cycle = new Int32Array(this.cap);
-  stepIndex = new Int32Array(this.cap);
-  statusCode = new Int32Array(this.cap);
-  stepTimeS = new Float64Array(this.cap);
-  voltageV = new Float64Array(this.cap);
-  currentMA = new Float64Array(this.cap);
-  chargeMAh = new Float64Array(this.cap);
-  dischargeMAh = new Float64Array(this.cap);
-  unixTimeS = new Float64Array(this.cap);
-
-  next(): number {
-    if (this.n === this.cap) {
-      this.cap *= 2;
-      const grow = <T extends Float64Array | Int32Array>(a: T): T => {
-        const b = new (a.constructor as new (n: number) => T)(this.cap);
-        b.set(a);
-        return b;
-      };
-      this.index = grow(this.index);
-      this.cycle = grow(this.cycle);
-      this.stepIndex = grow(this.stepIndex);
-      this.statusCode = grow(this.statusCode);
-      this.stepTimeS = grow(this.stepTimeS);
-      this.voltageV = grow(this.voltageV);
-      this.currentMA = grow(this.currentMA);
-      this.chargeMAh = grow(this.chargeMAh);
-      this.dischargeMAh = grow(this.dischargeMAh);
-      this.unixTimeS = grow(this.unixTimeS);
-    }
-    return this.n++;
-  }
 }
 
 /** The 9.1 record length: the distance from the first record to the next with the same two leading bytes. */
@@ -88,23 +53,17 @@ function bts91RecordLength(bytes: Uint8Array, file: string): number {
   );
 }
 
-/** Read an .nda file into a Neware table. */
-export function parseNdaTable(bytes: Uint8Array, file: string): NewareTable {
-  if (!isNda(bytes)) throw new InputError(file, 'not a Neware .nda file (no "NEWARE" signature)');
-  if (bytes.length < 15) throw new InputError(file, "truncated .nda: the header is cut");
-  const version = bytes[14]!;
-  if (version !== 130) {
-    throw new InputError(
-      file,
-      `Neware .nda file version ${version} is not supported (only version 130, BTS 9.x); export it as CSV from BTSDA and read that`,
-    );
-  }
+/** Read the records of a version-130 file into `cols`; returns metadata. */
+function readNda130Records(
+  bytes: Uint8Array,
+  view: DataView,
+  file: string,
+  cols: NdaColumns,
+): Record<string, string | number> {
   if (bytes.length <= HEADER_BYTES)
     throw new InputError(file, "truncated .nda: no records after the 1024-byte header");
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const bts91 = bytes[HEADER_BYTES] === BTS91_FIRST;
   const recordLength = bts91 ? bts91RecordLength(bytes, file) : BTS90_RECORD;
-  const cols = new Columns();
   let skipped = 0;
   let footer = false;
   let p = HEADER_BYTES;
@@ -155,6 +114,31 @@ export function parseNdaTable(bytes: Uint8Array, file: string): NewareTable {
       `truncated .nda: the last record is cut (${bytes.length - p} of ${recordLength} bytes)`,
     );
   }
+  cols.stepKey.set(cols.stepIndex.subarray(0, cols.n));
+  const metadata: Record<string, string | number> = {
+    "BTS version": bts91 ? "9.1" : "9.0",
+    "record bytes": recordLength,
+    footer: footer ? "present" : "absent (file cut or still being written)",
+  };
+  if (skipped > 0) metadata["records skipped (not data)"] = skipped;
+  return metadata;
+}
+
+/** Read an .nda file into a Neware table. */
+export function parseNdaTable(bytes: Uint8Array, file: string): NewareTable {
+  if (!isNda(bytes)) throw new InputError(file, 'not a Neware .nda file (no "NEWARE" signature)');
+  if (bytes.length < 15) throw new InputError(file, "truncated .nda: the header is cut");
+  const version = bytes[14]!;
+  if (version !== 130 && version !== 29) {
+    throw new InputError(
+      file,
+      `Neware .nda file version ${version} is not supported (only versions 29, BTS 7.x, and 130, BTS 9.x); export it as CSV from BTSDA and read that`,
+    );
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const cols = new NdaColumns();
+  const read =
+    version === 29 ? readNda29Records(bytes, view, file, cols) : readNda130Records(bytes, view, file, cols);
   if (cols.n === 0) throw new InputError(file, "Neware .nda without data records");
   const n = cols.n;
   // Records are stored in index order; a repeated index (a record written twice) keeps the first.
@@ -166,35 +150,24 @@ export function parseNdaTable(bytes: Uint8Array, file: string): NewareTable {
       throw new InputError(file, `corrupt .nda: record index ${cols.index[r]} after ${prev}`);
     }
   }
-  const pick = <T extends Float64Array | Int32Array>(a: T): T => {
-    const b = new (a.constructor as new (n: number) => T)(keep.length);
-    keep.forEach((r, i) => {
-      b[i] = a[r]!;
-    });
-    return b;
-  };
-  const stepIndex = pick(cols.stepIndex);
-  const metadata: Record<string, string | number> = {
-    "nda version": version,
-    "BTS version": bts91 ? "9.1" : "9.0",
-    "record bytes": recordLength,
-    footer: footer ? "present" : "absent (file cut or still being written)",
-  };
-  if (skipped > 0) metadata["records skipped (not data)"] = skipped;
+  const metadata: Record<string, string | number> = { "nda version": version, ...read };
   if (keep.length < n) metadata["duplicate records dropped"] = n - keep.length;
+  // BTS 9.0 records store no cycle.
+  const hasCycle = version === 29 || read["BTS version"] === "9.1";
   return {
     n: keep.length,
-    index: pick(cols.index),
-    cycle: bts91 ? pick(cols.cycle) : null,
-    step: countChanges(stepIndex),
-    stepIndex,
-    status: Array.from(pick(cols.statusCode), statusName),
-    stepTimeS: pick(cols.stepTimeS),
-    voltageV: pick(cols.voltageV),
-    currentMA: pick(cols.currentMA),
-    chargeMAh: pick(cols.chargeMAh),
-    dischargeMAh: pick(cols.dischargeMAh),
-    unixTimeS: pick(cols.unixTimeS),
+    index: pickRows(cols.index, keep),
+    cycle: hasCycle ? pickRows(cols.cycle, keep) : null,
+    step: countChanges(pickRows(cols.stepKey, keep)),
+    stepIndex: pickRows(cols.stepIndex, keep),
+    status: Array.from(pickRows(cols.statusCode, keep), statusName),
+    stepTimeS: pickRows(cols.stepTimeS, keep),
+    voltageV: pickRows(cols.voltageV, keep),
+    currentMA: pickRows(cols.currentMA, keep),
+    chargeMAh: pickRows(cols.chargeMAh, keep),
+    dischargeMAh: pickRows(cols.dischargeMAh, keep),
+    unixTimeS: pickRows(cols.unixTimeS, keep),
+    wallClock: version === 29,
     metadata,
   };
 }
