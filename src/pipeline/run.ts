@@ -116,11 +116,13 @@ const NEEDS_FRAME_SIZES = [writeFrames];
  * The scan log: the canonical CSV, or made from a SPEC file as `swaxs scanlog` makes it (the same
  * code: its CSV text, read by the same reader), with nothing written to disk.
  */
-async function scanLogOf(cfg: ExperimentConfig): Promise<ScanLog> {
+async function scanLogOf(cfg: ExperimentConfig, onNote?: (m: string) => void): Promise<ScanLog> {
   const source = cfg.scanSource;
   if (!source) return readScanLog(cfg.scan);
   const made = await makeScanLog(source);
   if (made.rows === 0) throw new InputError(cfg.scan, "the chosen scans have no data points");
+  // what did not stop the log (an aborted scan cut to its counters' common length) is said here too
+  for (const n of made.notes) onNote?.(`${cfg.scan}: ${n}`);
   // frames kept in HDF5 (a Bliss file, a Lima file): a dataset the config names must be theirs.
   // Without one the frame reader finds it (NeXus default, Eiger's /entry/data/data, the only
   // image); it is not set here, as a detector's dataset applies to its calibrant and empty cell too
@@ -140,7 +142,7 @@ export async function runExperiment(configPath: string, opts: RunOptions = {}): 
   // the results folder first: it must never swallow the config's folder or an input
   checkRunOutput(loaded);
   // every frame timed at mid-exposure (scan/log.ts), for the cycler clock and every output
-  const log = midExposure(await scanLogOf(loaded));
+  const log = midExposure(await scanLogOf(loaded, opts.onNote));
   checkRunOutput(loaded, log);
   const allowMissing = opts.allowMissing === true;
   const plan = planFrames(loaded, log, allowMissing);
