@@ -43,6 +43,25 @@ export function checkRunOutput(cfg: ExperimentConfig, log?: ScanLog): void {
 }
 
 /**
+ * A window given in the other q unit (the commonest slip: Å⁻¹ values on a detector in nm⁻¹) fits
+ * the range once converted: say so, with the converted window.
+ */
+function unitHint(q: readonly [number, number], lo: number, hi: number, unit: string): string {
+  const other =
+    unit === "q_nm^-1"
+      ? { f: 10, was: "Å⁻¹", is: "nm⁻¹" }
+      : unit === "q_A^-1"
+        ? { f: 0.1, was: "nm⁻¹", is: "Å⁻¹" }
+        : null;
+  if (!other) return "";
+  const a = q[0] * other.f;
+  const b = q[1] * other.f;
+  if (!(a >= lo && b <= hi)) return "";
+  const n = (v: number) => Number(v.toPrecision(6));
+  return ` — ${other.was}? the unit is ${other.is}: [${n(a)}, ${n(b)}]`;
+}
+
+/**
  * Every band and peak window inside its detector's radial range (from the PONI and the frame size,
  * read from the first frame's header): a band in Å⁻¹ on a detector in nm⁻¹ would otherwise give
  * all-zero maps, and one partly outside would average in empty bins.
@@ -69,7 +88,7 @@ export async function checkWindows(cfg: ExperimentConfig, log: ScanLog): Promise
       if (w.q[0] < lo || w.q[1] > hi)
         throw new InputError(
           cfg.file,
-          `${w.key}: [${w.q.join(", ")}] is not inside detector ${d.name}'s range ${lo.toPrecision(4)}..${hi.toPrecision(4)} ${d.unit}`,
+          `${w.key}: [${w.q.join(", ")}] is not inside detector ${d.name}'s range ${lo.toPrecision(4)}..${hi.toPrecision(4)} ${d.unit}${unitHint(w.q, lo, hi, d.unit)}`,
         );
   }
 }

@@ -289,6 +289,22 @@ describe("swaxs run: bad input names what and where", () => {
     expect(r.stderr).toMatch(/cycling\.mpt: the cycler log does not cover 8 of 8 frames/);
   });
 
+  it("a cycler log read in the wrong zone: the gap is a whole number of hours, and the message names echem.timezone", async () => {
+    const other = join(dir, "..", "wrongzone");
+    await simulate({ ...PRESETS.tiny, rows: 2, cols: 1, sweeps: 2 }, other, { seed: 1 });
+    const yaml = join(other, "experiment.yaml");
+    const text = readFileSync(yaml, "utf8");
+    // the twin's cycler PC keeps Central European time; read as UTC its log is 1–2 h late
+    expect(text).toMatch(/timezone: Europe\//);
+    writeFileSync(yaml, text.replace(/timezone: .*/, "timezone: UTC"));
+    const r = swaxs("run", yaml);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(
+      /cycling\.mpt: the cycler log does not cover \d+ of 8 frames .*; every frame is inside it if the log's clock is [12] h (earlier|later): is echem\.timezone \(or echem\.clock_offset_s\) right\?/,
+    );
+  });
+
   it("a frame file missing → exit 2; --allow-missing goes on and counts", () => {
     const f = join(dir, "frames/waxs/waxs_s005_r009_c01.cbf");
     rmSync(f);

@@ -157,6 +157,24 @@ export async function runExperiment(configPath: string, opts: RunOptions = {}): 
   }
 }
 
+/**
+ * Where the frames fall outside the cycler log but a whole number of hours would put them all
+ * inside it, the likely cause: the cycler's clock read in the wrong zone (issue 21) — said with
+ * the key to change and the shift that fits (the smallest, where several do).
+ */
+export function clockHint(series: EchemSeries, frameS: Float64Array): string {
+  const fits: number[] = [];
+  for (let h = 1; h <= 14; h++)
+    for (const sign of [1, -1]) {
+      const shifted = Float64Array.from(frameS, (t) => t + sign * h * 3600);
+      const c = joinFrames(series, shifted);
+      if (c.before + c.after === 0) fits.push(sign * h);
+    }
+  if (fits.length === 0) return "";
+  const h = fits[0]!;
+  return `; every frame is inside it if the log's clock is ${Math.abs(h)} h ${h > 0 ? "earlier" : "later"}: is echem.timezone (or echem.clock_offset_s) right?`;
+}
+
 /** Threads for a run of `frames` frames, or null where starting them costs more than they save. */
 function runWorkers(
   cfg: ExperimentConfig,
@@ -196,7 +214,7 @@ async function reduceAndAnalyse(
   if (outside > 0 && !allowMissing)
     throw new InputError(
       cfg.echem.file,
-      `the cycler log does not cover ${outside} of ${log.length} frames (${clock.before} before it starts, ${clock.after} after it ends)`,
+      `the cycler log does not cover ${outside} of ${log.length} frames (${clock.before} before it starts, ${clock.after} after it ends)${clockHint(series, log.timeS)}`,
     );
 
   const tmp = await beginOutput(cfg.out, RUN_COMMAND, [".work"]);
