@@ -15,6 +15,7 @@ import { CALIBRANTS, type CalibrantName, PHASES } from "../physics/structures.js
 import type { ScanSource } from "../scan/index.js";
 import { clip, InputError, readYaml, type YamlFile } from "../util/index.js";
 import { firstTodo } from "./config-todo.js";
+import { wrongKind } from "./file-kinds.js";
 
 export type RegionName = "anode" | "separator" | "cathode" | "other";
 export const REGION_NAMES: readonly RegionName[] = ["anode", "separator", "cathode", "other"];
@@ -773,5 +774,7 @@ export async function checkConfigFiles(cfg: ExperimentConfig, file: string = cfg
     const st = await stat(p).catch(() => null);
     if (!st) throw new InputError(file, `${key}: file not found: ${p}`);
     if (!st.isFile()) throw new InputError(file, `${key}: not a file: ${p}`);
+    const wrong = await wrongKind(key, p);
+    if (wrong) throw new InputError(file, wrong);
   }
 }

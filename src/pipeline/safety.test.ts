@@ -133,6 +133,16 @@ const CASES: Case[] = [
     says: /bands\[0\]\.q: \[1\.83, 2\.08\] is not inside detector waxs's range 1\d\.\d+\.\.3\d\.\d+ q_nm\^-1 — Å⁻¹\? the unit is nm⁻¹: \[18\.3, 20\.8\]$/m,
   },
   {
+    name: "the mask given where the PONI belongs",
+    make: (e) => edit(join(e, "experiment.yaml"), (s) => s.replace("poni: waxs.poni", "poni: waxs_mask.edf")),
+    says: /experiment\.yaml: detectors\.waxs\.poni: .*waxs_mask\.edf is an EDF image, not a PONI file$/m,
+  },
+  {
+    name: "a PONI given as the cycler log",
+    make: (e) => edit(join(e, "experiment.yaml"), (s) => s.replace("file: cycling.mpt", "file: saxs.poni")),
+    says: /experiment\.yaml: echem\.file: .*saxs\.poni is a PONI file, not a cycler log$/m,
+  },
+  {
     name: "a band partly outside",
     make: (e) => edit(join(e, "experiment.yaml"), (s) => s.replace("q: [18.3, 20.8]", "q: [30, 40]")),
     // partly outside: refused (never empty bins averaged in), and no unit hint (×10 does not fit)
