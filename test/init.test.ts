@@ -71,13 +71,17 @@ describe("swaxs init on the twin's raw files", () => {
     const text = readFileSync(cfg, "utf8");
     const offset = /every frame is inside the log at ([+-]\d\d:00)/.exec(text)![1]!;
     writeFileSync(cfg, text.replace(/^(\s+timezone:) TODO.*$/m, `$1 "${offset}"`));
-    const r = swaxs("run", cfg);
+    // the folder stands for its experiment.yaml
+    const r = swaxs("run", raw);
     expect(r.code, r.stderr).toBe(0);
     expect(
       readFileSync(join(raw, "results", "frames.csv"), "utf8")
         .trim()
         .split("\n").length,
     ).toBeGreaterThan(10);
+    // a starter config measures nothing yet: the run says so before it starts, and still runs
+    expect(r.stderr).toMatch(/^note: no bands: in the config, so no maps, region time series or heatmaps/m);
+    expect(r.stderr).toMatch(/^note: no peaks: in the config, so no crystallite sizes/m);
   }, 120_000);
 
   it("never overwrites a config without --force", () => {
@@ -94,6 +98,12 @@ describe("swaxs init on the twin's raw files", () => {
     rawCopy(dir);
     rmSync(join(dir, "scan.csv"));
     rmSync(join(dir, "results"), { recursive: true, force: true });
+    // a folder without a config: said, with the command that writes one
+    const none = swaxs("run", dir);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(
+      /spec: a folder without experiment\.yaml \(swaxs init FOLDER writes a starter one\)/,
+    );
     writeFileSync(
       join(dir, "align.spec"),
       "#F align.spec\n#E 1715673600\n#D Tue May 14 08:00:00 2024\n\n#S 1  ascan  samy 0 1 2 1\n#N 3\n#L samy  Epoch  Monitor\n0 0 10\n0.5 1 10\n1 2 10\n",

@@ -92,7 +92,10 @@ export function buildProgram(): Command {
     .description(
       "reduce and analyse an operando scanning experiment from its config: maps, region time series, crystallite sizes, results.h5",
     )
-    .argument("<config>", "experiment.yaml")
+    .argument(
+      "<config>",
+      "experiment.yaml, or a folder holding one (its keys: README.md under swaxs run; swaxs init FOLDER writes a starter)",
+    )
     .option(
       "--allow-missing",
       "go on past missing frame files and frames outside the cycler log, and count them",

@@ -1,8 +1,22 @@
-/** `swaxs run experiment.yaml [--allow-missing]` */
+/** `swaxs run experiment.yaml|FOLDER [--allow-missing]` */
+import { stat } from "node:fs/promises";
+import { join } from "node:path";
 import { runExperiment } from "../pipeline/run.js";
+import { InputError } from "../util/errors.js";
 import { progress } from "./progress.js";
 
-export async function runCommand(config: string, o: { allowMissing?: boolean }): Promise<void> {
+/** The config a FOLDER stands for: its experiment.yaml (what swaxs init and simulate write). */
+async function configOf(path: string): Promise<string> {
+  const st = await stat(path).catch(() => null);
+  if (!st?.isDirectory()) return path;
+  const inside = join(path, "experiment.yaml");
+  if (!(await stat(inside).catch(() => null)))
+    throw new InputError(path, "a folder without experiment.yaml (swaxs init FOLDER writes a starter one)");
+  return inside;
+}
+
+export async function runCommand(given: string, o: { allowMissing?: boolean }): Promise<void> {
+  const config = await configOf(given);
   let bar: ReturnType<typeof progress> | null = null;
   let last = 0;
   const t0 = performance.now();

@@ -139,6 +139,7 @@ async function scanLogOf(cfg: ExperimentConfig, onNote?: (m: string) => void): P
 
 export async function runExperiment(configPath: string, opts: RunOptions = {}): Promise<RunSummary> {
   const loaded = await loadConfig(configPath);
+  for (const n of missingProducts(loaded)) opts.onNote?.(`note: ${n}`);
   // the results folder first: it must never swallow the config's folder or an input
   checkRunOutput(loaded);
   // every frame timed at mid-exposure (scan/log.ts), for the cycler clock and every output
@@ -173,6 +174,25 @@ export function clockHint(series: EchemSeries, frameS: Float64Array): string {
   if (fits.length === 0) return "";
   const h = fits[0]!;
   return `; every frame is inside it if the log's clock is ${Math.abs(h)} h ${h > 0 ? "earlier" : "later"}: is echem.timezone (or echem.clock_offset_s) right?`;
+}
+
+/**
+ * What a config leaves out that the user probably expects (issue 21: a config without bands ran to
+ * the end with no maps and no word why): said before the long reduction, never refused.
+ */
+export function missingProducts(cfg: ExperimentConfig): string[] {
+  const out: string[] = [];
+  if (cfg.bands.length === 0)
+    out.push(
+      "no bands: in the config, so no maps, region time series or heatmaps (e.g. bands: [{name: Li2S, detector: waxs, q: [18.3, 20.8]}])",
+    );
+  else if (cfg.maps.atSod.length === 0)
+    out.push("no maps.at_sod: in the config, so no maps (e.g. maps: {at_sod: [0, 50, 100]})");
+  if (cfg.peaks.length === 0)
+    out.push(
+      "no peaks: in the config, so no crystallite sizes (e.g. peaks: [{name: Li2S, phase: Li2S, detector: waxs, q: [17, 24.5], region: cathode}])",
+    );
+  return out;
 }
 
 /** Threads for a run of `frames` frames, or null where starting them costs more than they save. */
