@@ -82,6 +82,13 @@ describe("swaxs init on the twin's raw files", () => {
     // a starter config measures nothing yet: the run says so before it starts, and still runs
     expect(r.stderr).toMatch(/^note: no bands: in the config, so no maps, region time series or heatmaps/m);
     expect(r.stderr).toMatch(/^note: no peaks: in the config, so no crystallite sizes/m);
+    // no mass_mg in the starter: the cycler file's header gives it, and run.json says so
+    const mass = /Mass of active material : ([\d.]+) mg/.exec(
+      readFileSync(join(raw, "cycling.mpt"), "latin1"),
+    )![1]!;
+    const run = JSON.parse(readFileSync(join(raw, "results", "run.json"), "utf8"));
+    expect(run.echem.mass_mg).toBe(Number(mass));
+    expect(run.echem.mass_from).toBe("cycler file header");
   }, 120_000);
 
   it("never overwrites a config without --force", () => {

@@ -46,6 +46,21 @@ describe("swaxs echem on real cycler files", () => {
     expect(first.c_rate_per_h).toBeLessThan(0.4);
   });
 
+  it("reads the active-material mass from the EC-Lab header, unless --mass-mg states one; EC-Lab's unset 0.001 mg is not a mass", () => {
+    // perex: "Mass of active material : 7000,000 mg" (decimal comma)
+    const own = summary(fx("perex_220726cell4operandoxascontinuation_C06.mpt.gz"));
+    expect(own.mass_mg).toBe(7000);
+    expect(own.mass_from).toBe("file header");
+    expect(own.half_cycles[0].capacity_mah_per_g).toBeCloseTo(own.half_cycles[0].capacity_mah / 7, 9);
+    const stated = summary(fx("perex_220726cell4operandoxascontinuation_C06.mpt.gz"), "--mass-mg", "5");
+    expect(stated.mass_mg).toBe(5);
+    expect(stated.mass_from).toBe("--mass-mg");
+    // yadg ocv: "Mass of active material : 0.001 mg", EC-Lab's value when none was entered
+    const unset = summary(fx("yadg_ocv.mpt"), "--timezone", "UTC");
+    expect(unset.mass_mg).toBeNull();
+    expect(unset.mass_from).toBeNull();
+  });
+
   it.each([
     ["neware_uio_head2599.csv.gz", "neware-csv", 2599, "2022-05-18T16:27:52"],
     ["FastCharge_000025_CH8.csv", "arbin-csv", 248, null],

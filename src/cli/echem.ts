@@ -63,6 +63,7 @@ export function echemSummary(s: EchemSeries) {
     duration_s: s.timeS[s.n - 1]! - s.timeS[0]!,
     charge_from: s.chargeFrom,
     mass_mg: s.massMg,
+    mass_from: s.massFrom === "stated" ? "--mass-mg" : s.massFrom === "file" ? "file header" : null,
     sodc_defined: s.sodcPct !== null,
     half_cycles: s.halfCycles.map((h) => ({
       index: h.index,

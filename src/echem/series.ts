@@ -2,7 +2,9 @@
  * One electrochemical time series from any cycler file: absolute time (when the clock is known),
  * time since start, Ewe, I, charge passed, steps, segments, half-cycles, cycles and SODC.
  */
+
 import { InputError } from "../util/errors.js";
+import { headerMassMg } from "./mass.js";
 import { type HalfCycle, halfCycles, integrateCharge, type Segment, segment, sodcPct } from "./segments.js";
 import { type CyclerClock, cyclerToUtcS } from "./timezone.js";
 import type { CyclerRecords } from "./types.js";
@@ -35,6 +37,8 @@ export interface EchemSeries {
   halfCycles: HalfCycle[];
   /** Active-material mass [mg] when given, for mAh/g. */
   massMg: number | null;
+  /** Where the mass came from: stated (config, --mass-mg), the cycler file's header, or none. */
+  massFrom: "stated" | "file" | null;
 }
 
 export interface SeriesOptions {
@@ -57,6 +61,7 @@ export function buildSeries(rec: CyclerRecords, opts: SeriesOptions = {}): Echem
   checkMonotonic(rec.file, rec.timeS, "time");
   if (opts.massMg !== undefined && !(opts.massMg > 0))
     throw new InputError("", `mass must be > 0 mg, got ${opts.massMg}`);
+  const fileMass = headerMassMg(rec.metadata);
   const chargeMAh = rec.chargeMAh ?? integrateCharge(rec.timeS, rec.currentMA);
   const segments = segment(rec);
   const half = halfCycles(rec, segments, chargeMAh);
@@ -102,7 +107,9 @@ export function buildSeries(rec: CyclerRecords, opts: SeriesOptions = {}): Echem
     sodcPct: sodcPct(chargeMAh, half),
     segments,
     halfCycles: half,
-    massMg: opts.massMg ?? null,
+    // a stated mass wins over the file's header (a corrected weighing, another electrode's)
+    massMg: opts.massMg ?? fileMass,
+    massFrom: opts.massMg !== undefined ? "stated" : fileMass !== null ? "file" : null,
   };
 }
 

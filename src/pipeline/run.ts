@@ -276,7 +276,7 @@ async function reduceAndAnalyse(
     const missing = [...plan.skipped, ...lost].sort((a, b) => a - b);
     await writeFile(
       join(tmp, RESULTS.run.path),
-      runJson(cfg, log, missing, outside, regionsJson(grid, found), peakFits, warnings),
+      runJson(cfg, log, missing, outside, regionsJson(grid, found), peakFits, warnings, series),
     );
     for (const d of dets) {
       d.store.close();

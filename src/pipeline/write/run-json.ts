@@ -14,6 +14,8 @@ export function runJson(
   regions: RegionCheck,
   peakFits: Map<string, PeakFitSummary> = new Map(),
   warnings: string[] = [],
+  /** The active-material mass used for mAh/g and where it came from (config, the cycler file's header). */
+  mass: { massMg: number | null; massFrom: string | null } = { massMg: null, massFrom: null },
 ): string {
   const dets = Object.values(cfg.detectors);
   const normalize = Object.fromEntries(
@@ -35,6 +37,12 @@ export function runJson(
       monitor: Object.fromEntries(dets.map((d) => [d.name, d.monitor])),
       detector_kind: Object.fromEntries(dets.map((d) => [d.name, d.kind])),
       frames_outside_cycler_log: outside,
+      echem: {
+        file: cfg.echem.file,
+        mass_mg: mass.massMg,
+        mass_from:
+          mass.massFrom === "stated" ? "config" : mass.massFrom === "file" ? "cycler file header" : null,
+      },
       normalize,
       // how the regions were found, each boundary's margin, and whether it is uncertain
       regions,
