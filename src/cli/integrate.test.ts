@@ -232,6 +232,14 @@ describe("bad input: one line on stderr naming the file, exit code 2, no output 
     expect(() => readFileSync(out)).toThrow();
   });
 
+  it("a missing PONI file: one plain line, not Node's ENOENT", () => {
+    const out = join(tmp, "never.csv");
+    const r = swaxs("integrate", join(tmp, "waxs_0.cbf"), "--poni", join(tmp, "nope.poni"), "--out", out);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toMatch(/^swaxs: .*nope\.poni: no such PONI file$/);
+    expect(() => readFileSync(out)).toThrow();
+  });
+
   it("a mask of the wrong shape", async () => {
     const mask = join(tmp, "small_mask.edf");
     await writeEdf(mask, { data: new Uint8Array(20), shape: [4, 5], dtype: "uint8", metadata: {} });

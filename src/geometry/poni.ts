@@ -7,7 +7,7 @@
  * (files with several concatenated calibration blocks). Units are SI (m, rad).
  */
 import { readFile } from "node:fs/promises";
-import { InputError } from "../util/errors.js";
+import { fsProblem, InputError } from "../util/errors.js";
 import {
   catalogueEntry,
   DEFAULT_ORIENTATION,
@@ -338,7 +338,13 @@ export async function readPoni(path: string): Promise<Calibration> {
   try {
     text = await readFile(path, "utf8");
   } catch (err) {
-    throw new InputError(path, `cannot read PONI file: ${(err as Error).message}`);
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError(
+      path,
+      code === "ENOENT"
+        ? "no such PONI file"
+        : `cannot read PONI file: ${fsProblem(code) ?? code ?? (err as Error).message}`,
+    );
   }
   const cal = parsePoni(text, path);
   checkPoniBounds(cal, path);

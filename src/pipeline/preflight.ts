@@ -62,7 +62,8 @@ function unitHint(q: readonly [number, number], lo: number, hi: number, unit: st
 }
 
 /**
- * Every band and peak window inside its detector's radial range (from the PONI and the frame size,
+ * Each detector's PONI made for its frames (shape), and every band and peak window inside its
+ * detector's radial range (from the PONI and the frame size,
  * read from the first frame's header): a band in Å⁻¹ on a detector in nm⁻¹ would otherwise give
  * all-zero maps, and one partly outside would average in empty bins.
  */
@@ -72,16 +73,23 @@ export async function checkWindows(cfg: ExperimentConfig, log: ScanLog): Promise
       ...cfg.bands.map((b, k) => ({ key: `bands[${k}].q`, det: b.detector, q: b.q })),
       ...cfg.peaks.map((p, k) => ({ key: `peaks[${k}].q`, det: p.detector, q: p.q })),
     ].filter((w) => w.det === d.name);
-    if (!windows.length) continue;
     const cal = await readPoni(d.poni);
     const first = log.file.findIndex((f, i) => log.detector[i] === d.name && existsSync(f));
     let shape = cal.detector.shape;
     if (first >= 0) {
       const src = await openFrames(log.file[first]!, { ...(d.dataset && { dataset: d.dataset }) });
-      shape = detectorForFrame(cal.detector, src.shape, src.path).shape ?? src.shape;
+      // a PONI made for the other detector (the SAXS one given for the WAXS frames) is named here,
+      // by its key, before any frame, calibrant or empty cell is read with it
+      const fs = src.shape;
       src.close();
+      if (cal.detector.shape && (cal.detector.shape[0] !== fs[0] || cal.detector.shape[1] !== fs[1]))
+        throw new InputError(
+          cfg.file,
+          `detectors.${d.name}.poni: ${d.poni} describes a ${cal.detector.name} (${cal.detector.shape.join("×")}), but ${d.name}'s frames are ${fs.join("×")} (${log.file[first]})`,
+        );
+      shape = detectorForFrame(cal.detector, fs, log.file[first]!).shape ?? fs;
     }
-    if (!shape) continue;
+    if (!shape || !windows.length) continue;
     const unit = radialUnit(d.unit)!;
     const [lo, hi] = radialExtent(cal, shape, unit);
     for (const w of windows)

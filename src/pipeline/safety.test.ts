@@ -138,6 +138,12 @@ const CASES: Case[] = [
     says: /experiment\.yaml: detectors\.waxs\.poni: .*waxs_mask\.edf is an EDF image, not a PONI file$/m,
   },
   {
+    name: "the SAXS PONI given for the WAXS frames",
+    make: (e) => edit(join(e, "experiment.yaml"), (s) => s.replace("poni: waxs.poni", "poni: saxs.poni")),
+    // named by its key before any frame, calibrant or empty cell is read with it
+    says: /experiment\.yaml: detectors\.waxs\.poni: .*saxs\.poni describes a Pilatus300k \(619×487\), but waxs's frames are 195×487 \(.*waxs.*\.cbf\)$/m,
+  },
+  {
     name: "a PONI given as the cycler log",
     make: (e) => edit(join(e, "experiment.yaml"), (s) => s.replace("file: cycling.mpt", "file: saxs.poni")),
     says: /experiment\.yaml: echem\.file: .*saxs\.poni is a PONI file, not a cycler log$/m,
