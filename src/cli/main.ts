@@ -6,6 +6,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { RADIAL_UNIT_NAMES } from "../geometry/index.js";
 import { clip, fsProblem, isInputError, VERSION } from "../util/index.js";
+import { registerConfig } from "./config-check.js";
 import { registerInit } from "./init.js";
 import { registerScanlog } from "./scanlog.js";
 
@@ -144,6 +145,7 @@ export function buildProgram(): Command {
 
   registerScanlog(program);
   registerInit(program);
+  registerConfig(program);
   return program;
 }
 

@@ -306,7 +306,7 @@ describe("parseConfig", () => {
     ],
     [
       "scan: 3\ndetectors: {waxs: {poni: w.poni}}\n",
-      "scan: expected a scan-log file, or {spec: file, x, y, frames, …}, got 3 (and 1 more problem)",
+      "scan: expected a scan-log file, or {spec: file, x, y, frames, …}, got 3 (and 1 more problem: swaxs config check lists them all)",
     ],
     ["- a\n- b\n", "(top level): expected a map (key: value), got a list"],
     [

@@ -437,6 +437,51 @@ export function parseConfig(text: string, file: string): ExperimentConfig {
   return build(res.data, file, yaml);
 }
 
+/**
+ * Every problem of a config, one line each (`line N: key: problem`), for `swaxs config check`:
+ * the TODOs left, then each schema problem, then (once the schema holds) the first consistency
+ * problem, then every named file that is missing or of the wrong kind. Empty when it would run.
+ */
+export async function configProblems(text: string, file: string): Promise<string[]> {
+  let yaml: YamlFile;
+  try {
+    yaml = readYaml(text, file);
+  } catch (err) {
+    if (err instanceof InputError) return [err.message.slice(file.length + 2)];
+    throw err;
+  }
+  const out: string[] = [];
+  const todos: PropertyKey[][] = [];
+  const walk = (v: unknown, at: PropertyKey[]): void => {
+    const t = firstTodo(v);
+    if (!t) return;
+    if (typeof v === "string") todos.push(at);
+    else if (Array.isArray(v)) for (const [i, x] of v.entries()) walk(x, [...at, i]);
+    else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) walk(x, [...at, k]);
+  };
+  walk(yaml.data, []);
+  for (const at of todos) out.push(withLine(yaml, at, `${keyPath(at)}: TODO left to fill in`));
+  const res = schema.safeParse(yaml.data, { reportInput: true });
+  if (!res.success) {
+    for (const iss of res.error.issues) {
+      const { at, msg } = describeIssue(iss);
+      // a TODO is said once, as a TODO, not again as the wrong type it is
+      if (todos.some((t) => keyPath(t) === keyPath(at))) continue;
+      out.push(withLine(yaml, at, `${keyPath(at)}: ${msg}`));
+    }
+    return out;
+  }
+  if (todos.length > 0) return out;
+  let cfg: ExperimentConfig;
+  try {
+    cfg = build(res.data, file, yaml);
+  } catch (err) {
+    if (err instanceof InputError) return [...out, err.message.slice(file.length + 2)];
+    throw err;
+  }
+  return [...out, ...(await configFileProblems(cfg))];
+}
+
 /** `line N: problem` where the key path is found in the file, else the problem alone. */
 function withLine(yaml: YamlFile, at: readonly PropertyKey[], problem: string): string {
   const line = at.length > 0 ? yaml.lineOf(at) : undefined;
@@ -450,14 +495,22 @@ function parseKeyPath(key: string): PropertyKey[] {
 
 /** The first problem's key path and message, counting the rest. */
 function describeIssues(issues: readonly z.core.$ZodIssue[]): { at: PropertyKey[]; msg: string } {
-  const iss = issues[0]!;
+  const { at, msg } = describeIssue(issues[0]!);
+  const more =
+    issues.length > 1
+      ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? "s" : ""}: swaxs config check lists them all)`
+      : "";
+  return { at, msg: `${msg}${more}` };
+}
+
+function describeIssue(iss: z.core.$ZodIssue): { at: PropertyKey[]; msg: string } {
   if (iss.code === "invalid_union" && typeof iss.input === "object" && iss.input !== null) {
     // a map given where a path or a map is allowed (scan: {spec: …}): the map branch says what is wrong
     const branch = iss.errors.find(
       (b) => b.length > 0 && !(b[0]!.path.length === 0 && b[0]!.code === "invalid_type"),
     );
     if (branch) {
-      const inner = describeIssues(branch);
+      const inner = describeIssue(branch[0]!);
       return { at: [...iss.path, ...inner.at], msg: inner.msg };
     }
   }
@@ -477,9 +530,7 @@ function describeIssues(issues: readonly z.core.$ZodIssue[]): { at: PropertyKey[
   } else if ("input" in iss) {
     msg = `${msg}, got ${show(iss.input)}`;
   }
-  const more =
-    issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? "s" : ""})` : "";
-  return { at, msg: `${msg}${more}` };
+  return { at, msg };
 }
 
 /** `detectors.waxs.npt`, `bands[1].q`. */
@@ -770,11 +821,22 @@ export function configFiles(cfg: ExperimentConfig): { key: string; path: string 
 
 /** Fails on the first named file that is missing or not a file; `file` is the config as the user named it. */
 export async function checkConfigFiles(cfg: ExperimentConfig, file: string = cfg.file): Promise<void> {
+  const first = (await configFileProblems(cfg, true))[0];
+  if (first) throw new InputError(file, first);
+}
+
+/** Each named file missing, not a file, or of the wrong kind: all of them, or (`firstOnly`) the first. */
+async function configFileProblems(cfg: ExperimentConfig, firstOnly = false): Promise<string[]> {
+  const out: string[] = [];
   for (const { key, path: p } of configFiles(cfg)) {
     const st = await stat(p).catch(() => null);
-    if (!st) throw new InputError(file, `${key}: file not found: ${p}`);
-    if (!st.isFile()) throw new InputError(file, `${key}: not a file: ${p}`);
-    const wrong = await wrongKind(key, p);
-    if (wrong) throw new InputError(file, wrong);
+    const problem = !st
+      ? `${key}: file not found: ${p}`
+      : !st.isFile()
+        ? `${key}: not a file: ${p}`
+        : await wrongKind(key, p);
+    if (problem) out.push(problem);
+    if (firstOnly && out.length > 0) break;
   }
+  return out;
 }
