@@ -95,7 +95,7 @@ export function buildProgram(): Command {
     )
     .argument(
       "<config>",
-      "experiment.yaml, or a folder holding one (its keys: README.md under swaxs run; swaxs init FOLDER writes a starter)",
+      "experiment.yaml, or a folder holding one (every key: docs/config.md; swaxs init FOLDER writes a starter)",
     )
     .option(
       "--allow-missing",

@@ -173,6 +173,16 @@ function strict<T extends z.core.$ZodLooseShape>(shape: T) {
   });
 }
 
+/**
+ * A key's documentation, kept on the schema itself: `npm run docs:config` renders docs/config.md
+ * from it (scripts/config-doc.ts), and a test keeps the two equal — one source (issue 21).
+ */
+const doc = <T extends z.ZodType>(
+  s: T,
+  description: string,
+  extra: { default?: unknown; example?: string; unit?: string } = {},
+) => s.meta({ description, ...extra });
+
 const path = z.string(expected("a file path")).min(1, expected("a file path"));
 const name = z.string(expected("a name")).min(1, expected("a name"));
 /**
@@ -207,22 +217,56 @@ const qRange = z
 const region = z.enum(REGION_NAMES as [RegionName, ...RegionName[]], expected(REGION_NAMES.join(" | ")));
 
 const detectorSchema = strict({
-  poni: path,
-  mask: path.optional(),
-  npt: intIn(...LIMITS.npt, "radial bins").optional(),
-  unit: z
-    .enum(["q_nm^-1", "q_A^-1", "2th_deg", "2th_rad"], expected("q_nm^-1 | q_A^-1 | 2th_deg | 2th_rad"))
-    .optional(),
-  monitor: z.union([name, z.null()], expected("a scan-log column (i0, it, …) or none")).optional(),
-  method: z.enum(["no", "bbox", "full"], expected("no | bbox | full")).optional(),
-  polarization: z
-    .number(expected("a polarisation factor in [-1, 1]"))
-    .min(-1, expected("a polarisation factor in [-1, 1]"))
-    .max(1, expected("a polarisation factor in [-1, 1]"))
-    .optional(),
-  flip_ud: z.boolean(expected("true or false")).optional(),
-  dataset: name.optional(),
-  kind: z.enum(DETECTOR_KINDS as [DetectorKind, ...DetectorKind[]], expected("saxs | waxs")).optional(),
+  poni: doc(path, "pyFAI calibration (PONI v1, v2, 2.1; Dioptas' too, with flip_ud)", {
+    example: "saxs.poni",
+  }),
+  mask: doc(
+    path.optional(),
+    "mask image (EDF, TIFF, CBF, HDF5): nonzero = masked, pyFAI's convention; added to the detector's gaps and each frame's invalid pixels",
+    { example: "saxs_mask.edf" },
+  ),
+  npt: doc(intIn(...LIMITS.npt, "radial bins").optional(), "radial bins of the integrated curves", {
+    default: 1000,
+  }),
+  unit: doc(
+    z
+      .enum(["q_nm^-1", "q_A^-1", "2th_deg", "2th_rad"], expected("q_nm^-1 | q_A^-1 | 2th_deg | 2th_rad"))
+      .optional(),
+    "radial unit of the curves; bands, peaks and windows are given in it",
+    { default: "q_nm^-1" },
+  ),
+  monitor: doc(
+    z.union([name, z.null()], expected("a scan-log column (i0, it, …) or none")).optional(),
+    "the scan-log column each frame is divided by, with its exposure (null: the exposure alone)",
+    { default: "i0" },
+  ),
+  method: doc(
+    z.enum(["no", "bbox", "full"], expected("no | bbox | full")).optional(),
+    "pixel splitting, as pyFAI's (bounding box, full, none)",
+    { default: "bbox" },
+  ),
+  polarization: doc(
+    z
+      .number(expected("a polarisation factor in [-1, 1]"))
+      .min(-1, expected("a polarisation factor in [-1, 1]"))
+      .max(1, expected("a polarisation factor in [-1, 1]"))
+      .optional(),
+    "polarisation factor (0.99 for a synchrotron's horizontal polarisation; none: not corrected)",
+    { example: "0.99" },
+  ),
+  flip_ud: doc(
+    z.boolean(expected("true or false")).optional(),
+    "flip frames and mask upside down first (a Dioptas PONI describes the flipped image)",
+    { default: false },
+  ),
+  dataset: doc(
+    name.optional(),
+    "HDF5 dataset holding the frames (default: the NeXus default, Eiger's /entry/data/data, or the only image)",
+  ),
+  kind: doc(
+    z.enum(DETECTOR_KINDS as [DetectorKind, ...DetectorKind[]], expected("saxs | waxs")).optional(),
+    "saxs or waxs, where the name does not say (a detector named saxs/waxs is that kind)",
+  ),
 });
 
 const normalizeSchema = z.union(
@@ -232,30 +276,51 @@ const normalizeSchema = z.union(
 
 /** The options of every scan-log source (`swaxs scanlog`'s, in the config's spelling). */
 const scanColumns = {
-  x: name,
-  y: name,
-  i0: name.optional(),
-  it: name.optional(),
-  exposure: z.union([name, posNum], expected("a column name or seconds")).optional(),
-  x_scale: posNum.optional(),
-  y_scale: posNum.optional(),
-  timezone: z.string(expected("a time zone")).optional(),
+  x: doc(name, "horizontal beam position: a column, counter or motor of the source", { example: "samx" }),
+  y: doc(name, "vertical beam position, as x", { example: "samz" }),
+  i0: doc(name.optional(), "incident-beam monitor column (without: 0 in the log)", { example: "mon" }),
+  it: doc(name.optional(), "transmitted-beam column (without: 0 in the log)", { example: "diode" }),
+  exposure: doc(
+    z.union([name, posNum], expected("a column name or seconds")).optional(),
+    "exposure: a column, or seconds (SPEC: #T by default; headers: the frame's exposure time)",
+  ),
+  x_scale: doc(posNum.optional(), "factor from the x values to mm", { default: 1 }),
+  y_scale: doc(posNum.optional(), "factor from the y values to mm", { default: 1 }),
+  timezone: doc(
+    z.string(expected("a time zone")).optional(),
+    "zone of times written without one (SPEC #D, a header's local time)",
+    { example: "Europe/Paris" },
+  ),
 };
-const scanList = z.union([z.string(), z.number(), z.array(z.union([z.string(), z.number()]))]).optional();
+const scanList = doc(
+  z.union([z.string(), z.number(), z.array(z.union([z.string(), z.number()]))]).optional(),
+  "the scans to take (default: all with data)",
+  { example: "[3, '5-7']" },
+);
 
 /** `scan: {spec: file, x: samx, y: samz, frames: {saxs: pattern}, …}`: the scan log from a SPEC file. */
 const specScan = strict({
-  spec: path,
+  spec: doc(path, "the {spec: …} form: a SPEC data file", { example: "align.spec" }),
   scans: scanList,
   ...scanColumns,
-  frames: z
-    .record(fileName, z.string(expected("a frame file pattern")).min(1), expected("a map detector: pattern"))
-    .refine((f) => Object.keys(f).length > 0, expected("at least one detector: pattern")),
+  frames: doc(
+    z
+      .record(
+        fileName,
+        z.string(expected("a frame file pattern")).min(1),
+        expected("a map detector: pattern"),
+      )
+      .refine((f) => Object.keys(f).length > 0, expected("at least one detector: pattern")),
+    "each detector's frame file per point: {scan}, {point} (from 0 in the scan), {index} (over the log), Python-style padding",
+    { example: "{saxs: 'raw/saxs_{scan:03d}_{point:05d}.cbf'}" },
+  ),
 });
 
 /** `scan: {bliss: file.h5, x: samy, y: samz, i0: mon, exposure: 0.5, frames: [pilatus]}`. */
 const blissScan = strict({
-  bliss: path,
+  bliss: doc(path, "the {bliss: …} form: an HDF5 scan file in the ESRF Bliss (NeXus) layout", {
+    example: "sample_0001.h5",
+  }),
   scans: scanList,
   ...scanColumns,
   frames: z
@@ -271,21 +336,25 @@ const blissScan = strict({
 
 /** `scan: {headers: {saxs: 'frames/saxs_*.edf'}, x: samy, y: samz, …}`: the frames' headers. */
 const headersScan = strict({
-  headers: z
-    .record(
-      fileName,
-      z.union(
-        [
-          z.string().min(1),
-          z
-            .array(z.string().min(1), expected("frame files or globs"))
-            .min(1, expected("frame files or globs")),
-        ],
-        expected("frame files or globs"),
-      ),
-      expected("a map detector: frame files or globs"),
-    )
-    .refine((h) => Object.keys(h).length > 0, expected("at least one detector: frame files")),
+  headers: doc(
+    z
+      .record(
+        fileName,
+        z.union(
+          [
+            z.string().min(1),
+            z
+              .array(z.string().min(1), expected("frame files or globs"))
+              .min(1, expected("frame files or globs")),
+          ],
+          expected("frame files or globs"),
+        ),
+        expected("a map detector: frame files or globs"),
+      )
+      .refine((h) => Object.keys(h).length > 0, expected("at least one detector: frame files")),
+    "the {headers: …} form: per detector, frame files or globs whose headers give positions, counters and times (EDF motor_mne/counter_mne, miniCBF)",
+    { example: "{saxs: 'frames/saxs_*.edf'}" },
+  ),
   ...scanColumns,
 });
 
@@ -306,100 +375,190 @@ const noSource = z.preprocess(
     .refine(() => false, expected("spec: FILE, bliss: FILE.h5 or headers: {det: glob} in the scan map")),
 );
 
-const schema = strict({
-  scan: z.union(
-    [path, holding("spec", specScan), holding("bliss", blissScan), holding("headers", headersScan), noSource],
-    expected("a scan-log file, or {spec: file, x, y, frames, …}"),
+export const CONFIG_SCHEMA = strict({
+  scan: doc(
+    z.union(
+      [
+        path,
+        holding("spec", specScan),
+        holding("bliss", blissScan),
+        holding("headers", headersScan),
+        noSource,
+      ],
+      expected("a scan-log file, or {spec: file, x, y, frames, …}"),
+    ),
+    "the scan log: a CSV (time, detector, file, frame, x_mm, y_mm, exposure_s, i0, it), or made at every run from a SPEC file ({spec: …}), a Bliss HDF5 scan file ({bliss: …}) or the frames' headers ({headers: …}) with swaxs scanlog's options (x, y, i0, it, exposure, scans, frames, x_scale, y_scale, timezone)",
+    { example: "scan.csv" },
   ),
-  detectors: z
-    .record(fileName, detectorSchema, expected("a map of detectors"))
-    .refine((d) => Object.keys(d).length > 0, expected("at least one detector")),
-  background: z
-    .record(
-      name,
-      z.union(
-        [path, strict({ file: path, exposure_s: posNum.optional(), i0: posNum.optional() })],
-        expected("a file, or {file, exposure_s, i0}"),
+  detectors: doc(
+    z
+      .record(fileName, detectorSchema, expected("a map of detectors"))
+      .refine((d) => Object.keys(d).length > 0, expected("at least one detector")),
+    "each detector by its name in the scan log's detector column",
+    { example: "{saxs: {poni: saxs.poni, mask: saxs_mask.edf, npt: 500}}" },
+  ),
+  background: doc(
+    z
+      .record(
+        name,
+        z.union(
+          [path, strict({ file: path, exposure_s: posNum.optional(), i0: posNum.optional() })],
+          expected("a file, or {file, exposure_s, i0}"),
+        ),
+        expected("a map detector: file"),
+      )
+      .optional(),
+    "per detector, the empty cell's frame, subtracted scaled by each frame's transmission; counted like the frames unless {file, exposure_s, i0} says otherwise",
+    { example: "{saxs: empty_saxs.cbf}" },
+  ),
+  calibrant: doc(
+    z
+      .record(
+        name,
+        strict({
+          file: path,
+          phase: z.enum(CALIBRANTS, expected(`a calibrant: ${CALIBRANTS.join(" | ")}`)),
+        }),
+        expected("a map detector: {file, phase}"),
+      )
+      .optional(),
+    "per detector, a calibrant frame whose line widths give the instrument's, removed before Scherrer",
+    { example: "{waxs: {file: calibrant_waxs.cbf, phase: CeO2}}" },
+  ),
+  transmission: doc(
+    strict({ empty_it_over_i0: doc(posNum, "it/i0 of the empty cell") }).optional(),
+    "the empty cell's it/i0, so that a frame's transmission is its it/i0 over it",
+    { default: "1" },
+  ),
+  echem: doc(
+    strict({
+      file: doc(
+        path,
+        "the cycler log: EC-Lab .mpt/.mpr, Neware .nda/.ndax or CSV, Arbin .res or CSV, Maccor; recognised by content",
       ),
-      expected("a map detector: file"),
-    )
-    .optional(),
-  calibrant: z
-    .record(
-      name,
-      strict({
-        file: path,
-        phase: z.enum(CALIBRANTS, expected(`a calibrant: ${CALIBRANTS.join(" | ")}`)),
+      timezone: doc(
+        name.optional(),
+        "the cycler PC's time zone, for logs in local time (Europe/Paris, +01:00)",
+      ),
+      clock_offset_s: doc(
+        z.number(expected("a number of seconds")).optional(),
+        "or: the cycler clock's offset from UTC [s]",
+        { unit: "s" },
+      ),
+      mass_mg: doc(
+        posNum.optional(),
+        "active-material mass for mAh/g (default: the cycler file's header, where it states one)",
+        { unit: "mg" },
+      ),
+    }),
+    "the cycler log and its clock",
+  ),
+  normalize: doc(
+    z.record(name, normalizeSchema, expected("a map detector: ocv-mean | none | {reference: …}")).optional(),
+    "per detector, what maps and series are divided by: each pixel's mean over the initial OCV, a reference state's curve, or nothing",
+    { default: "ocv-mean", example: "{waxs: ocv-mean, saxs: none}" },
+  ),
+  bands: doc(
+    z
+      .array(strict({ name: fileName, detector: name, q: qRange }), expected("a list of bands"))
+      .max(LIMITS.bands, expected(`at most ${LIMITS.bands} bands`))
+      .optional(),
+    "q bands whose integral makes the maps, region time series and heatmaps; q in the detector's unit",
+    { example: "[{name: Li2S, detector: waxs, q: [18.3, 20.8]}]" },
+  ),
+  peaks: doc(
+    z
+      .array(
+        strict({
+          name: fileName,
+          phase: name,
+          detector: name,
+          q: qRange,
+          region,
+          scherrer_k: posNum.optional(),
+          instrument_fwhm_q: posNum.optional(),
+          amplitudes: z.enum(["auto", "ratio", "free"], expected("auto | ratio | free")).optional(),
+          shape: z.enum(["fitted", "lorentzian"], expected("fitted | lorentzian")).optional(),
+          base: z.enum(["ocv", "reference", "none"], expected("ocv | reference | none")).optional(),
+          background: z
+            .enum(["auto", "quadratic", "linear"], expected("auto | quadratic | linear"))
+            .optional(),
+          reflections: z
+            .array(z.tuple([z.int(), z.int(), z.int()]), expected("a list of [h, k, l]"))
+            .min(1, expected("at least one [h, k, l]"))
+            .optional(),
+        }),
+        expected("a list of peaks"),
+      )
+      .max(LIMITS.peaks, expected(`at most ${LIMITS.peaks} peaks`))
+      .optional(),
+    "phases whose reflections are fitted per sweep in a region (and per frame) for crystallite sizes by Scherrer; keys: name, phase, detector, q window, region, scherrer_k (0.9), instrument_fwhm_q, amplitudes (auto | ratio | free), shape (fitted | lorentzian), base (ocv | reference | none), background (auto | quadratic | linear), reflections ([[h, k, l], …])",
+    { example: "[{name: Li2S, phase: Li2S, detector: waxs, q: [17, 24.5], region: cathode}]" },
+  ),
+  maps: doc(
+    strict({
+      at_sod: doc(
+        z.array(sod, expected("a list of SOD %")).max(LIMITS.sods, expected(`at most ${LIMITS.sods} SODs`)),
+        "states of discharge of the first discharge [%]",
+        { unit: "%" },
+      ),
+    }).optional(),
+    "the maps of every band at these states of discharge",
+    { example: "{at_sod: [0, 50, 100]}" },
+  ),
+  stack: doc(
+    z
+      .array(
+        z.union(
+          [region, strict({ region, phases: z.array(name, expected("a list of phases")) })],
+          expected(`${REGION_NAMES.join(" | ")}, or {region, phases: [...]}`),
+        ),
+        expected("a list of layers"),
+      )
+      .min(1, expected("a non-empty list of layers"))
+      .optional(),
+    "the cell's layers in order along y, lowest y first, each a region (or {region, phases}); the regions are found from them",
+    { example: "[other, cathode, separator, anode, other]" },
+  ),
+  regions: doc(
+    strict({
+      by_row: doc(
+        z.record(z.string(), region, expected("a map row: region")).optional(),
+        "grid row → region, overriding what was found",
+      ),
+    }).optional(),
+    "regions stated rather than found",
+    { example: "{by_row: {'0': other, '1': cathode}}" },
+  ),
+  instrument_fwhm_q: doc(
+    posNum.optional(),
+    "the instrument's FWHM in q for every peak (else the calibrant's, else none)",
+    { unit: "the detector's unit" },
+  ),
+  caking: doc(
+    strict({
+      detector: name,
+      npt_azim: doc(intIn(...LIMITS.nptAzim, "azimuthal bins").optional(), "azimuthal bins", {
+        default: 360,
       }),
-      expected("a map detector: {file, phase}"),
-    )
-    .optional(),
-  transmission: strict({ empty_it_over_i0: posNum }).optional(),
-  echem: strict({
-    file: path,
-    timezone: name.optional(),
-    clock_offset_s: z.number(expected("a number of seconds")).optional(),
-    mass_mg: posNum.optional(),
+      npt: doc(
+        intIn(...LIMITS.npt, "radial bins").optional(),
+        "radial bins (default: the detector's, at most 200)",
+      ),
+    }).optional(),
+    "also cake one detector's frames (azimuth × radial) into cakes/",
+    { example: "{detector: waxs, npt_azim: 72}" },
+  ),
+  workers: doc(
+    intIn(...LIMITS.workers, "worker threads").optional(),
+    "worker threads (default: the cores, at most 4; 0: all on the main thread)",
+  ),
+  out: doc(path.optional(), "the results folder (written whole, renamed into place when complete)", {
+    default: "results",
   }),
-  normalize: z
-    .record(name, normalizeSchema, expected("a map detector: ocv-mean | none | {reference: …}"))
-    .optional(),
-  bands: z
-    .array(strict({ name: fileName, detector: name, q: qRange }), expected("a list of bands"))
-    .max(LIMITS.bands, expected(`at most ${LIMITS.bands} bands`))
-    .optional(),
-  peaks: z
-    .array(
-      strict({
-        name: fileName,
-        phase: name,
-        detector: name,
-        q: qRange,
-        region,
-        scherrer_k: posNum.optional(),
-        instrument_fwhm_q: posNum.optional(),
-        amplitudes: z.enum(["auto", "ratio", "free"], expected("auto | ratio | free")).optional(),
-        shape: z.enum(["fitted", "lorentzian"], expected("fitted | lorentzian")).optional(),
-        base: z.enum(["ocv", "reference", "none"], expected("ocv | reference | none")).optional(),
-        background: z.enum(["auto", "quadratic", "linear"], expected("auto | quadratic | linear")).optional(),
-        reflections: z
-          .array(z.tuple([z.int(), z.int(), z.int()]), expected("a list of [h, k, l]"))
-          .min(1, expected("at least one [h, k, l]"))
-          .optional(),
-      }),
-      expected("a list of peaks"),
-    )
-    .max(LIMITS.peaks, expected(`at most ${LIMITS.peaks} peaks`))
-    .optional(),
-  maps: strict({
-    at_sod: z
-      .array(sod, expected("a list of SOD %"))
-      .max(LIMITS.sods, expected(`at most ${LIMITS.sods} SODs`)),
-  }).optional(),
-  stack: z
-    .array(
-      z.union(
-        [region, strict({ region, phases: z.array(name, expected("a list of phases")) })],
-        expected(`${REGION_NAMES.join(" | ")}, or {region, phases: [...]}`),
-      ),
-      expected("a list of layers"),
-    )
-    .min(1, expected("a non-empty list of layers"))
-    .optional(),
-  regions: strict({
-    by_row: z.record(z.string(), region, expected("a map row: region")).optional(),
-  }).optional(),
-  instrument_fwhm_q: posNum.optional(),
-  caking: strict({
-    detector: name,
-    npt_azim: intIn(...LIMITS.nptAzim, "azimuthal bins").optional(),
-    npt: intIn(...LIMITS.npt, "radial bins").optional(),
-  }).optional(),
-  workers: intIn(...LIMITS.workers, "worker threads").optional(),
-  out: path.optional(),
 });
 
-type RawConfig = z.infer<typeof schema>;
+type RawConfig = z.infer<typeof CONFIG_SCHEMA>;
 
 // ---------------------------------------------------------------------------------------------
 
@@ -429,7 +588,7 @@ export function parseConfig(text: string, file: string): ExperimentConfig {
         `${keyPath(todo)}: TODO left to fill in (swaxs init could not tell; its comment says what is wanted)`,
       ),
     );
-  const res = schema.safeParse(yaml.data, { reportInput: true });
+  const res = CONFIG_SCHEMA.safeParse(yaml.data, { reportInput: true });
   if (!res.success) {
     const { at, msg } = describeIssues(res.error.issues);
     throw new InputError(file, withLine(yaml, at, `${keyPath(at)}: ${msg}`));
@@ -461,7 +620,7 @@ export async function configProblems(text: string, file: string): Promise<string
   };
   walk(yaml.data, []);
   for (const at of todos) out.push(withLine(yaml, at, `${keyPath(at)}: TODO left to fill in`));
-  const res = schema.safeParse(yaml.data, { reportInput: true });
+  const res = CONFIG_SCHEMA.safeParse(yaml.data, { reportInput: true });
   if (!res.success) {
     for (const iss of res.error.issues) {
       const { at, msg } = describeIssue(iss);
@@ -741,7 +900,7 @@ function validZone(tz: string): boolean {
 
 /** The scan log's file and, for a source it is made from, the options `swaxs scanlog` would take. */
 function scanOf(
-  raw: z.infer<typeof schema>["scan"],
+  raw: z.infer<typeof CONFIG_SCHEMA>["scan"],
   at: (p: string) => string,
   configFile: string,
 ): Pick<ExperimentConfig, "scan" | "scanSource"> {

@@ -116,7 +116,7 @@ export function starterYaml(
   const lines = [
     `# Starter config written by swaxs init from ${rel(from, f.dir) || "."}: check every line.`,
     `# Values ${TODO} are answers init could not find; swaxs run stops at the first one left.`,
-    "# Every key and its default: README.md, under swaxs run.",
+    "# Every key, its type, default and an example: docs/config.md (swaxs config check lists the problems).",
     "",
     ...scanBlock(f, dets, from),
     "",
