@@ -10,7 +10,7 @@
  * χ² = yᵀWy − 2·xᵀb + xᵀAx, not from a pass over the residuals; it agrees with that pass to ~1e-12
  * of yᵀWy, far below any difference the grid search ranks.
  */
-import { spdInverse } from "./linalg.js";
+import { spdSolve } from "./linalg.js";
 
 export class ColumnsLsq {
   /** The varying columns (length m each), to be filled by the caller between `clear` and `solve`. */
@@ -93,14 +93,8 @@ export class ColumnsLsq {
       for (let i = r0; i < r1; i++) s += w[i]! * cr[i]! * y[i]!;
       b[r] = s;
     }
-    const inv = spdInverse(a, n);
-    if (!inv) return null;
-    const x = new Float64Array(n);
-    for (let r = 0; r < n; r++) {
-      let s = 0;
-      for (let c = 0; c < n; c++) s += inv[r * n + c]! * b[c]!;
-      x[r] = s;
-    }
+    const x = spdSolve(a, b, n);
+    if (!x) return null;
     let quad = 0;
     let lin = 0;
     for (let r = 0; r < n; r++) {

@@ -92,6 +92,22 @@ export function spdInverse(a: Float64Array, n: number): Float64Array | null {
   return inv;
 }
 
+/**
+ * x = A⁻¹b for a symmetric positive-definite A (normal equations), through spdInverse; null where A
+ * is singular. The one solve of linearLeastSquares and ColumnsLsq, so both give the same numbers.
+ */
+export function spdSolve(a: Float64Array, b: Float64Array, n: number): Float64Array | null {
+  const inv = spdInverse(a, n);
+  if (!inv) return null;
+  const x = new Float64Array(n);
+  for (let r = 0; r < n; r++) {
+    let s = 0;
+    for (let c = 0; c < n; c++) s += inv[r * n + c]! * b[c]!;
+    x[r] = s;
+  }
+  return x;
+}
+
 /** Solves the p×p system M x = g by Gaussian elimination with partial pivoting (M, g untouched). */
 export function solveLinear(mat: Float64Array, g: Float64Array, p: number): Float64Array {
   const aug = Array.from({ length: p }, (_, i) => [...mat.subarray(i * p, i * p + p), g[i]!]);

@@ -9,7 +9,7 @@
  * errors also hold when σ is only known up to a factor (or not at all, w = 1).
  */
 
-import { spdInverse } from "./linalg.js";
+import { spdInverse, spdSolve } from "./linalg.js";
 
 export interface LmProblem {
   /** Writes f(p) at every data point into out. */
@@ -68,15 +68,7 @@ export function linearLeastSquares(
     for (let i = 0; i < y.length; i++) s += w[i]! * cr[i]! * y[i]!;
     b[r] = s;
   }
-  const inv = spdInverse(a, n);
-  if (!inv) return null;
-  const x = new Float64Array(n);
-  for (let r = 0; r < n; r++) {
-    let s = 0;
-    for (let c = 0; c < n; c++) s += inv[r * n + c]! * b[c]!;
-    x[r] = s;
-  }
-  return x;
+  return spdSolve(a, b, n);
 }
 
 function clamp(v: number, lo: number, hi: number): number {

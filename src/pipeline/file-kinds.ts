@@ -5,10 +5,10 @@
  * ("waxs.poni is an EDF image, not a PONI file"). A file not recognised at all is left to the
  * reader of its key, which says what it found wrong.
  */
-import { open } from "node:fs/promises";
 import { sniffCyclerFormat } from "../echem/index.js";
 import { detectFormat } from "../formats/index.js";
 import { SCAN_COLUMNS } from "../scan/index.js";
+import { readHead } from "../util/index.js";
 
 export type FileKind = "image" | "hdf5" | "poni" | "cycler" | "spec" | "scan-log" | "unknown";
 
@@ -19,20 +19,9 @@ const IMAGE_NAMES: Record<string, string> = {
   gzip: "a gzip-compressed file",
 };
 
-async function head(path: string, n = 64 * 1024): Promise<Uint8Array> {
-  const fh = await open(path, "r");
-  try {
-    const buf = new Uint8Array(n);
-    const { bytesRead } = await fh.read(buf, 0, n, 0);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
-  }
-}
-
 /** The kind of `path` and how to say it ("an EDF image"). Never throws: unreadable is unknown. */
-export async function fileKind(path: string): Promise<{ kind: FileKind; what: string }> {
-  const bytes = await head(path).catch(() => null);
+export async function fileKind(path: string): Promise<{ kind: FileKind; what: string; format?: string }> {
+  const bytes = await readHead(path).catch(() => null);
   if (!bytes) return { kind: "unknown", what: "unreadable" };
   const text = new TextDecoder("latin1").decode(bytes.subarray(0, 4096));
   if (/^\s*(poni_version|Distance|Detector_config|PixelSize1)\s*:/m.test(text))
@@ -42,7 +31,7 @@ export async function fileKind(path: string): Promise<{ kind: FileKind; what: st
   if (SCAN_COLUMNS.every((c) => first.split(/[,;\t]/).includes(c)))
     return { kind: "scan-log", what: "a scan log" };
   const cycler = sniffCyclerFormat(bytes);
-  if (cycler) return { kind: "cycler", what: `a cycler log (${cycler})` };
+  if (cycler) return { kind: "cycler", what: `a cycler log (${cycler})`, format: cycler };
   const format = await detectFormat(path).catch(() => null);
   if (format === "hdf5") return { kind: "hdf5", what: "an HDF5 file" };
   if (format) return { kind: "image", what: IMAGE_NAMES[format] ?? `a ${format} image` };

@@ -6,13 +6,14 @@
  * made from it (starter-yaml.ts). What cannot be decided is left as a TODO value, which
  * `swaxs run` refuses by name and line (config-todo.ts), never guessed.
  */
-import { open, readdir, stat } from "node:fs/promises";
-import { basename, extname, join, relative } from "node:path";
-import { buildSeries, joinFrames, readCycler, sniffCyclerFormat } from "../echem/index.js";
-import { detectFormat, openFrames } from "../formats/index.js";
+import { readdir, stat } from "node:fs/promises";
+import { basename, join, relative } from "node:path";
+import { buildSeries, joinFrames, readCycler } from "../echem/index.js";
+import { openFrames } from "../formats/index.js";
 import { type Calibration, readPoni } from "../geometry/index.js";
 import { CALIBRANTS } from "../physics/index.js";
-import { midExposure, readScanLog, SCAN_COLUMNS } from "../scan/index.js";
+import { midExposure, readScanLog } from "../scan/index.js";
+import { fileKind } from "./file-kinds.js";
 
 /** A set of frames of one shape: one detector's. */
 export interface FrameGroup {
@@ -66,18 +67,6 @@ async function isResults(dir: string): Promise<boolean> {
   );
 }
 
-/** The first `n` bytes of a file (what every test here needs; a large stack is never read whole). */
-async function head(file: string, n = 64 * 1024): Promise<Uint8Array> {
-  const fh = await open(file, "r");
-  try {
-    const buf = new Uint8Array(n);
-    const { bytesRead } = await fh.read(buf, 0, n, 0);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
-  }
-}
-
 const sameShape = (a: readonly number[], b: readonly number[]) => a[0] === b[0] && a[1] === b[1];
 
 /** What `dir` holds (see the file comment). `onProgress` hears of each file looked at. */
@@ -106,36 +95,26 @@ export async function inspectFolder(
 
 /** Files on one record each; true when the file was recognised. */
 async function classify(file: string, f: FolderFindings): Promise<boolean> {
-  const bytes = await head(file).catch(() => new Uint8Array(0));
-  const text = new TextDecoder("latin1").decode(bytes.subarray(0, 4096));
-  const ext = extname(file).toLowerCase();
-  if (ext === ".poni" || /^\s*(Distance|Detector_config|PixelSize1)\s*:/m.test(text)) {
+  // by content, as the config's files are checked (file-kinds.ts)
+  const { kind, format } = await fileKind(file);
+  if (kind === "poni") {
     const cal = await readPoni(file).catch(() => null);
-    if (cal) {
-      f.ponis.push({ file, cal });
-      return true;
-    }
+    if (cal) f.ponis.push({ file, cal });
+    return cal !== null;
   }
-  if (/^#F |^#S \d+/m.test(text) && /^#L /m.test(text)) {
-    f.scanLogs.push({ file, kind: "spec" });
+  if (kind === "spec" || kind === "scan-log") {
+    f.scanLogs.push({ file, kind: kind === "spec" ? "spec" : "csv" });
     return true;
   }
-  const firstLine = text.split(/\r?\n/, 1)[0] ?? "";
-  if (SCAN_COLUMNS.every((c) => firstLine.split(",").includes(c))) {
-    f.scanLogs.push({ file, kind: "csv" });
+  if (kind === "cycler") {
+    f.cyclers.push({ file, format: format! });
     return true;
   }
-  const cycler = sniffCyclerFormat(bytes);
-  if (cycler) {
-    f.cyclers.push({ file, format: cycler });
-    return true;
-  }
-  const format = await detectFormat(file).catch(() => null);
-  if (!format) return false;
+  if (kind !== "image" && kind !== "hdf5") return false;
   const src = await openFrames(file).catch(() => null);
   if (!src) {
     // an HDF5 file without frames where we look for them: a Bliss/NeXus scan file, perhaps
-    if (format === "hdf5") {
+    if (kind === "hdf5") {
       f.scanLogs.push({ file, kind: "hdf5" });
       return true;
     }

@@ -10,7 +10,7 @@
  */
 import { InputError } from "../util/errors.js";
 import { type PatternDetector, patternDetector, patternFrame } from "./frame-detectors.js";
-import { LogWriter } from "./log-writer.js";
+import { LogWriter, type MadeScanLog } from "./log-writer.js";
 import { type LogColumnOptions, type ScanTable, tableColumns } from "./scan-table.js";
 import { type SpecFile, type SpecScan, specColumn, specMotor } from "./spec.js";
 import { selectSpecScans } from "./spec-select.js";
@@ -25,18 +25,8 @@ export interface SpecScanLogOptions extends LogColumnOptions {
   timezone?: string;
 }
 
-export interface SpecScanLog {
-  /** The scan-log CSV text. */
-  csv: string;
-  rows: number;
-  points: number;
-  detectors: string[];
-  /** Keys (`3.1`) of the scans written, and of the chosen ones without data. */
-  scans: string[];
-  empty: string[];
-  /** Where the times came from, per scan written. */
-  timeFrom: ("Epoch" | "#D")[];
-}
+/** What the SPEC source made: the shared record of every source, its times from `Epoch` or `#D`. */
+export type SpecScanLog = Omit<MadeScanLog, "notes" | "datasets"> & { timeFrom: ("Epoch" | "#D")[] };
 
 export function specScanLog(spec: SpecFile, o: SpecScanLogOptions): SpecScanLog {
   const file = spec.path;

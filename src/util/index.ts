@@ -1,4 +1,5 @@
 export { clip, fsProblem, InputError, isInputError } from "./errors.js";
+export { readHead } from "./head.js";
 export {
   beginOutput,
   checkOutputFolder,
