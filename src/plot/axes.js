@@ -103,3 +103,46 @@ export function axisSide(s, b, label, o = {}) {
   }
   return el("g", { class: right ? "axis-y2" : "axis-y" }, out);
 }
+
+/**
+ * The figure's title and, in grey under it, a subtitle (how the values were normalised, say),
+ * wrapped on words to `width` px. Returns the SVG and where the plot area may start.
+ * @param {number} x
+ * @param {number} width
+ * @param {string} [title]
+ * @param {string} [subtitle]
+ */
+export function heading(x, width, title, subtitle) {
+  let svg = "";
+  let y = 0;
+  if (title) {
+    svg += text(x, 17, title, { size: 13, weight: "bold" });
+    y = 17;
+  }
+  for (const line of wrap(subtitle ?? "", width, FONT)) {
+    y += 14;
+    svg += text(x, y, line, { size: FONT, color: "#555" });
+  }
+  return { svg: svg ? el("g", { class: "heading" }, svg) : "", top: y ? y + 9 : 10 };
+}
+
+/**
+ * Words of `s` into lines at most `width` px wide (a word longer than that stands alone).
+ * @param {string} s
+ * @param {number} width
+ * @param {number} size
+ */
+export function wrap(s, width, size) {
+  /** @type {string[]} */
+  const lines = [];
+  let line = "";
+  for (const word of s.split(/\s+/).filter(Boolean)) {
+    const next = line ? `${line} ${word}` : word;
+    if (line && textWidth(next, size) > width) {
+      lines.push(line);
+      line = word;
+    } else line = next;
+  }
+  if (line) lines.push(line);
+  return lines;
+}

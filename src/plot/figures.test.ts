@@ -2,7 +2,7 @@ import { inflateSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { findAll, parseXml } from "../../test/support/xml.js";
 import { encodePng } from "../util/png.js";
-import { gridMap, heatmap, linePlot, pathData, voltageCapacity, waterfall } from "./index.js";
+import { gridMap, heatmap, lineLayout, linePlot, pathData, voltageCapacity, waterfall } from "./index.js";
 
 const pngUri = (rgba: Uint8Array, w: number, h: number) =>
   `data:image/png;base64,${encodePng(w, h, rgba).toString("base64")}`;
@@ -164,5 +164,73 @@ describe("waterfall, heatmap, map, voltage", () => {
     expect(strokes.filter((s) => s === "#1f6fb4")).toHaveLength(1);
     expect(strokes.filter((s) => s === "#e8731a")).toHaveLength(1);
     expect(findAll(root, "text").map((t) => t.text)).toEqual(expect.arrayContaining(["discharge", "charge"]));
+  });
+});
+
+describe("figures a reader can trust", () => {
+  it("labels every column of a narrow map, and positions with the decimals they need", () => {
+    const svg = gridMap({
+      width: 300,
+      height: 300,
+      rows: 3,
+      cols: 2,
+      xMm: [-0.5, 0.5],
+      yMm: [-0.12000000000000009, 0.01, 0.14],
+      values: [1, 2, 3, 4, 5, 6],
+      title: "S, 0 % SOD",
+      subtitle: "q 0.2–1 nm⁻¹; not normalised",
+    });
+    const texts = findAll(parseXml(svg), "text").map((t) => t.text);
+    expect(texts).toEqual(
+      expect.arrayContaining(["-0.5", "0.5", "-0.12", "0.01", "0.14", "x (mm)", "y (mm)"]),
+    );
+    expect(texts).toContain("q 0.2–1 nm⁻¹; not normalised");
+  });
+
+  it("draws arrows on the colour bar where values lie beyond the range given", () => {
+    const spec = { width: 300, height: 300, rows: 1, cols: 3, xMm: [0, 1, 2], yMm: [0] };
+    const inside = gridMap({ ...spec, values: [1, 2, 3], domain: [0, 5] });
+    const beyond = gridMap({ ...spec, values: [1, 2, 9], domain: [0, 5] });
+    const arrows = (svg: string) => findAll(parseXml(svg), "path").filter((p) => p.attrs.class === "extend");
+    expect(arrows(inside)).toHaveLength(0);
+    expect(arrows(beyond)).toHaveLength(1);
+  });
+
+  const legendBox = (svg: string) => {
+    const g = findAll(parseXml(svg), "g").find((x) => x.attrs.class === "legend")!;
+    const r = findAll(g, "rect")[0];
+    return r ? { x: Number(r.attrs.x), y: Number(r.attrs.y) } : null;
+  };
+
+  it("puts the legend in a corner the data leave empty", () => {
+    // a curve rising into the top-right corner: the legend goes top left
+    const x = Float64Array.from({ length: 50 }, (_, i) => i);
+    const svg = linePlot({
+      width: 400,
+      height: 300,
+      series: [
+        { x, y: Float64Array.from(x, (v) => v * v), label: "rising" },
+        { x, y: Float64Array.from(x, (v) => v * v * 0.9), label: "below it" },
+      ],
+    });
+    const { box } = lineLayout({ width: 400, height: 300, series: [] });
+    expect(legendBox(svg)!.x).toBeLessThan(box.left + 20);
+  });
+
+  it("puts the legend above the plot when no corner is empty, and keeps error bars inside the axes", () => {
+    const x = Float64Array.from({ length: 41 }, (_, i) => i);
+    // a zigzag whose error bars reach into every corner
+    const y = Float64Array.from(x, (v) => (v % 2 ? 10 : 0));
+    const yErr = Float64Array.from(x, () => 6);
+    const spec = { width: 400, height: 300, series: [{ x, y, yErr, label: "zigzag", markers: true }] };
+    const svg = linePlot(spec);
+    expect(legendBox(svg)).toBeNull();
+    const { box, ys, xs } = lineLayout(spec);
+    const label = findAll(parseXml(svg), "text").find((t) => t.text === "zigzag")!;
+    expect(Number(label.attrs.y)).toBeLessThan(box.top);
+    // the error bar's ends and the last point lie inside the plot area, not on or beyond its frame
+    expect(ys.map(-6)).toBeLessThan(box.top + box.height);
+    expect(ys.map(16)).toBeGreaterThan(box.top);
+    expect(xs.map(40)).toBeLessThan(box.left + box.width - 2);
   });
 });

@@ -8,10 +8,10 @@
  * Every cell carries data-row / data-col, so a page can find the clicked scan point from the event
  * target without recomputing the layout.
  */
-import { frame } from "./axes.js";
+import { frame, heading } from "./axes.js";
 import { COLORBAR_SPACE, colorBar } from "./colorbar.js";
 import { colorAt, colormap } from "./colormap.js";
-import { formatTick, quantileDomain, tickStep } from "./scale.js";
+import { outside, robustDomain } from "./scale.js";
 import { el, esc, svgRoot, text, textWidth } from "./svg.js";
 
 /**
@@ -24,30 +24,53 @@ import { el, esc, svgRoot, text, textWidth } from "./svg.js";
  * @property {ArrayLike<number>} yMm position of each row
  * @property {ArrayLike<number>} values rows × cols, row-major; NaN = no data (grey)
  * @property {string} [cmap]
- * @property {[number, number]} [domain]
+ * @property {[number, number]} [domain] colour range; default the 2nd–98th percentile of the values
+ *   (maps to compare share one: scale.js colorDomains)
  * @property {{ names: string[], colors: string[] }} [categories] values are indices into names
  * @property {string[]} [regions] region name per cell, for outlines and labels
  * @property {{ row: number, col: number }} [selected]
  * @property {string} [title]
+ * @property {string} [subtitle] under the title, in grey (what the values are relative to)
  * @property {string} [colorBarLabel]
  * @property {(v: number) => string} [format] value in the cell tooltips
  */
 
+/**
+ * The fewest decimals (at most 4) that write every position exactly (to 1 nm), so that -0.5 and
+ * 0.5 stay apart and -0.12000000000000009 reads -0.12.
+ * @param {ArrayLike<number>} v
+ */
+export function positionDecimals(v) {
+  for (let d = 0; d < 4; d++) {
+    const k = 10 ** d;
+    if (Array.from(v).every((x) => !Number.isFinite(x) || Math.abs(Math.round(x * k) / k - x) < 1e-6))
+      return d;
+  }
+  return 4;
+}
+
 /** @param {GridMapSpec} spec */
 export function gridLayout(spec) {
-  const top = spec.title ? 26 : 10;
   const labelW = spec.regions ? Math.max(40, ...spec.regions.map((r) => textWidth(r, 11))) + 10 : 0;
   const right = (spec.categories ? 0 : COLORBAR_SPACE) + labelW + 8;
-  const yw = Math.max(...Array.from(spec.yMm, (v) => textWidth(v.toFixed(2), 11)));
+  const yd = positionDecimals(spec.yMm);
+  const yw = Math.max(...Array.from(spec.yMm, (v) => textWidth(v.toFixed(yd), 11)));
   const left = Math.ceil(yw + 36);
+  const { top, svg: head } = heading(left, spec.width - left - 8, spec.title, spec.subtitle);
+  const width = Math.max(20, spec.width - left - right);
+  const cw = width / spec.cols;
+  // x labels: one under every column where they fit side by side; a narrow map (a few columns)
+  // keeps one per column, turned upright, rather than dropping any
+  const xd = positionDecimals(spec.xMm);
+  const xw = Math.max(...Array.from(spec.xMm, (v) => textWidth(v.toFixed(xd), 11)));
+  const upright = xw + 6 > cw && spec.cols <= 12;
+  const xEvery = upright ? 1 : Math.max(1, Math.ceil((xw + 6) / cw));
+  const xLabelH = upright ? xw + 4 : 12;
   const legendH = spec.categories ? 18 * Math.ceil(spec.categories.names.length / 3) : 0;
-  const box = {
-    left,
-    top,
-    width: Math.max(20, spec.width - left - right),
-    height: Math.max(20, spec.height - top - (legendH ? 56 + legendH : 44)),
-  };
-  return { box, cw: box.width / spec.cols, ch: box.height / spec.rows, labelW };
+  const below = xLabelH + 32 + (legendH ? 12 + legendH : 0);
+  const box = { left, top, width, height: Math.max(20, spec.height - top - below) };
+  const axes = { xd, yd, upright, xEvery, xLabelH };
+  return { box, cw, ch: box.height / spec.rows, labelW, head, axes };
 }
 
 /**
@@ -55,10 +78,10 @@ export function gridLayout(spec) {
  * @returns {string} SVG
  */
 export function gridMap(spec) {
-  const { box, cw, ch, labelW } = gridLayout(spec);
+  const { box, cw, ch, labelW, head, axes } = gridLayout(spec);
   const { rows, cols } = spec;
   const cmap = colormap(spec.cmap ?? "viridis");
-  const domain = spec.domain ?? quantileDomain(spec.values, 0, 1);
+  const domain = spec.domain ?? robustDomain([spec.values]);
   const fmt = spec.format ?? ((/** @type {number} */ v) => v.toPrecision(4));
   const cellX = (/** @type {number} */ c) => box.left + c * cw;
   const cellY = (/** @type {number} */ r) => box.top + (rows - 1 - r) * ch;
@@ -110,14 +133,15 @@ export function gridMap(spec) {
     });
   }
   body += frame(box);
-  body += gridAxes(spec, box, cellX, cellY, cw, ch);
+  body += gridAxes(spec, box, axes, cellX, cellY, cw, ch);
   if (spec.regions) body += regionLabels(spec.regions, rows, cols, box.left + box.width + 6, cellY, ch);
-  if (spec.categories) body += categoryLegend(spec.categories, box.left, box.top + box.height + 56);
+  if (spec.categories)
+    body += categoryLegend(spec.categories, box.left, box.top + box.height + axes.xLabelH + 44);
   else {
     const bar = { left: box.left + box.width + labelW + 14, top: box.top, width: 12, height: box.height };
-    body += colorBar(cmap, domain, bar, spec.colorBarLabel);
+    body += colorBar(cmap, domain, bar, spec.colorBarLabel, outside(spec.values, domain));
   }
-  if (spec.title) body += text(box.left, 17, spec.title, { size: 13, weight: "bold" });
+  body += head;
   return svgRoot(spec.width, spec.height, body);
 }
 
@@ -180,27 +204,29 @@ function regionLabels(regions, rows, cols, x, cellY, ch) {
  * Position labels: x under the columns, y beside the rows (thinned to fit).
  * @param {GridMapSpec} spec
  * @param {import("./axes.js").Box} box
+ * @param {{ xd: number, yd: number, upright: boolean, xEvery: number, xLabelH: number }} axes
  * @param {(c: number) => number} cellX
  * @param {(r: number) => number} cellY
  * @param {number} cw
  * @param {number} ch
  */
-function gridAxes(spec, box, cellX, cellY, cw, ch) {
+function gridAxes(spec, box, axes, cellX, cellY, cw, ch) {
   let out = "";
   const y0 = box.top + box.height;
-  const xEvery = Math.max(1, Math.ceil(50 / cw));
-  const xStep = tickStep(spec.xMm[0] ?? 0, spec.xMm[spec.cols - 1] ?? 1, spec.cols);
-  for (let c = 0; c < spec.cols; c += xEvery) {
+  for (let c = 0; c < spec.cols; c += axes.xEvery) {
     const x = cellX(c) + cw / 2;
+    const label = (spec.xMm[c] ?? 0).toFixed(axes.xd);
     out += el("line", { x1: x, x2: x, y1: y0, y2: y0 + 4, stroke: "#444" });
-    out += text(x, y0 + 16, formatTick(spec.xMm[c] ?? 0, xStep / 10), { anchor: "middle", size: 11 });
+    out += axes.upright
+      ? text(x + 4, y0 + 7, label, { anchor: "end", size: 11, rotate: -90 })
+      : text(x, y0 + 16, label, { anchor: "middle", size: 11 });
   }
-  out += text(box.left + box.width / 2, y0 + 34, "x (mm)", { anchor: "middle", size: 12 });
+  out += text(box.left + box.width / 2, y0 + axes.xLabelH + 22, "x (mm)", { anchor: "middle", size: 12 });
   const yEvery = Math.max(1, Math.ceil(16 / ch));
   for (let r = 0; r < spec.rows; r += yEvery) {
     const y = cellY(r) + ch / 2;
     out += el("line", { x1: box.left - 4, x2: box.left, y1: y, y2: y, stroke: "#444" });
-    out += text(box.left - 6, y + 4, (spec.yMm[r] ?? 0).toFixed(2), { anchor: "end", size: 11 });
+    out += text(box.left - 6, y + 4, (spec.yMm[r] ?? 0).toFixed(axes.yd), { anchor: "end", size: 11 });
   }
   out += text(14, box.top + box.height / 2, "y (mm)", { anchor: "middle", size: 12, rotate: -90 });
   return out;

@@ -5,11 +5,11 @@
  * their true times; the RGBA bytes are turned into a PNG by the caller's `encodePng` (a canvas in
  * the browser, src/util/png.ts in Node).
  */
-import { axisBottom, axisSide, frame, yLabelWidth } from "./axes.js";
+import { axisBottom, axisSide, frame, heading, yLabelWidth } from "./axes.js";
 import { COLORBAR_SPACE, colorBar } from "./colorbar.js";
 import { colormap, putColor } from "./colormap.js";
 import { pathData } from "./decimate.js";
-import { extent, linearScale, pad, quantileDomain } from "./scale.js";
+import { extent, linearScale, outside, pad, robustDomain } from "./scale.js";
 import { el, nextId, svgRoot, text, textWidth } from "./svg.js";
 
 /** @typedef {(rgba: Uint8Array, width: number, height: number) => string} EncodePng RGBA → data URI */
@@ -36,8 +36,9 @@ import { el, nextId, svgRoot, text, textWidth } from "./svg.js";
  * @property {ArrayLike<number>} values y.length × x.length, row-major
  * @property {EncodePng} encodePng
  * @property {string} [cmap]
- * @property {[number, number]} [domain] colour range; default 1st–99th percentile
+ * @property {[number, number]} [domain] colour range; default the 2nd–98th percentile
  * @property {string} [title]
+ * @property {string} [subtitle] under the title, in grey (how the values were normalised)
  * @property {string} [xLabel]
  * @property {string} [yLabel]
  * @property {string} [colorBarLabel]
@@ -108,7 +109,9 @@ export function heatmapRgba(spec, xs, ys, box, w, h, domain) {
  * @returns {string} SVG
  */
 export function heatmap(spec) {
-  const top = spec.title ? 26 : 10;
+  // the heading spans the figure above the plot and the colour bar (its left edge: about 60 px)
+  const head = heading(0, spec.width - 80, spec.title, spec.subtitle);
+  const top = head.top;
   const bottom = 46;
   const plotH = Math.max(40, spec.height - top - bottom - (spec.ticks?.length ? 4 : 0));
   const yd = pad(extent([spec.y]), "linear", 0.01);
@@ -124,7 +127,7 @@ export function heatmap(spec) {
     height: plotH,
   };
   const xs = linearScale(pad(extent([spec.x]), "linear", 0), [box.left, box.left + box.width]);
-  const domain = spec.domain ?? quantileDomain(spec.values);
+  const domain = spec.domain ?? robustDomain([spec.values]);
   const w = Math.max(1, Math.min(spec.x.length * 2, Math.round(box.width)));
   const h = Math.max(1, Math.min(1000, Math.round(box.height)));
   const png = spec.encodePng(heatmapRgba(spec, xs, ys, box, w, h, domain), w, h);
@@ -161,8 +164,14 @@ export function heatmap(spec) {
     body += sidePanel(spec.right, rb, ys, spec.cursorY);
   }
   const bar = { left: spec.width - COLORBAR_SPACE + 10, top: box.top, width: 12, height: box.height };
-  body += colorBar(colormap(spec.cmap ?? "viridis"), domain, bar, spec.colorBarLabel);
-  if (spec.title) body += text(left0, 17, spec.title, { size: 13, weight: "bold" });
+  body += colorBar(
+    colormap(spec.cmap ?? "viridis"),
+    domain,
+    bar,
+    spec.colorBarLabel,
+    outside(spec.values, domain),
+  );
+  body += el("g", { transform: `translate(${left0} 0)` }, head.svg);
   body += tickLegend(spec.ticks ?? [], box.left + box.width, 17);
   return svgRoot(spec.width, spec.height, body);
 }
@@ -218,7 +227,8 @@ function sidePanel(p, b, ys, cursorY) {
   out += el("g", { "clip-path": `url(#${clip})` }, inner);
   out += frame(b);
   out += axisBottom(
-    { ...xs, ticks: (/** @type {number | undefined} */ n) => xs.ticks(Math.min(3, n ?? 3)) },
+    // about three ticks whatever the panel's width: fewer leave a panel with one label or none
+    { ...xs, ticks: () => xs.ticks(3) },
     b,
     p.label,
   );

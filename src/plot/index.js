@@ -3,14 +3,15 @@
  * report writes them to files. Plain JavaScript typed with JSDoc, so the browser loads these files
  * as they are (no bundler, no build step) and tsc still checks them.
  */
-export { axisBottom, axisSide, frame } from "./axes.js";
+export { axisBottom, axisSide, frame, heading, wrap } from "./axes.js";
 export { COLORBAR_SPACE, colorBar } from "./colorbar.js";
 export { CATEGORICAL, COLORMAPS, categorical, colorAt, colormap, putColor } from "./colormap.js";
 export { pathData } from "./decimate.js";
-export { gridLayout, gridMap } from "./gridmap.js";
+export { gridLayout, gridMap, positionDecimals } from "./gridmap.js";
 export { heatmap, heatmapRgba, nearestIndex, tickLegend } from "./heatmap.js";
 export { lineLayout, linePlot } from "./line.js";
 export {
+  colorDomains,
   extent,
   formatTick,
   linearScale,
@@ -18,11 +19,15 @@ export {
   logScale,
   logTicks,
   makeScale,
+  outside,
   pad,
   quantileDomain,
+  quantileSorted,
+  robustDomain,
   tickStep,
 } from "./scale.js";
 export { el, esc, num, svgRoot, text } from "./svg.js";
+export { bandLabel, radialLabel, shortNumber, unitText } from "./units.js";
 export { CHARGE_COLOR, DISCHARGE_COLOR, halfCycleRuns, voltageCapacity } from "./voltage.js";
 export { defaultStep, waterfall } from "./waterfall.js";
 

@@ -74,10 +74,14 @@ export function logTicks(lo, hi) {
 export function formatTick(v, step) {
   if (v === 0) return "0";
   const a = Math.abs(v);
-  if (a >= 1e5 || a < 1e-3) {
-    const e = Math.floor(Math.log10(a));
+  // exponents for very large or small values, and for every tick of an axis whose step is that
+  // small, so one axis does not mix 0.0010 with 9e-4
+  if (a >= 1e5 || a < 1e-3 || (step < 1e-3 && a < 1e-2)) {
+    const e = Math.floor(Math.log10(a) + 1e-9);
     const m = v / 10 ** e;
-    const ms = Math.abs(m - Math.round(m)) < 1e-6 ? String(Math.round(m)) : m.toFixed(1);
+    const need = Math.max(0, Math.min(3, e - Math.floor(Math.log10(step) + 1e-9)));
+    const ms =
+      Math.abs(m - Math.round(m)) < 1e-6 && need === 0 ? String(Math.round(m)) : m.toFixed(Math.max(1, need));
     return ms === "1" ? `1e${e}` : `${ms}e${e}`;
   }
   const decimals = Math.max(0, Math.min(8, -Math.floor(Math.log10(step) + 1e-9)));
@@ -204,4 +208,76 @@ export function quantileDomain(values, lo = 0.01, hi = 0.99) {
   const a = at(lo);
   const b = at(hi);
   return a < b ? [a, b] : [a - 0.5, a + 0.5];
+}
+
+/**
+ * The p-th quantile (p ∈ [0, 1]) of ascending values, interpolated linearly between neighbours
+ * (numpy's default `percentile`, so a figure's range can be checked against it).
+ * @param {ArrayLike<number>} sorted
+ * @param {number} p
+ */
+export function quantileSorted(sorted, p) {
+  const n = sorted.length;
+  if (n === 0) return Number.NaN;
+  const at = Math.min(n - 1, Math.max(0, p * (n - 1)));
+  const i = Math.floor(at);
+  const a = /** @type {number} */ (sorted[i]);
+  const b = /** @type {number} */ (sorted[Math.min(n - 1, i + 1)]);
+  return a + (b - a) * (at - i);
+}
+
+/**
+ * A colour range from robust percentiles (default 2nd–98th) of the finite values of every array
+ * together: one hot pixel does not wash out the rest, and maps shown side by side can share it.
+ * A flat set gets a range centred on its one value. [0, 1] when nothing is finite.
+ * @param {ArrayLike<number>[]} sets
+ * @param {{ lo?: number, hi?: number }} [o] percentiles as fractions
+ * @returns {[number, number]}
+ */
+export function robustDomain(sets, o = {}) {
+  /** @type {number[]} */
+  const f = [];
+  for (const a of sets)
+    for (let i = 0; i < a.length; i++) {
+      const v = /** @type {number} */ (a[i]);
+      if (Number.isFinite(v)) f.push(v);
+    }
+  if (f.length === 0) return [0, 1];
+  const s = Float64Array.from(f).sort();
+  const a = quantileSorted(s, o.lo ?? 0.02);
+  const b = quantileSorted(s, o.hi ?? 0.98);
+  if (a < b) return [a, b];
+  const h = a === 0 ? 0.5 : Math.abs(a) * 0.01;
+  return [a - h, a + h];
+}
+
+/**
+ * Colour ranges for several maps of one quantity (a band at several SODs): by default one range
+ * for all, the robust percentiles of all their values, so equal colours mean equal values across
+ * the maps; `shared: false` gives each map its own (robust) range.
+ * @param {ArrayLike<number>[]} sets one array of values per map
+ * @param {{ shared?: boolean, lo?: number, hi?: number }} [o]
+ * @returns {[number, number][]} one range per map
+ */
+export function colorDomains(sets, o = {}) {
+  if (o.shared === false) return sets.map((v) => robustDomain([v], o));
+  const d = robustDomain(sets, o);
+  return sets.map(() => /** @type {[number, number]} */ ([d[0], d[1]]));
+}
+
+/**
+ * Whether some finite values lie below / above a colour range (drawn as end arrows on the colour
+ * bar, so a clipped colour is never read as the range's end value).
+ * @param {ArrayLike<number>} values
+ * @param {[number, number]} domain
+ */
+export function outside(values, domain) {
+  let below = false;
+  let above = false;
+  for (let i = 0; i < values.length; i++) {
+    const v = /** @type {number} */ (values[i]);
+    if (v < domain[0]) below = true;
+    else if (v > domain[1]) above = true;
+  }
+  return { below, above };
 }

@@ -1,11 +1,15 @@
 import { describe, expect, it } from "vitest";
 import {
+  colorDomains,
   formatTick,
   linearScale,
   linearTicks,
   logScale,
   logTicks,
+  outside,
   quantileDomain,
+  quantileSorted,
+  robustDomain,
   tickStep,
 } from "./index.js";
 
@@ -58,5 +62,61 @@ describe("scales", () => {
     const [lo, hi] = quantileDomain(v, 0.01, 0.99);
     expect(lo).toBeCloseTo(0.01, 2);
     expect(hi).toBeCloseTo(0.99, 2);
+  });
+});
+
+describe("colour ranges of maps shown together", () => {
+  // a band at 0, 50 and 100 % SOD: barely changed at first, grown by the end; one hot pixel at 100 %
+  const sod0 = Float32Array.from({ length: 20 }, (_, i) => 0.992 + (i * 0.018) / 19);
+  const sod50 = Float32Array.from({ length: 20 }, (_, i) => 1 + (i * 0.3) / 19);
+  const sod100 = Float32Array.from({ length: 20 }, (_, i) => (i === 7 ? 40 : 1 + (i * 0.7) / 19));
+  sod100[3] = Number.NaN;
+  const maps = [sod0, sod50, sod100];
+
+  it("gives every map of one quantity the same range: the 2nd–98th percentile of all their values", () => {
+    const d = colorDomains(maps);
+    expect(d).toHaveLength(3);
+    for (const x of d) expect(x).toEqual(d[0]);
+    // the percentiles as numpy computes them (linear interpolation) over the 59 finite values
+    const all = maps.flatMap((m) => Array.from(m).filter(Number.isFinite)).sort((a, b) => a - b);
+    const pct = (p: number) => {
+      const at = p * (all.length - 1);
+      const i = Math.floor(at);
+      return all[i]! + (all[i + 1]! - all[i]!) * (at - i);
+    };
+    expect(d[0]![0]).toBeCloseTo(pct(0.02), 12);
+    expect(d[0]![1]).toBeCloseTo(pct(0.98), 12);
+    // the hot pixel does not set the top: the 100 % map's real range stays inside the colours
+    expect(d[0]![1]).toBeLessThan(2);
+    expect(d[0]![1]).toBeGreaterThan(1.6);
+  });
+
+  it("frees each map's range on request: each its own percentiles", () => {
+    const d = colorDomains(maps, { shared: false });
+    expect(d[0]![1]).toBeLessThan(1.011);
+    expect(d[0]).toEqual(robustDomain([sod0]));
+    expect(d[1]).toEqual(robustDomain([sod50]));
+    expect(d[2]).toEqual(robustDomain([sod100]));
+  });
+
+  it("marks values beyond the range, and survives flat or empty maps", () => {
+    const d = colorDomains(maps)[0]!;
+    expect(outside(sod100, d)).toEqual({ below: false, above: true });
+    expect(outside(sod50, d)).toEqual({ below: false, above: false });
+    const flat = robustDomain([[2, 2, 2]]);
+    expect(flat[0]).toBeLessThan(2);
+    expect(flat[1]).toBeGreaterThan(2);
+    expect(robustDomain([[Number.NaN]])).toEqual([0, 1]);
+  });
+
+  it("interpolates quantiles like numpy", () => {
+    expect(quantileSorted([1, 2, 3, 4], 0.5)).toBe(2.5);
+    expect(quantileSorted([1, 2, 3, 4], 0)).toBe(1);
+    expect(quantileSorted([1, 2, 3, 4], 1)).toBe(4);
+  });
+
+  it("writes every tick of a small-step axis the same way", () => {
+    expect(formatTick(0.001, 1e-4)).toBe("1.0e-3");
+    expect(formatTick(0.0009, 1e-4)).toBe("9e-4");
   });
 });

@@ -14,6 +14,7 @@ import { linePlot } from "./line.js";
  * @property {ArrayLike<number>} halfCycle a new line starts where this changes
  * @property {{ x: number, y: number, label?: string }} [cursor]
  * @property {string} [title]
+ * @property {string} [subtitle]
  * @property {string} [xLabel]
  */
 
@@ -65,6 +66,7 @@ export function voltageCapacity(spec) {
     height: spec.height,
     series,
     title: spec.title,
+    subtitle: spec.subtitle,
     xLabel: spec.xLabel ?? "capacity (mAh/g)",
     yLabel: "Ewe (V)",
     cursor: spec.cursor,

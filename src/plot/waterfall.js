@@ -19,6 +19,7 @@ import { extent, quantileDomain } from "./scale.js";
  * @property {number} [step] offset between neighbours: added (linear y) or multiplied (log y)
  * @property {number} [highlight] index of a curve to draw on top in red
  * @property {string} [title]
+ * @property {string} [subtitle]
  * @property {string} [xLabel]
  * @property {string} [yLabel]
  * @property {"linear" | "log"} [xScale]
@@ -72,6 +73,7 @@ export function waterfall(spec) {
     height: spec.height,
     series,
     title: spec.title,
+    subtitle: spec.subtitle,
     xLabel: spec.xLabel,
     yLabel: spec.yLabel ?? (log ? "I (offset ×)" : "I (offset +)"),
     // offset curves have no common y scale; overlaid ones (step 1 on log, 0 on linear axes) do
@@ -84,5 +86,7 @@ export function waterfall(spec) {
       label: spec.timeLabel ?? "time",
     },
     ticks: spec.ticks,
+    // the reflection marks need their phases named, whether or not a curve is highlighted
+    legend: series.some((x) => x.label) || (spec.ticks?.length ?? 0) > 0,
   });
 }

@@ -2,9 +2,10 @@
  * The report's figures, one function per figure type of the paper, each returning SVG text and
  * the numbers behind it as CSV. All drawing is src/plot's; this file only chooses what to show.
  */
-import { gridMap, heatmap, linePlot, voltageCapacity, waterfall } from "../plot/index.js";
+import { colorDomains, gridMap, heatmap, linePlot, voltageCapacity, waterfall } from "../plot/index.js";
 import type { Columns, ResultsData } from "../results/index.js";
 import { encodePng } from "../util/png.js";
+import { bandInfos, normalisation, radialTitle } from "./labels.js";
 
 export interface Figure {
   id: string;
@@ -30,14 +31,24 @@ function fmtCell(v: unknown): string {
   return v === undefined ? "" : String(v);
 }
 
+export interface MapOptions {
+  /**
+   * "shared" (default): the maps of one band at every SOD take one colour range, the 2nd–98th
+   * percentile of all their values, so the same colour is the same value in each; "free": each map
+   * its own range (the structure inside one state, at the cost of comparing states).
+   */
+  colorScale?: "shared" | "free";
+}
+
 /** Maps of every band at every SOD the pipeline wrote (the paper's Fig. 2b, 4b–c). */
-export async function mapFigures(data: ResultsData): Promise<Figure[]> {
+export async function mapFigures(data: ResultsData, o: MapOptions = {}): Promise<Figure[]> {
   const s = data.summary();
+  const bands = bandInfos(data);
   const out: Figure[] = [];
   // what every map figure shares: the grid, its regions, and each point's row and column
   const onGrid = {
-    width: 300,
-    height: 420,
+    width: 340,
+    height: 460,
     rows: s.grid.rows,
     cols: s.grid.cols,
     xMm: s.grid.xMm,
@@ -48,53 +59,68 @@ export async function mapFigures(data: ResultsData): Promise<Figure[]> {
     row: Array.from(s.regions, (_, p) => Math.floor(p / s.grid.cols)),
     col: Array.from(s.regions, (_, p) => p % s.grid.cols),
   };
-  for (const m of s.maps) {
-    const map = (await data.map(m.band, m.sod)).columns;
-    const v = map.value!;
-    const opaque = Array.from(map.opaque!).filter((x) => x === 1).length;
-    const det = s.bands.find((b) => b.name === m.band)?.detector ?? "";
-    const norm = s.normalize[det] ?? "ocv-mean";
-    const rel =
-      norm === "ocv-mean"
-        ? "relative to its initial OCV state"
-        : norm === "none"
-          ? "not normalised"
-          : `relative to the ${norm.replace(/^reference: /, "")} state`;
-    out.push({
-      id: `map_${m.band}_sod${m.sod}`,
-      title: `${m.band} at ${m.sod} % SOD`,
-      caption: `Mean ${m.band} band of each scan point (${rel}) at the moment the cell reached ${m.sod} % of its first discharge (interpolated between the point's own visits). Lines: region boundaries. Grey: no value${opaque ? ` (${opaque} opaque point${opaque > 1 ? "s" : ""}, transmission < 1 %, flagged instead of a ratio of noise)` : ""}. Its 1σ is the next figure.`,
-      svg: gridMap({
-        ...onGrid,
-        values: v,
-        title: `${m.band}, ${m.sod} % SOD`,
-        colorBarLabel:
-          norm === "none"
-            ? `${m.band} band`
-            : `${m.band} band (${norm === "ocv-mean" ? "÷ OCV" : "÷ reference"})`,
-      }),
-      csv: csvOf({
-        ...rowCol,
-        region: s.regions,
-        value: v,
-        value_err: map.value_err!,
-        opaque: map.opaque!,
-      }),
-    });
-    out.push({
-      id: `map_${m.band}_sod${m.sod}_err`,
-      title: `${m.band} at ${m.sod} % SOD: 1σ`,
-      caption: `The 1σ of each value of the map before (Poisson errors through the empty-cell subtraction and the normalisation, and the two visits' weights in the interpolation).`,
-      svg: gridMap({
-        ...onGrid,
-        values: map.value_err!,
-        title: `σ(${m.band}), ${m.sod} % SOD`,
-        colorBarLabel: `σ of the ${m.band} band`,
-      }),
-      csv: csvOf({
-        ...rowCol,
-        value_err: map.value_err!,
-      }),
+  const shared = o.colorScale !== "free";
+  for (const name of [...new Set(s.maps.map((m) => m.band))]) {
+    const sods = s.maps.filter((m) => m.band === name).map((m) => m.sod);
+    const maps: Columns["columns"][] = [];
+    for (const sod of sods) maps.push((await data.map(name, sod)).columns);
+    const domains = colorDomains(
+      maps.map((m) => m.value!),
+      { shared },
+    );
+    const errDomains = colorDomains(
+      maps.map((m) => m.value_err!),
+      { shared },
+    );
+    const det = s.bands.find((b) => b.name === name)?.detector ?? "";
+    const norm = normalisation(data, det);
+    const band = bands.get(name) ?? { label: name, window: "" };
+    const unit = norm.kind === "none" ? "(a.u.)" : norm.short;
+    const scale = shared
+      ? `colours shared by ${sods.join(", ")} % SOD (2nd–98th percentile)`
+      : "colours of this map alone (2nd–98th percentile)";
+    const subtitle = `${band.window ? `${band.window}; ` : ""}${norm.says}; ${scale}`;
+    sods.forEach((sod, k) => {
+      const map = maps[k]!;
+      const v = map.value!;
+      const opaque = Array.from(map.opaque!).filter((x) => x === 1).length;
+      out.push({
+        id: `map_${name}_sod${sod}`,
+        title: `${name} at ${sod} % SOD`,
+        caption: `Mean ${band.label} band of each scan point (${norm.says}) at the moment the cell reached ${sod} % of its first discharge (interpolated between the point's own visits). ${shared ? `The maps of ${name} at ${sods.join(", ")} % SOD share one colour scale, so equal colours are equal values; arrows on the colour bar: values beyond it.` : "Colour scale of this map alone."} Lines: region boundaries. Grey: no value${opaque ? ` (${opaque} opaque point${opaque > 1 ? "s" : ""}, transmission < 1 %, flagged instead of a ratio of noise)` : ""}. Its 1σ is the next figure.`,
+        svg: gridMap({
+          ...onGrid,
+          values: v,
+          domain: domains[k]!,
+          title: `${name}, ${sod} % SOD`,
+          subtitle,
+          colorBarLabel: `${band.label} ${unit}`,
+        }),
+        csv: csvOf({
+          ...rowCol,
+          region: s.regions,
+          value: v,
+          value_err: map.value_err!,
+          opaque: map.opaque!,
+        }),
+      });
+      out.push({
+        id: `map_${name}_sod${sod}_err`,
+        title: `${name} at ${sod} % SOD: 1σ`,
+        caption: `The 1σ of each value of the map before (Poisson errors through the empty-cell subtraction and the normalisation, and the two visits' weights in the interpolation), in the map's units.`,
+        svg: gridMap({
+          ...onGrid,
+          values: map.value_err!,
+          domain: errDomains[k]!,
+          title: `σ(${name}), ${sod} % SOD`,
+          subtitle,
+          colorBarLabel: `σ of ${band.label} ${unit}`,
+        }),
+        csv: csvOf({
+          ...rowCol,
+          value_err: map.value_err!,
+        }),
+      });
     });
   }
   return out;
@@ -113,11 +139,18 @@ export async function heatmapFigure(data: ResultsData, region: string, det: stri
     .filter((b) => b.kind === "band")
     .find((b) => b.detector === det && s.series.some((x) => x.region === region && x.band === b.name));
   const series = band ? (await data.series(region, band.name)).columns : null;
-  const qUnits = s.detectors.find((d) => d.name === det)?.qUnits ?? "1/nm";
+  const norm = normalisation(data, det);
+  const info = band ? bandInfos(data).get(band.name) : undefined;
+  // what the image is: the pipeline's normalised curves, or (a detector it left raw) each sweep ÷
+  // the first, which ResultsData.heatmap does so that changes show rather than the curve's shape
+  const shownAs =
+    norm.kind === "none"
+      ? `${det.toUpperCase()} not normalised by the run (run.json normalize: none); shown here as I ÷ the first sweep`
+      : `I ${norm.says}`;
   return {
     id: `heatmap_${region}_${det}`,
     title: `${region}: ${det.toUpperCase()} through the experiment`,
-    caption: `Mean ${det.toUpperCase()} curve of the ${region} region per sweep as ${label} (q × time), with the cell potential on the left${band ? ` and the ${band.name} band on the right (shaded: ±1σ from the Poisson errors)` : ""}.`,
+    caption: `Mean ${det.toUpperCase()} curve of the ${region} region per sweep as ${label} (q × time; ${shownAs}), with the cell potential on the left${band ? ` and the ${info?.label ?? band.name} band on the right (shaded: ±1σ from the Poisson errors)` : ""}.`,
     svg: heatmap({
       width: 760,
       height: 420,
@@ -126,7 +159,8 @@ export async function heatmapFigure(data: ResultsData, region: string, det: stri
       values: h.shown!,
       encodePng: pngUri,
       title: `${region}, ${det.toUpperCase()} (${label})`,
-      xLabel: `q (${qUnits})`,
+      subtitle: `${shownAs}${info?.window ? `. Right: ${info.label} band (${norm.short === "a.u." ? "a.u." : norm.short}), ±1σ shaded` : ""}`,
+      xLabel: radialTitle(data, det),
       yLabel: "time (h)",
       colorBarLabel: label,
       ...(ec && { left: { x: ec.ewe_v!, y: hours(ec.time!, t0), label: "E (V)" } }),
@@ -136,7 +170,7 @@ export async function heatmapFigure(data: ResultsData, region: string, det: stri
             x: series.value!,
             xErr: series.value_err!,
             y: hours(series.time!, t0),
-            label: `${band.name} (±1σ)`,
+            label: `${band.name} (${norm.short})`,
             markers: true,
           },
         }),
@@ -183,8 +217,9 @@ export async function pixelFigures(data: ResultsData, at: { row: number; col: nu
         times: hours(c.time!, t0),
         timeLabel: "time (h)",
         title: `${d.name.toUpperCase()}, row ${at.row} col ${at.col}`,
-        xLabel: `q (${d.qUnits})`,
-        yLabel: "I (offset)",
+        subtitle: "reduced I (÷ exposure × monitor, empty cell subtracted), before any normalisation",
+        xLabel: radialTitle(data, d.name),
+        yLabel: `I (a.u.; each visit ${isSaxs ? "× a factor" : "+ an offset"})`,
         ...(isSaxs && { xScale: "log" as const, yScale: "log" as const }),
         ticks: isSaxs ? [] : tickSets(data, d.name),
       }),
@@ -204,7 +239,7 @@ export async function pixelFigures(data: ResultsData, at: { row: number; col: nu
         voltage: e.ewe_v!,
         current: e.i_ma!,
         halfCycle: e.half_cycle!,
-        title: "E vs capacity",
+        title: "Potential vs specific capacity",
         xLabel: "capacity (mAh/g)",
       }),
       csv: csvOf({ time_h: hours(e.time!, t0), ewe_v: e.ewe_v!, capacity_mah_g: e.capacity_mah_g! }),
@@ -246,6 +281,7 @@ export async function crystalliteFigure(data: ResultsData): Promise<Figure | nul
         markers: true,
       })),
       title: "Crystallite size",
+      subtitle: "Scherrer L = 2πK/FWHM, instrumental width removed; bars: 1σ (fit and peak-shape model)",
       xLabel: "time (h)",
       yLabel: "size (nm)",
     }),
@@ -310,7 +346,7 @@ export async function reflectionFigures(data: ResultsData): Promise<Figure[]> {
         series,
         title: `${p}: each reflection`,
         xLabel: "time (h)",
-        yLabel: "area / its largest",
+        yLabel: "area ÷ its largest",
       }),
       csv: csvOf({
         time_h: x,
@@ -337,6 +373,7 @@ export async function saxsCyclingFigures(data: ResultsData, region = "cathode"):
   const h = (await data.heatmap(region, det.name)).columns;
   const nq = h.q!.length;
   const t0 = s.time.start;
+  const norm = normalisation(data, det.name);
   const out: Figure[] = [];
   for (const [kind, sign] of [
     ["discharge", -1],
@@ -348,7 +385,7 @@ export async function saxsCyclingFigures(data: ResultsData, region = "cathode"):
     out.push({
       id: `saxs_${region}_${kind}`,
       title: `${region} SAXS during ${kind}`,
-      caption: `Mean SAXS curve of the ${region} region per sweep during ${kind}, coloured by time (as normalised by the pipeline's config).`,
+      caption: `Mean SAXS curve of the ${region} region per sweep during ${kind}, coloured by time; ${norm.says}.`,
       svg: waterfall({
         width: 420,
         height: 380,
@@ -358,8 +395,9 @@ export async function saxsCyclingFigures(data: ResultsData, region = "cathode"):
         timeLabel: "time (h)",
         step: 1,
         title: `${region} SAXS, ${kind}`,
-        xLabel: `q (${det.qUnits})`,
-        yLabel: "I",
+        subtitle: `I ${norm.says}`,
+        xLabel: radialTitle(data, det.name),
+        yLabel: norm.kind === "none" ? "I (a.u.)" : `I ${norm.short} (–)`,
         xScale: "log",
         yScale: "log",
       }),

@@ -21,9 +21,12 @@ import { chromiumPresent, launchChromium } from "../../test/support/browser.js";
 import { swaxs } from "../../test/support/cli.js";
 import { decodePng, imageDiff } from "../../test/support/png-decode.js";
 import { toolAvailable } from "../../test/support/tools.js";
-import { parseXml } from "../../test/support/xml.js";
+import { findAll, parseXml } from "../../test/support/xml.js";
 import { runExperiment } from "../pipeline/run.js";
+import { robustDomain } from "../plot/index.js";
+import { fmt, parseCsv, ResultsData } from "../results/index.js";
 import { PRESETS, simulate } from "../simulate/index.js";
+import { mapFigures } from "./figures.js";
 import { writeReport } from "./report.js";
 
 const root = mkdtempSync(join(tmpdir(), "swaxs-report-"));
@@ -133,6 +136,83 @@ describe("swaxs report", () => {
     const map = csvs[0]!.trim().split("\n");
     expect(map[0]).toBe("row,col,region,value,value_err,opaque");
     expect(map.length).toBe(1 + 8 * 2);
+  });
+
+  it("maps of one band at several SODs share one colour range, the 2nd–98th percentile of all; free on request", async () => {
+    const data = await ResultsData.open(join(dir, "results"));
+    try {
+      const domainOf = (svg: string) =>
+        findAll(parseXml(svg), "g")
+          .find((g) => g.attrs.class === "colorbar")!
+          .attrs["data-domain"]!.split(" ")
+          .map(Number);
+      const sods = [0, 50, 100];
+      for (const band of ["Li2S", "S"]) {
+        const values = await Promise.all(sods.map(async (sod) => (await data.map(band, sod)).columns.value!));
+        const shared = await mapFigures(data);
+        const d = sods.map((sod) => domainOf(shared.find((f) => f.id === `map_${band}_sod${sod}`)!.svg));
+        expect(d[1]).toEqual(d[0]);
+        expect(d[2]).toEqual(d[0]);
+        const want = robustDomain(values);
+        expect(d[0]![0]).toBeCloseTo(want[0], 12);
+        expect(d[0]![1]).toBeCloseTo(want[1], 12);
+        // no map is washed out: at most a few points of each lie beyond the shared colours
+        for (const v of values) {
+          const finite = Array.from(v).filter(Number.isFinite);
+          const beyond = finite.filter((x) => x < want[0] - 1e-12 || x > want[1] + 1e-12).length;
+          expect(beyond / finite.length).toBeLessThanOrEqual(0.15);
+        }
+        const free = await mapFigures(data, { colorScale: "free" });
+        sods.forEach((sod, k) => {
+          const own = robustDomain([values[k]!]);
+          const f = domainOf(free.find((x) => x.id === `map_${band}_sod${sod}`)!.svg);
+          expect(f[0]).toBeCloseTo(own[0], 12);
+          expect(f[1]).toBeCloseTo(own[1], 12);
+        });
+      }
+      // the band reads as a q window with its unit, and the normalisation is stated from run.json
+      const s0 = (await mapFigures(data)).find((f) => f.id === "map_S_sod0")!.svg;
+      const words = findAll(parseXml(s0), "text")
+        .map((t) => t.text)
+        .join(" ");
+      expect(words).toMatch(/S \(q [\d.]+–[\d.]+ nm⁻¹\)/);
+      expect(words).toContain("run.json normalize: none");
+    } finally {
+      data.close();
+    }
+  });
+
+  it("states each heatmap's normalisation and shows band-stability numbers with human headers", () => {
+    const fig = (id: string) =>
+      html.slice(
+        html.indexOf(`data-figure="${id}"`),
+        html.indexOf("</figure>", html.indexOf(`data-figure="${id}"`)),
+      );
+    expect(fig("heatmap_cathode_waxs")).toContain("run.json normalize: ocv-mean");
+    expect(fig("heatmap_cathode_saxs")).toMatch(
+      /run\.json normalize: none\); shown here as I ÷ the first sweep/,
+    );
+    const t = html.slice(html.indexOf("Band stability per region"));
+    const table = t.slice(0, t.indexOf("</table>"));
+    expect(table).toContain("<th>largest change from OCV</th>");
+    expect(table).not.toMatch(/max_rel_change|initial_value/);
+    // cells: at most 4 significant figures
+    for (const m of table.matchAll(/<td>(-?[\d.]+(?:e-?\d+)?)( %)?<\/td>/g))
+      expect(
+        m[1]!
+          .replace(/e.*$/, "")
+          .replace(/^[-0.]+/, "")
+          .replace(".", "").length,
+      ).toBeLessThanOrEqual(4);
+  });
+
+  it("writes the results' numbers rounded (fmt, 8 significant figures): regions.csv and the rest", () => {
+    const files = ["regions.csv", "regions_evidence.csv", "band_stability.csv", "maps/Li2S_sod50.csv"];
+    for (const f of files) {
+      const rows = parseCsv(readFileSync(join(dir, "results", f), "utf8"));
+      for (const v of rows.slice(1).flat())
+        if (/^-?\d*\.?\d+(e[-+]?\d+)?$/.test(v)) expect(v, `${f}: ${v}`).toBe(fmt(Number(v)));
+    }
   });
 
   it.runIf(toolAvailable("rsvg-convert (librsvg2-bin)", rsvg))(

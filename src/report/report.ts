@@ -7,8 +7,8 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, extname, join } from "node:path";
-import { esc } from "../plot/index.js";
-import { type PeakFitCheck, parseCsv, type RegionCheck, ResultsData } from "../results/index.js";
+import { esc, unitText } from "../plot/index.js";
+import { type PeakFitCheck, type RegionCheck, ResultsData } from "../results/index.js";
 import { checkOutputFolder, InputError, markFolder } from "../util/index.js";
 import {
   centralPixel,
@@ -20,6 +20,8 @@ import {
   reflectionFigures,
   saxsCyclingFigures,
 } from "./figures.js";
+import { bandInfos } from "./labels.js";
+import { stabilityTable, tableHtml } from "./tables.js";
 
 export interface ReportResult {
   html: string;
@@ -37,14 +39,6 @@ function figureHtml(f: Figure): string {
   const data = `data:text/csv;base64,${Buffer.from(f.csv).toString("base64")}`;
   return `<figure data-figure="${esc(f.id)}">${f.svg}<figcaption><b>${esc(f.title)}.</b> ${esc(f.caption)}
 <details><summary>numbers</summary><a download="${esc(f.id)}.csv" href="${data}">${esc(f.id)}.csv</a><pre>${esc(f.csv)}</pre></details></figcaption></figure>`;
-}
-
-function table(csv: string): string {
-  const [head, ...rows] = parseCsv(csv);
-  if (!head) return "";
-  return `<table><tr>${head.map((h) => `<th>${esc(h)}</th>`).join("")}</tr>${rows
-    .map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join("")}</tr>`)
-    .join("")}</table>`;
 }
 
 /**
@@ -153,7 +147,8 @@ export async function writeReport(resultsDir: string, outPath: string): Promise<
         "detectors",
         s.detectors
           .map(
-            (d) => `${d.name}: ${d.frames} frames, q ${d.qMin.toFixed(3)}–${d.qMax.toFixed(3)} ${d.qUnits}`,
+            (d) =>
+              `${d.name}: ${d.frames} frames, q ${d.qMin.toPrecision(3)}–${d.qMax.toPrecision(3)} ${unitText(d.qUnits)}`,
           )
           .join("; "),
       ],
@@ -165,7 +160,7 @@ export async function writeReport(resultsDir: string, outPath: string): Promise<
         "bands",
         s.bands
           .filter((b) => b.kind === "band")
-          .map((b) => `${b.name} (${b.detector})`)
+          .map((b) => `${bandInfos(data).get(b.name)?.label ?? b.name} on ${b.detector}`)
           .join(", "),
       ],
     ];
@@ -174,7 +169,7 @@ export async function writeReport(resultsDir: string, outPath: string): Promise<
 <h2>Experiment</h2><table>${summary.map(([k, v]) => `<tr><th>${esc(k!)}</th><td>${esc(v!)}</td></tr>`).join("")}</table>
 ${regionsHtml(s.regionCheck)}
 ${peakFitsHtml(s.peakFits)}
-${existsSync(stability) ? `<h3>Band stability per region (largest and final change from the OCV value)</h3>${table(readFileSync(stability, "utf8"))}` : ""}
+${existsSync(stability) ? `<h3>Band stability per region (largest and final change from the OCV value)</h3>${tableHtml(stabilityTable(readFileSync(stability, "utf8"), bandInfos(data), s.normalize))}` : ""}
 ${sections
   .filter(([, f]) => f.length)
   .map(([title, figs]) => `<h2>${esc(title)}</h2>\n${figs.map(figureHtml).join("\n")}`)

@@ -12,13 +12,16 @@ export function fmt(v: number): string {
   return Number.isFinite(v) ? String(Number(v.toPrecision(8))) : "";
 }
 
-/** One field, quoted when it must be. */
+/**
+ * One field, quoted when it must be. Numbers go through fmt (integers, such as rows and counts, are
+ * written whole), so no caller writes -0.05000000000000002 for -0.05.
+ */
 export function field(v: string | number): string {
-  const s = String(v);
+  const s = typeof v === "number" ? (Number.isSafeInteger(v) ? String(v) : fmt(v)) : v;
   return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
-/** One CSV line from fields (strings are quoted when needed, numbers written as given). */
+/** One CSV line from fields (strings are quoted when needed, numbers written by fmt). */
 export const csvLine = (fields: readonly (string | number)[]): string => fields.map(field).join(",");
 
 /** Lines joined into a file, with its final newline. */
@@ -37,7 +40,7 @@ export function gridCsv(
   for (let p = 0; p < rows * cols; p++) {
     const r = Math.floor(p / cols);
     const c = p % cols;
-    lines.push(`${r},${c},${xMm[c]},${yMm[r]},${[value(p)].flat().map(field).join(",")}`);
+    lines.push(`${r},${c},${fmt(xMm[c]!)},${fmt(yMm[r]!)},${[value(p)].flat().map(field).join(",")}`);
   }
   return csv(lines);
 }
