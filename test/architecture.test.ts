@@ -24,6 +24,7 @@ const LAYERS: Record<string, number> = {
   integrate: 2,
   scan: 2,
   analysis: 2,
+  design: 2,
   results: 3,
   simulate: 3,
   pipeline: 4,

@@ -7,6 +7,7 @@ import { Command, CommanderError, Option } from "commander";
 import { RADIAL_UNIT_NAMES } from "../geometry/index.js";
 import { clip, fsProblem, isInputError, VERSION } from "../util/index.js";
 import { registerConfig } from "./config-check.js";
+import { registerDesign } from "./design.js";
 import { registerInit } from "./init.js";
 import { registerScanlog } from "./scanlog.js";
 
@@ -146,6 +147,7 @@ export function buildProgram(): Command {
   registerScanlog(program);
   registerInit(program);
   registerConfig(program);
+  registerDesign(program);
   return program;
 }
 

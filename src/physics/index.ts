@@ -71,4 +71,19 @@ export {
   structure,
 } from "./structures.js";
 export { type PhaseReflections, phaseReflections } from "./ticks.js";
-export { electronDensity, energyKeVOf, f0, HC_KEV_A, massFractions, muRhoElement, R_E_CM } from "./xray.js";
+export {
+  AVOGADRO,
+  anomalous,
+  atomicMass,
+  atomicNumber,
+  electronDensity,
+  elementOf,
+  energyKeVOf,
+  f0,
+  HC_KEV_A,
+  hasF0,
+  massFractions,
+  muRhoElement,
+  parseFormula,
+  R_E_CM,
+} from "./xray.js";

@@ -21,6 +21,11 @@ export function elementOf(species: string): string {
   return species.replace(/[0-9+-]+$/, "");
 }
 
+/** Whether a Waasmaier–Kirfel f0 exists for a species name ("Na", "Li1+"). */
+export function hasF0(species: string): boolean {
+  return WK_F0[species] !== undefined;
+}
+
 /** f0(s) [electrons] at s = sinθ/λ = q/4π [Å⁻¹] (Waasmaier–Kirfel 5-Gaussian fit). */
 export function f0(species: string, s: number): number {
   const c = WK_F0[species];
