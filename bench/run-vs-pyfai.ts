@@ -2,7 +2,7 @@
  * The whole `swaxs run` against pyFAI + fabio doing only read + integrate of the same frames with
  * the same settings (issue 11), side by side in one run, on simulated experiments of growing size:
  *
- *   npm run bench:run-vs-pyfai [-- --preset demo --sweeps 4,8,16]
+ *   npm run bench:run-vs-pyfai [-- --preset demo --sweeps 4,8,16 --repeat 3]
  *
  * Ours: the built CLI (dist/: `npm run build` first) as a whole process — start-up, decode,
  * integrate, background, normalise, regions, maps, fits, every output — wall time, frames/s and
@@ -19,10 +19,16 @@ import { loadConfig } from "../src/pipeline/config.js";
 import { readScanLog } from "../src/scan/index.js";
 import { simulate } from "../src/simulate/index.js";
 import { pythonWith } from "../test/support/tools.js";
-import { presetSweeps } from "./args.js";
+import { arg, presetSweeps } from "./args.js";
 import { round, timed } from "./measure.js";
 
 const { name, base, sweepList } = presetSweeps();
+/** Pairs (ours, pyFAI) per size: `--repeat N` (default 3). */
+const repeat = Math.max(1, Number(arg("--repeat") ?? 3));
+const median = (a: number[]) => {
+  const s = [...a].sort((x, y) => x - y);
+  return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
 const repo = fileURLToPath(new URL("..", import.meta.url));
 const cli = join(repo, "bin", "swaxs.js");
 if (!existsSync(join(repo, "dist", "cli", "main.js"))) throw new Error("run `npm run build` first");
@@ -41,16 +47,10 @@ try {
     const yaml = join(dir, "experiment.yaml");
     const cfg = await loadConfig(yaml);
     const log = await readScanLog(cfg.scan);
-    console.error(`bench: ${name}, ${sweeps} sweeps (${log.length} frames): swaxs run…`);
-    const o = timed(process.execPath, [cli, "run", yaml]);
-    const ours = {
-      frames: log.length,
-      wall_s: round(o.wall_s),
-      frames_per_s: round(log.length / o.wall_s, 1),
-      seconds_per_1000_frames: round((1000 * o.wall_s) / log.length),
-      peak_rss_mb: o.rss_mb,
-    };
-    let pyfai: { frames: number; frames_per_s: number; peak_rss_mb: number | null } | null = null;
+    // the two sides alternate, pair by pair, so a drift of the machine's speed hits both; the
+    // medians and the median of the pairs' ratios are reported (pyFAI's own time moved by ±40 %
+    // from hour to hour on the reference machine)
+    const jobFile = join(dir, "job.json");
     if (py) {
       const job = {
         detectors: Object.fromEntries(
@@ -67,17 +67,55 @@ try {
         ),
         frames: Array.from({ length: log.length }, (_, i) => [log.detector[i], log.file[i]]),
       };
-      const jobFile = join(dir, "job.json");
       writeFileSync(jobFile, JSON.stringify(job));
-      console.error(`bench: ${name}, ${sweeps} sweeps: pyFAI read + integrate…`);
-      const p = timed(py, [pyScript, jobFile]);
-      pyfai = { ...JSON.parse(p.stdout), peak_rss_mb: p.rss_mb };
     }
+    const oursWall: number[] = [];
+    const oursRss: number[] = [];
+    const pyWall: number[] = [];
+    const pyRss: number[] = [];
+    const pairRatio: number[] = [];
+    let pyInfo: Record<string, unknown> = {};
+    for (let k = 0; k < repeat; k++) {
+      console.error(
+        `bench: ${name}, ${sweeps} sweeps (${log.length} frames), pair ${k + 1}/${repeat}: swaxs run…`,
+      );
+      const o = timed(process.execPath, [cli, "run", yaml]);
+      oursWall.push(o.wall_s);
+      if (o.rss_mb !== null) oursRss.push(o.rss_mb);
+      if (!py) continue;
+      console.error(`bench: ${name}, ${sweeps} sweeps, pair ${k + 1}/${repeat}: pyFAI read + integrate…`);
+      const p = timed(py, [pyScript, jobFile]);
+      pyInfo = JSON.parse(p.stdout);
+      const fps = Number(pyInfo.frames_per_s);
+      pyWall.push(log.length / fps);
+      if (p.rss_mb !== null) pyRss.push(p.rss_mb);
+      pairRatio.push(log.length / o.wall_s / fps);
+    }
+    const ours = {
+      frames: log.length,
+      wall_s: round(median(oursWall)),
+      frames_per_s: round(log.length / median(oursWall), 1),
+      seconds_per_1000_frames: round((1000 * median(oursWall)) / log.length),
+      peak_rss_mb: oursRss.length ? Math.max(...oursRss) : null,
+      wall_s_each: oursWall.map((v) => round(v)),
+    };
+    const pyfai = py
+      ? {
+          frames: log.length,
+          wall_s: round(median(pyWall)),
+          frames_per_s: round(log.length / median(pyWall), 1),
+          pyfai: pyInfo.pyfai,
+          peak_rss_mb: pyRss.length ? Math.max(...pyRss) : null,
+          wall_s_each: pyWall.map((v) => round(v)),
+        }
+      : null;
     runs.push({
       sweeps,
       ours,
       pyfai,
-      ratio: pyfai ? round(ours.frames_per_s / pyfai.frames_per_s) : null,
+      // the median of the pairs' ratios (our frames/s ÷ pyFAI's in the same pair), and their spread
+      ratio: pyfai ? round(median(pairRatio)) : null,
+      ratio_each: pairRatio.map((r) => round(r)),
     });
     rmSync(dir, { recursive: true, force: true });
   }
