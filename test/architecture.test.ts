@@ -36,6 +36,10 @@ const LAYERS: Record<string, number> = {
 /** Pairs that the layers alone would allow but the design forbids: [from, to, why]. */
 const FORBIDDEN: [string, string, string][] = [
   ["report", "viewer", "the report reads results through results/, not the viewer"],
+  // the design commands compute from physics alone: no detector, cycler or figure code
+  ...["numeric", "geometry", "echem", "formats", "plot", "integrate", "scan", "analysis"].map(
+    (to): [string, string, string] => ["design", to, "design/ computes from physics/ and util/ alone"],
+  ),
 ];
 /** Only these folders may import the simulator. */
 const SIMULATE_USERS = new Set(["simulate", "cli"]);
