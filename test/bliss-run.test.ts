@@ -10,11 +10,12 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createH5, openH5 } from "../src/formats/h5.js";
+import { createH5 } from "../src/formats/h5.js";
 import { readFrame } from "../src/formats/index.js";
 import { runExperiment } from "../src/pipeline/run.js";
 import { readScanLog, type ScanLog } from "../src/scan/index.js";
 import { PRESETS, simulate } from "../src/simulate/index.js";
+import { reducedCurves } from "./support/results.js";
 
 const root = mkdtempSync(join(tmpdir(), "swaxs-bliss-run-"));
 const exp = join(root, "twin");
@@ -111,17 +112,6 @@ async function beamlineCopy(): Promise<void> {
   writeFileSync(join(exp, "bliss.yaml"), yaml);
 }
 
-/** The waxs curves the run reduced (its HDF5 store), as plain numbers. */
-async function reducedWaxs(results: string): Promise<number[]> {
-  const f = await openH5(join(results, "reduced_waxs.h5"));
-  try {
-    const ds = f.get("entry/data/I") as unknown as { value: Float64Array | Float32Array };
-    return Array.from(ds.value.subarray(0, 5000));
-  } finally {
-    f.close();
-  }
-}
-
 beforeAll(async () => {
   await simulate({ ...PRESETS.tiny, rows: 6, sweeps: 3 }, exp, { seed: 5 });
   await beamlineCopy();
@@ -134,7 +124,9 @@ describe("scan: {bliss: …} instead of a scan log", () => {
     expect(readFileSync(join(exp, "results_bliss", "frames.csv"), "utf8")).toBe(
       readFileSync(join(exp, "results", "frames.csv"), "utf8"),
     );
-    const [a, b] = await Promise.all(["results", "results_bliss"].map((o) => reducedWaxs(join(exp, o))));
+    const [a, b] = await Promise.all(
+      ["results", "results_bliss"].map((o) => reducedCurves(join(exp, o), "waxs")),
+    );
     expect(b).toEqual(a);
   });
 

@@ -7,10 +7,10 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openH5 } from "../src/formats/h5.js";
 import { runExperiment } from "../src/pipeline/run.js";
 import { readScanLog } from "../src/scan/index.js";
 import { PRESETS, simulate } from "../src/simulate/index.js";
+import { reducedCurves } from "./support/results.js";
 
 const root = mkdtempSync(join(tmpdir(), "swaxs-spec-run-"));
 const exp = join(root, "twin");
@@ -62,17 +62,6 @@ async function beamlineCopy(): Promise<void> {
   writeFileSync(join(exp, "spec.yaml"), yaml);
 }
 
-/** The saxs curves the run reduced (its HDF5 store), as plain numbers. */
-async function reducedSaxs(results: string): Promise<number[]> {
-  const f = await openH5(join(results, "reduced_saxs.h5"));
-  try {
-    const ds = f.get("entry/data/I") as unknown as { value: Float64Array | Float32Array };
-    return Array.from(ds.value.subarray(0, 5000));
-  } finally {
-    f.close();
-  }
-}
-
 beforeAll(async () => {
   await simulate({ ...PRESETS.tiny, rows: 6, sweeps: 3 }, exp, { seed: 5 });
   await beamlineCopy();
@@ -100,7 +89,9 @@ describe("scan: {spec: …} instead of a scan log", () => {
     expect(readFileSync(join(exp, "results_spec", "frames.csv"), "utf8")).toBe(
       readFileSync(join(exp, "results", "frames.csv"), "utf8"),
     );
-    const [a, b] = await Promise.all(["results", "results_spec"].map((o) => reducedSaxs(join(exp, o))));
+    const [a, b] = await Promise.all(
+      ["results", "results_spec"].map((o) => reducedCurves(join(exp, o), "saxs")),
+    );
     expect(b).toEqual(a);
   });
 });
