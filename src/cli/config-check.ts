@@ -3,10 +3,10 @@
  * (`line N: key: problem`), where `swaxs run` stops at the first (issue 21). Exit 0 and one line
  * when there is none; otherwise the lines, then the error path's last line and exit 2.
  */
-import { readFile, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { InputError } from "../util/errors.js";
+import { configOf } from "./config-path.js";
 
 export function registerConfig(program: Command): void {
   const config = program.command("config").description("look at an experiment config without running it");
@@ -18,8 +18,7 @@ export function registerConfig(program: Command): void {
 }
 
 async function checkCommand(path: string): Promise<void> {
-  const st = await stat(path).catch(() => null);
-  const file = st?.isDirectory() ? join(path, "experiment.yaml") : path;
+  const file = await configOf(path);
   const text = await readFile(file, "utf8").catch(() => null);
   if (text === null) throw new InputError(file, "no such file or not readable");
   const { configProblems } = await import("../pipeline/config.js");

@@ -1,19 +1,7 @@
 /** `swaxs run experiment.yaml|FOLDER [--allow-missing]` */
-import { stat } from "node:fs/promises";
-import { join } from "node:path";
 import { runExperiment } from "../pipeline/run.js";
-import { InputError } from "../util/errors.js";
+import { configOf } from "./config-path.js";
 import { progress } from "./progress.js";
-
-/** The config a FOLDER stands for: its experiment.yaml (what swaxs init and simulate write). */
-async function configOf(path: string): Promise<string> {
-  const st = await stat(path).catch(() => null);
-  if (!st?.isDirectory()) return path;
-  const inside = join(path, "experiment.yaml");
-  if (!(await stat(inside).catch(() => null)))
-    throw new InputError(path, "a folder without experiment.yaml (swaxs init FOLDER writes a starter one)");
-  return inside;
-}
 
 export async function runCommand(given: string, o: { allowMissing?: boolean }): Promise<void> {
   const config = await configOf(given);

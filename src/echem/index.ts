@@ -6,7 +6,7 @@ export { parseMpr, readMpr } from "./biologic-mpr.js";
 export { parseMpt, readMpt } from "./biologic-mpt.js";
 export { CUT_LINE_KEY } from "./csv-text.js";
 export { type GenericCsvMapping, parseGenericCsv } from "./generic-csv.js";
-export { type FrameClock, joinFrames } from "./join.js";
+export { coveringHourShifts, type FrameClock, joinFrames } from "./join.js";
 export { parseMaccor } from "./maccor.js";
 export { parseNeware } from "./neware.js";
 export { parseNda, parseNdaTable } from "./neware-nda.js";

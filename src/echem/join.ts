@@ -92,3 +92,25 @@ export function joinFrames(series: EchemSeries, frameUnixS: ArrayLike<number>): 
   }
   return out;
 }
+
+/**
+ * The whole-hour shifts h, of `hours` and in their order, under which every frame moved by h hours
+ * falls inside the log: a log read in the wrong time zone misses the frames by such a shift
+ * (the run's hint, issue 21), and a log in local time is on UTC for the shifts that are its zone's
+ * offset (swaxs init's hint).
+ */
+export function coveringHourShifts(
+  series: EchemSeries,
+  frameUnixS: ArrayLike<number>,
+  hours: Iterable<number>,
+): number[] {
+  const out: number[] = [];
+  for (const h of hours) {
+    const c = joinFrames(
+      series,
+      Float64Array.from(frameUnixS, (t) => t + h * 3600),
+    );
+    if (c.before + c.after === 0) out.push(h);
+  }
+  return out;
+}

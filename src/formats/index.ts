@@ -8,7 +8,7 @@ export { decodeCbf, encodeCbf, openCbf, writeCbf } from "./cbf.js";
 export { DTYPES, dtypeMax, isFloat, isInteger, isSigned } from "./dtype.js";
 export { decodeEdf, encodeEdf, openEdf, writeEdf } from "./edf.js";
 export type { Dataset, H5File } from "./h5.js";
-export { CURVE_FILTER, GZIP_LEVEL, initH5 } from "./h5.js";
+export { CURVE_FILTER, GZIP_LEVEL, h5wasm, initH5 } from "./h5.js";
 export { createTempH5, discardTempH5, publishTempH5 } from "./h5-temp.js";
 export { type Hdf5DatasetInfo, listDatasets, openHdf5, readHdf5Mask } from "./hdf5.js";
 export { combineMasks, flipRows, flipUd, invalidPixelMask, maskFromFrame } from "./invalid.js";

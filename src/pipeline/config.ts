@@ -14,7 +14,7 @@ import type { SplitMethod } from "../integrate/integrator.js";
 import { CALIBRANTS, type CalibrantName, PHASES } from "../physics/structures.js";
 import type { ScanSource } from "../scan/index.js";
 import { clip, InputError, readYaml, type YamlFile } from "../util/index.js";
-import { firstTodo } from "./config-todo.js";
+import { todos as todosIn } from "./config-todo.js";
 import { wrongKind } from "./file-kinds.js";
 
 export type RegionName = "anode" | "separator" | "cathode" | "other";
@@ -578,7 +578,7 @@ export async function loadConfig(file: string): Promise<ExperimentConfig> {
 /** Parses and validates config text; `file` names it in errors and anchors the relative paths. */
 export function parseConfig(text: string, file: string): ExperimentConfig {
   const yaml = readYaml(text, file);
-  const todo = firstTodo(yaml.data);
+  const todo = todosIn(yaml.data)[0];
   if (todo)
     throw new InputError(
       file,
@@ -610,15 +610,7 @@ export async function configProblems(text: string, file: string): Promise<string
     throw err;
   }
   const out: string[] = [];
-  const todos: PropertyKey[][] = [];
-  const walk = (v: unknown, at: PropertyKey[]): void => {
-    const t = firstTodo(v);
-    if (!t) return;
-    if (typeof v === "string") todos.push(at);
-    else if (Array.isArray(v)) for (const [i, x] of v.entries()) walk(x, [...at, i]);
-    else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) walk(x, [...at, k]);
-  };
-  walk(yaml.data, []);
+  const todos = todosIn(yaml.data);
   for (const at of todos) out.push(withLine(yaml, at, `${keyPath(at)}: TODO left to fill in`));
   const res = CONFIG_SCHEMA.safeParse(yaml.data, { reportInput: true });
   if (!res.success) {

@@ -116,8 +116,7 @@ export async function prepareDetector(
   // without caking each frame is read, decoded and integrated by one of the run's threads, which
   // exist already; caking integrates on threads of its own, where frames are large enough to pay
   if (!reduction.cake && opts.workers)
-    red.usePool(
-      opts.workers.size,
+    red.useFramePool(
       new FramePool(opts.workers, {
         ...(reduction.dataset !== undefined && { dataset: reduction.dataset }),
         flipUd: reduction.flipUd,

@@ -25,7 +25,7 @@ import {
 } from "../integrate/index.js";
 import { InputError } from "../util/errors.js";
 import { FrameFiles } from "./frame-files.js";
-import { FramePool } from "./frame-pool.js";
+import type { FramePool } from "./frame-pool.js";
 
 export interface DetectorReduction {
   poni: string;
@@ -209,33 +209,28 @@ export class DetectorReducer {
     return this.framePool?.size ?? this.pool?.size ?? 0;
   }
 
-  /** Frame pixels: what decides whether worker threads pay off (see `usePool`). */
+  /** Frame pixels: what decides whether caking's worker threads pay off (see `usePool`). */
   get pixels(): number {
     return this.integ.matrix.nPixels;
   }
 
   /**
-   * Work on `workers` threads from now on: each frame read, decoded and integrated by a worker
-   * (frame-pool.ts), or — with caking, whose 2D integration stays here — only integrated by one,
-   * the frame read and decoded here and its buffer handed over. `started`: a frame pool started
-   * before this reducer was built (see reduce-stage.ts), so its start-up overlapped the matrix's.
+   * Each frame read, decoded and integrated by a worker of `pool` from now on (frame-pool.ts): the
+   * run's threads, given this detector's matrix. Not with caking, whose 2D integration stays here.
    */
-  usePool(workers: number, started: FramePool | null = null): void {
-    if (!(workers > 0) || this.pool || this.framePool) {
-      void started?.close();
-      return;
-    }
-    if (this.caker) {
-      void started?.close();
-      this.pool = new IntegrationPool(this.integ, workers);
-    } else
-      this.framePool = (
-        started ??
-        new FramePool(workers, {
-          ...(this.opts.dataset !== undefined && { dataset: this.opts.dataset }),
-          flipUd: this.opts.flipUd,
-        })
-      ).setup(this.integ);
+  useFramePool(pool: FramePool): void {
+    if (this.caker || this.pool || this.framePool)
+      throw new Error("useFramePool: a pool is set already, or caking");
+    this.framePool = pool.setup(this.integ);
+  }
+
+  /**
+   * With caking: each frame read and decoded here (its 2D integration stays here) and its 1D
+   * integration done on `workers` threads of its own, the frame's buffer handed over.
+   */
+  usePool(workers: number): void {
+    if (!(workers > 0) || this.pool || this.framePool) return;
+    this.pool = new IntegrationPool(this.integ, workers);
   }
 
   async reduce(ref: FrameRef): Promise<ReducedCurve> {

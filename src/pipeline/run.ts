@@ -17,6 +17,7 @@ import type { Role } from "../analysis/regions.js";
 import {
   buildSeries,
   CUT_LINE_KEY,
+  coveringHourShifts,
   type EchemSeries,
   type FrameClock,
   joinFrames,
@@ -164,13 +165,12 @@ export async function runExperiment(configPath: string, opts: RunOptions = {}): 
  * the key to change and the shift that fits (the smallest, where several do).
  */
 export function clockHint(series: EchemSeries, frameS: Float64Array): string {
-  const fits: number[] = [];
-  for (let h = 1; h <= 14; h++)
-    for (const sign of [1, -1]) {
-      const shifted = Float64Array.from(frameS, (t) => t + sign * h * 3600);
-      const c = joinFrames(series, shifted);
-      if (c.before + c.after === 0) fits.push(sign * h);
-    }
+  // the smallest shift first: 1, −1, 2, −2, … 14, −14 h
+  const fits = coveringHourShifts(
+    series,
+    frameS,
+    Array.from({ length: 28 }, (_, k) => (k % 2 ? -1 : 1) * ((k >> 1) + 1)),
+  );
   if (fits.length === 0) return "";
   const h = fits[0]!;
   return `; every frame is inside it if the log's clock is ${Math.abs(h)} h ${h > 0 ? "earlier" : "later"}: is echem.timezone (or echem.clock_offset_s) right?`;

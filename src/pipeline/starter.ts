@@ -8,7 +8,7 @@
  */
 import { readdir, stat } from "node:fs/promises";
 import { basename, join, relative } from "node:path";
-import { buildSeries, joinFrames, readCycler } from "../echem/index.js";
+import { buildSeries, coveringHourShifts, readCycler } from "../echem/index.js";
 import { openFrames } from "../formats/index.js";
 import { type Calibration, readPoni } from "../geometry/index.js";
 import { CALIBRANTS } from "../physics/index.js";
@@ -209,12 +209,14 @@ export async function cyclerClockHint(
   if (!records) return { needsZone: false, offsets: [] };
   if (buildSeries(records, {}).unixS) return { needsZone: false, offsets: [] };
   const log = scanLog ? await readScanLog(scanLog).then(midExposure, () => null) : null;
-  const offsets: string[] = [];
-  for (let h = -12; log && h <= 14; h++) {
-    const series = buildSeries(records, { clock: { clockOffsetS: 3600 * h } });
-    const c = joinFrames(series, log.timeS);
-    if (c.before + c.after === 0)
-      offsets.push(`${h < 0 ? "-" : "+"}${String(Math.abs(h)).padStart(2, "0")}:00`);
-  }
+  // read on a clock of offset 0 (its wall clock as UTC), the log covers the frames moved by its
+  // zone's offset: the offsets that fit are the shifts that do (one series, not one per offset)
+  const wall = buildSeries(records, { clock: { clockOffsetS: 0 } });
+  const hours = Array.from({ length: 27 }, (_, k) => k - 12);
+  const offsets = log
+    ? coveringHourShifts(wall, log.timeS, hours).map(
+        (h) => `${h < 0 ? "-" : "+"}${String(Math.abs(h)).padStart(2, "0")}:00`,
+      )
+    : [];
   return { needsZone: true, offsets };
 }

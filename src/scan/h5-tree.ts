@@ -8,11 +8,11 @@
  * would surface as an HDF5 error stack; here the caller decides where the file is (relative to the
  * scan file's folder, as the Bliss writer means it) and says plainly when it is missing.
  */
-import { detectFormat, initH5 } from "../formats/index.js";
+import { detectFormat, type H5File, h5wasm, initH5 } from "../formats/index.js";
 import { clip, InputError } from "../util/errors.js";
 
-type H5wasm = typeof import("h5wasm/node").default;
-type H5FileHandle = InstanceType<H5wasm["File"]>;
+type H5wasm = typeof h5wasm;
+type H5FileHandle = H5File;
 
 /** Where a path leads: a group or dataset of this file, an external link, or nothing. */
 export type H5Target =
@@ -35,7 +35,8 @@ export class H5Tree {
     await initH5();
     // formats/ decides what an HDF5 file is (signature, user block); its "no such file" is ours
     if ((await detectFormat(path)) !== "hdf5") throw new InputError(path, "not an HDF5 file");
-    const h5 = (await import("h5wasm/node")).default;
+    // h5wasm as formats/ started it (initH5), the one place that loads it
+    const h5 = h5wasm;
     let file: H5FileHandle;
     try {
       file = new h5.File(path, "r");
