@@ -140,7 +140,6 @@ async function scanLogOf(cfg: ExperimentConfig, onNote?: (m: string) => void): P
 
 export async function runExperiment(configPath: string, opts: RunOptions = {}): Promise<RunSummary> {
   const loaded = await loadConfig(configPath);
-  for (const n of missingProducts(loaded)) opts.onNote?.(`note: ${n}`);
   // the results folder first: it must never swallow the config's folder or an input
   checkRunOutput(loaded);
   // every frame timed at mid-exposure (scan/log.ts), for the cycler clock and every output
@@ -150,6 +149,8 @@ export async function runExperiment(configPath: string, opts: RunOptions = {}): 
   const plan = planFrames(loaded, log, allowMissing);
   const grid = findGrid(log.xMm, log.yMm);
   checkGrid(grid, log);
+  // said once the inputs have passed their checks (a refused run ends on its one error line)
+  for (const n of missingProducts(loaded)) opts.onNote?.(`note: ${n}`);
   // the run's worker threads start now: their start-up overlaps the checks and the first matrix
   const workers = runWorkers(loaded, log.length - plan.skipped.size, opts.onNote);
   try {
