@@ -23,7 +23,7 @@
  */
 
 import { ColumnsLsq, levenbergMarquardt } from "../numeric/index.js";
-import { addPseudoVoigt as addPeak, peakSupport, tchEta } from "../physics/index.js";
+import { addPseudoVoigt as addPeak, addPseudoVoigtTerms, peakSupport, tchEta } from "../physics/index.js";
 
 export interface PhaseReflection {
   /** Position [nm⁻¹] at lattice scale 1. */
@@ -230,6 +230,45 @@ export function fitPhasePeaks(
     });
   };
 
+  /** ∂model/∂p at qw, in closed form (physics addPseudoVoigtTerms): the same model as modelAt. */
+  const jacobianAt = (p: Float64Array, cols: Float64Array[]): void => {
+    const s = p[0]!;
+    const fwhm = p[1]!;
+    const eta = etaOf(p);
+    // tied η moves with Γ: dη/dΓ by a central difference of the scalar TCH relation
+    let dEtaDGamma = 0;
+    if (etaMode === "tch") {
+      const h = 1e-6 * fwhm;
+      dEtaDGamma = (tchEta(fwhm + h, gammaG) - tchEta(fwhm - h, gammaG)) / (2 * h);
+    }
+    refl.forEach((r, k) => {
+      const amp = ratio ? p[iAmp]! * r.rel : p[iAmp + k]!;
+      addPseudoVoigtTerms(
+        {
+          f: cols[ratio ? iAmp : iAmp + k]!,
+          fScale: ratio ? r.rel : 1,
+          dc: cols[0]!,
+          dcScale: amp * r.qNm,
+          dGamma: cols[1]!,
+          dGammaScale: amp,
+          dEta: iEta >= 0 ? cols[iEta]! : cols[1]!,
+          dEtaScale: iEta >= 0 ? amp : amp * dEtaDGamma,
+        },
+        qw,
+        s * r.qNm,
+        fwhm,
+        eta,
+        cut,
+      );
+    });
+    for (let i = 0; i < m; i++) {
+      const x = qw[i]! - qc;
+      cols[iB0]![i] = 1;
+      cols[iB0 + 1]![i] = x;
+      if (nB > 2) cols[iB0 + 2]![i] = x * x;
+    }
+  };
+
   // grid over (s, Γ): linear parameters solved exactly at each node
   const ones = new Float64Array(m).fill(1);
   const slope = Float64Array.from(qw, (v) => v - qc);
@@ -303,6 +342,7 @@ export function fitPhasePeaks(
   if (nB > 2) typical[iB0 + 2] = Math.max(Math.abs(best.lin[nAmp + 2]!), (yScale * 1e-6) / (w1 - w0) ** 2);
   const lm = levenbergMarquardt({
     model: (p, out) => modelAt(qw, p, out),
+    jacobian: jacobianAt,
     y: yw,
     w: ww,
     p0,

@@ -19,7 +19,9 @@ export {
 export {
   addPowderPattern,
   addPseudoVoigt,
+  addPseudoVoigtTerms,
   type PowderOptions,
+  type PvTerms,
   peakSupport,
   pseudoVoigt,
   scherrerFwhmQ,

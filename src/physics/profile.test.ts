@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { peekHalo } from "./amorphous.js";
 import {
   addPowderPattern,
+  addPseudoVoigt,
+  addPseudoVoigtTerms,
   pseudoVoigt,
   scherrerFwhmQ,
   scherrerSizeNm,
@@ -121,6 +123,59 @@ describe("peak shapes", () => {
       expect(back.gammaG).toBeCloseTo(g, 6);
     }
   });
+});
+
+describe("addPseudoVoigtTerms: the peak fits' closed-form Jacobian", () => {
+  // central differences of addPseudoVoigt itself (the model the fits evaluate) are the reference
+  const q = grid(15, 25, 2001);
+  const pv = (c: number, fwhm: number, eta: number, cut: number) => {
+    const out = new Float64Array(q.length);
+    addPseudoVoigt(out, q, c, fwhm, eta, 1, cut);
+    return out;
+  };
+  it.each([
+    [19.3, 0.4, 0.3, Number.POSITIVE_INFINITY],
+    [19.3, 3.2, 0.8, 8],
+    [21.05, 0.13, 0, 8],
+    [18.7, 1.1, 1, 8],
+  ])(
+    "c %f, Γ %f, η %f, cut %f: value and ∂/∂c, ∂/∂Γ, ∂/∂η equal central differences",
+    (c, fwhm, eta, cut) => {
+      const arrays = Array.from({ length: 4 }, () => new Float64Array(q.length));
+      const [f, dc, dg, de] = arrays as [Float64Array, Float64Array, Float64Array, Float64Array];
+      addPseudoVoigtTerms(
+        { f, fScale: 2, dc, dcScale: 2, dGamma: dg, dGammaScale: 2, dEta: de, dEtaScale: 2 },
+        q,
+        c,
+        fwhm,
+        eta,
+        cut,
+      );
+      const h = 1e-6;
+      const numeric = (plus: Float64Array, minus: Float64Array, span: number) =>
+        Float64Array.from(plus, (v, i) => (2 * (v - minus[i]!)) / span);
+      const etaUp = Math.min(1, eta + h);
+      const etaDown = Math.max(0, eta - h);
+      const expected: [Float64Array, Float64Array][] = [
+        [f, Float64Array.from(pv(c, fwhm, eta, cut), (v) => 2 * v)],
+        [dc, numeric(pv(c + h, fwhm, eta, cut), pv(c - h, fwhm, eta, cut), 2 * h)],
+        [dg, numeric(pv(c, fwhm + h, eta, cut), pv(c, fwhm - h, eta, cut), 2 * h)],
+        [de, numeric(pv(c, fwhm, etaUp, cut), pv(c, fwhm, etaDown, cut), etaUp - etaDown)],
+      ];
+      for (const [got, want] of expected) {
+        const scale = Math.max(...Array.from(want, Math.abs));
+        // away from the cut's edges, where the support itself moves with c and Γ
+        const edge = cut * fwhm;
+        let worst = 0;
+        want.forEach((v, i) => {
+          if (Math.abs(Math.abs(q[i]! - c) - edge) < 0.02) return;
+          worst = Math.max(worst, Math.abs(got[i]! - v) / scale);
+        });
+        expect(worst).toBeLessThan(1e-6);
+        expect(scale).toBeGreaterThan(0);
+      }
+    },
+  );
 });
 
 describe("addPowderPattern", () => {

@@ -127,6 +127,61 @@ export function addPseudoVoigt(
   }
 }
 
+/** Where addPseudoVoigtTerms adds PV and its derivatives, each array with its own factor. */
+export interface PvTerms {
+  f: Float64Array;
+  fScale: number;
+  dc: Float64Array;
+  dcScale: number;
+  dGamma: Float64Array;
+  dGammaScale: number;
+  dEta: Float64Array;
+  dEtaScale: number;
+}
+
+/**
+ * Adds PV(q; c, Γ, η) (as addPseudoVoigt: the same cut, the same values) and its partial
+ * derivatives with respect to the centre c, the FWHM Γ (η held) and η, each times its factor, to
+ * the arrays of `t` (the same array may take several): the peak fits' Levenberg–Marquardt takes
+ * its Jacobian from these in one pass instead of 2 model evaluations per parameter (issue 11).
+ * With x = 2(q − c)/Γ, u = 1/(1 + x²), e = exp(−ln2·x²), PV = η·hL·u + (1 − η)·hG·e where
+ * hL = 2/(πΓ·keep) and hG = 2√(ln2/π)/Γ: ∂x/∂c = −2/Γ, ∂x/∂Γ = −x/Γ, ∂u/∂x = −2x·u²,
+ * ∂e/∂x = −2·ln2·x·e, and both heights scale as 1/Γ. The cut-off's moving edges are left out (the
+ * profile there is ~1e-3 of its height).
+ */
+export function addPseudoVoigtTerms(
+  t: PvTerms,
+  q: Float64Array,
+  c: number,
+  fwhm: number,
+  eta: number,
+  cut: number,
+): void {
+  const lorKeep = Number.isFinite(cut) ? (2 / Math.PI) * Math.atan(2 * cut) : 1;
+  const hL = 2 / (Math.PI * fwhm) / lorKeep;
+  const hG = G_NORM / fwhm;
+  const cL = eta * hL;
+  const cG = (1 - eta) * hG;
+  const k = 2 / fwhm;
+  const { f, dc, dGamma, dEta } = t;
+  const sC = -t.dcScale * k;
+  const sG = -t.dGammaScale / fwhm;
+  const [i0, i1] = peakSupport(q, c, fwhm, cut);
+  for (let i = i0; i < i1; i++) {
+    const x = (q[i]! - c) * k;
+    const x2 = x * x;
+    const u = 1 / (1 + x2);
+    const e = Math.exp(-LN2 * x2);
+    const v = cL * u + cG * e;
+    // ∂(cL·u + cG·e)/∂x
+    const dvdx = -2 * x * (cL * u * u + LN2 * cG * e);
+    f[i]! += t.fScale * v;
+    dc[i]! += sC * dvdx;
+    dGamma[i]! += sG * (v + dvdx * x);
+    dEta[i]! += t.dEtaScale * (hL * u - hG * e);
+  }
+}
+
 /**
  * Add Σ scale·w·intensity·PV(q − q_hkl) to out (q ascending, nm⁻¹). With `scale` = volume fraction
  * the result is dΣ/dΩ in cm⁻¹ sr⁻¹ (no polarisation; see Reflection). Each peak is evaluated within
