@@ -362,6 +362,12 @@ function parseCif(text: string): Metadata {
 export interface CbfReadOptions {
   /** Check Content-MD5 (when present) against the compressed bytes. Default true. */
   checkMd5?: boolean;
+  /**
+   * Where a byte-offset frame of 32-bit pixels is decoded: an array of n pixels the caller reuses
+   * from frame to frame (the frame's data is then a view of it), instead of a fresh one. A fresh
+   * 4 MB array a Pilatus 1M frame costs ~6 ms of page faults and zeroing, a third of its integration.
+   */
+  pixels?: (n: number) => Int32Array;
 }
 
 function decodeBinary(layout: CbfLayout, binary: Uint8Array, path: string, options: CbfReadOptions): Frame {
@@ -386,7 +392,12 @@ function decodeBinary(layout: CbfLayout, binary: Uint8Array, path: string, optio
   if (layout.compression === "none") {
     data = fromBytes(binary, 0, n, layout.dtype, layout.littleEndian);
   } else {
-    data = allocate(layout.dtype, n);
+    const reused = (layout.dtype === "int32" || layout.dtype === "uint32") && options.pixels?.(n);
+    data = reused
+      ? layout.dtype === "int32"
+        ? reused
+        : new Uint32Array(reused.buffer, reused.byteOffset, n)
+      : allocate(layout.dtype, n);
     const wide = data instanceof Int32Array || data instanceof Uint32Array;
     const target = wide ? new Int32Array(data.buffer, data.byteOffset, n) : new Int32Array(n);
     const { decoded, consumed } =

@@ -112,6 +112,20 @@ describe("readCbfWhole: the frame workers' short path for CBF files", () => {
     expect(Array.from(got.data)).toEqual(copy);
   });
 
+  it("reusePixels: the same pixels, decoded into scratch.pixels, frame after frame", async () => {
+    const scratch: { bytes: Uint8Array; pixels?: Int32Array } = { bytes: new Uint8Array(0) };
+    const a = fixturePath("fabio", "fabio_pilatus.cbf");
+    const ref = await readFrame(a);
+    const first = readCbfWhole(a, scratch, { reusePixels: true })!;
+    expect(Array.from(first.data)).toEqual(Array.from(ref.data));
+    expect(first.data.buffer).toBe(scratch.pixels!.buffer);
+    const held = scratch.pixels;
+    const second = readCbfWhole(a, scratch, { reusePixels: true })!;
+    expect(scratch.pixels).toBe(held);
+    expect(second.data.buffer).toBe(held!.buffer);
+    expect(Array.from(second.data)).toEqual(Array.from(ref.data));
+  });
+
   it("leaves anything else to the general path (null): another format, a missing file", () => {
     const scratch = { bytes: new Uint8Array(0) };
     const edf = join(tmp, "edf-named.cbf");

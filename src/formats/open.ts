@@ -120,12 +120,22 @@ async function openGzipped(path: string): Promise<FrameSource> {
  * synchronous read, no fresh buffer: the frame workers' path (a Pilatus 1M frame's file read so
  * takes ~0.1 ms instead of ~3 ms through the general path's several asynchronous reads) — or null
  * where the file is not a CBF or cannot be read so, for the general path (which names the problem).
- * The frame never shares memory with `scratch`.
+ * The frame never shares memory with `scratch.bytes`; with `reusePixels` its 32-bit pixels are
+ * decoded into `scratch.pixels` (valid until the next use of `scratch`: for a caller that is done
+ * with the frame before it reads the next one), else into a fresh array.
  */
-export function readCbfWhole(path: string, scratch: Scratch): Frame | null {
+export function readCbfWhole(
+  path: string,
+  scratch: Scratch,
+  opts: { reusePixels?: boolean } = {},
+): Frame | null {
   const bytes = readWholeInto(path, scratch);
   if (!bytes || sniffBytes(bytes.subarray(0, 4096)) !== "cbf") return null;
-  const f = decodeCbf(bytes, path);
+  const pixels = (n: number): Int32Array => {
+    if (!scratch.pixels || scratch.pixels.length < n) scratch.pixels = new Int32Array(n);
+    return scratch.pixels.length === n ? scratch.pixels : scratch.pixels.subarray(0, n);
+  };
+  const f = decodeCbf(bytes, path, opts.reusePixels ? { pixels } : {});
   return f.data.buffer === scratch.bytes.buffer ? { ...f, data: f.data.slice() } : f;
 }
 

@@ -24,6 +24,17 @@ export class FrameFiles {
 
   constructor(private readonly opts: { dataset?: string; flipUd: boolean; keepOpen: number }) {}
 
+  /**
+   * A CBF frame (one a file) by the short path, now (synchronously), or null for `read`. Its
+   * pixels are decoded into this reader's one reusable array (no fresh 4 MB per Pilatus 1M frame):
+   * the frame is valid until the next call, so the caller uses it before it awaits anything.
+   */
+  cbfNow(file: string, frame: number): Frame | null {
+    if (frame !== 0 || !CBF_NAME.test(file) || this.open.has(file)) return null;
+    const f = readCbfWhole(file, this.scratch, { reusePixels: !this.opts.flipUd });
+    return f && this.opts.flipUd ? flipUd(f) : f;
+  }
+
   async read(file: string, frame: number): Promise<Frame> {
     // a CBF (one frame a file) by the short path; anything else, or a CBF it cannot read, as below
     if (frame === 0 && CBF_NAME.test(file) && !this.open.has(file)) {
