@@ -119,8 +119,8 @@ export function startsWithAscii(bytes: Uint8Array, prefix: string): boolean {
 /** A reusable read buffer (grown as needed), for reading many files whole one after another. */
 export interface Scratch {
   bytes: Uint8Array;
-  /** Decoded pixels, reused where the reader allows it (readCbfWhole `reusePixels`). */
-  pixels?: Int32Array;
+  /** Decoded pixels' memory, reused where the reader allows it (see reusedPixels in dtype.ts). */
+  pixels?: ArrayBuffer;
 }
 
 /**

@@ -117,6 +117,20 @@ describe("direct chunk reading = h5wasm, on stacks h5wasm wrote", () => {
         expect(direct).toEqual(reference);
         expect(Array.from(direct[2]!).every((v) => v === 0)).toBe(true);
         expect(direct[1]!.constructor).toBe(t.make(0).constructor);
+        // readFrameNow into reusable memory (the frame workers' path): the same pixels, one buffer
+        const src = await openHdf5(path);
+        try {
+          const scratch: { pixels?: ArrayBuffer } = {};
+          const seen = new Set<ArrayBufferLike>();
+          for (let k = 0; k < src.frameCount; k++) {
+            const f = src.readFrameNow!(k, scratch);
+            expect(Array.from(f.data)).toEqual(Array.from(reference[k]!));
+            seen.add(f.data.buffer);
+          }
+          expect([...seen]).toEqual([scratch.pixels]);
+        } finally {
+          src.close();
+        }
       }
     });
   }

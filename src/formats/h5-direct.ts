@@ -17,7 +17,7 @@
  */
 import { referenceWanted } from "../util/wasm-switch.js";
 import { decodeBslz4, type ElementArray, wasmInput } from "./bslz4.js";
-import { allocate, HOST_LITTLE_ENDIAN, swapBytesInPlace } from "./dtype.js";
+import { allocate, HOST_LITTLE_ENDIAN, reusedPixels, swapBytesInPlace } from "./dtype.js";
 import { type H5File, h5wasm } from "./h5.js";
 import { type ChunkedDataset, H5Bytes, readChunkedDataset } from "./h5-chunks.js";
 import type { Dtype, PixelArray } from "./types.js";
@@ -69,13 +69,16 @@ export class DirectFrames {
     }
   }
 
-  /** Frame `local` of segment `seg` (`index` for messages), or null to read it with h5wasm. */
-  read(seg: number, local: number, index: number): PixelArray | null {
+  /**
+   * Frame `local` of segment `seg` (`index` for messages), or null to read it with h5wasm; with
+   * `scratch`, decoded into its reusable memory (dtype.ts reusedPixels) rather than a fresh array.
+   */
+  read(seg: number, local: number, index: number, scratch?: { pixels?: ArrayBuffer }): PixelArray | null {
     const ds = this.datasets[seg];
     if (!ds) return null;
     const { path } = this.segments[seg]!;
     const n = ds.chunk.reduce((a, b) => a * b, 1);
-    const out = allocate(this.dtype, n);
+    const out = scratch ? reusedPixels(scratch, this.dtype, n) : allocate(this.dtype, n);
     const s = out.BYTES_PER_ELEMENT;
     const fail = (problem: string): never => this.bytes.fail(`${path}: frame ${index}: ${problem}`);
     const entry = ds.chunks.get(this.segments[seg]!.stacked ? local : 0);
@@ -153,7 +156,8 @@ function externalLink(h5: H5File, p: string): boolean {
 
 /** An unwritten chunk reads as the fill value (zeros by default), or null: let h5wasm decide. */
 function fillFrame(ds: ChunkedDataset, out: PixelArray): PixelArray | null {
-  if (ds.fill === null) return out;
+  // no fill value: zeros (written out: `out` may be reused memory holding an earlier frame)
+  if (ds.fill === null) return out.fill(0);
   if (ds.fill === "never" || ds.fill.length !== out.BYTES_PER_ELEMENT) return null;
   const one = new (out.constructor as new (n: number) => PixelArray)(1);
   new Uint8Array(one.buffer).set(ds.fill);

@@ -150,6 +150,14 @@ class Hdf5Source implements FrameSource {
   }
 
   async readFrame(index: number): Promise<Frame> {
+    return this.readFrameNow(index);
+  }
+
+  /**
+   * readFrame, synchronously (every read here is): with `scratch`, frames read from their chunks
+   * (DirectFrames) are decoded into its reusable memory (reusedPixels: valid until its next use).
+   */
+  readFrameNow(index: number, scratch?: { pixels?: ArrayBuffer }): Frame {
     if (this.closed) throw new Error(`${this.path}: readFrame after close`);
     if (!Number.isInteger(index) || index < 0 || index >= this.frameCount) {
       const what = this.segments.length === 1 ? this.segments[0]!.path : `${this.segments.length} datasets`;
@@ -169,7 +177,7 @@ class Hdf5Source implements FrameSource {
     // Hyperslab: [0,1) on leading singleton axes, [local, local+1) on the frame axis, all rows/cols.
     const ranges: [number, number][] = Array.from({ length: seg.lead }, () => [0, 1]);
     if (seg.stacked) ranges.push([local, local + 1]);
-    let raw: unknown = this.direct?.read(segIndex, local, index) ?? null;
+    let raw: unknown = this.direct?.read(segIndex, local, index, scratch) ?? null;
     try {
       raw ??= new h5wasm.Dataset(this.file.file_id, seg.path).slice(ranges);
     } catch (err) {

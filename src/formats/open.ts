@@ -8,6 +8,7 @@ import { gunzipSync } from "node:zlib";
 import { InputError } from "../util/errors.js";
 import { readWholeInto, type Scratch } from "./bytes.js";
 import { decodeCbf, openCbf, sniffCbf } from "./cbf.js";
+import { reusedPixels } from "./dtype.js";
 import { decodeEdf, openEdf, sniffEdf } from "./edf.js";
 import { looksLikeHdf5 } from "./h5.js";
 import { openHdf5, readHdf5Mask } from "./hdf5.js";
@@ -121,7 +122,7 @@ async function openGzipped(path: string): Promise<FrameSource> {
  * takes ~0.1 ms instead of ~3 ms through the general path's several asynchronous reads) — or null
  * where the file is not a CBF or cannot be read so, for the general path (which names the problem).
  * The frame never shares memory with `scratch.bytes`; with `reusePixels` its 32-bit pixels are
- * decoded into `scratch.pixels` (valid until the next use of `scratch`: for a caller that is done
+ * decoded into `scratch.pixels` (reusedPixels, valid until the next use of `scratch`: for a caller that is done
  * with the frame before it reads the next one), else into a fresh array.
  */
 export function readCbfWhole(
@@ -131,10 +132,7 @@ export function readCbfWhole(
 ): Frame | null {
   const bytes = readWholeInto(path, scratch);
   if (!bytes || sniffBytes(bytes.subarray(0, 4096)) !== "cbf") return null;
-  const pixels = (n: number): Int32Array => {
-    if (!scratch.pixels || scratch.pixels.length < n) scratch.pixels = new Int32Array(n);
-    return scratch.pixels.length === n ? scratch.pixels : scratch.pixels.subarray(0, n);
-  };
+  const pixels = (n: number) => reusedPixels(scratch, "int32", n) as Int32Array;
   const f = decodeCbf(bytes, path, opts.reusePixels ? { pixels } : {});
   return f.data.buffer === scratch.bytes.buffer ? { ...f, data: f.data.slice() } : f;
 }

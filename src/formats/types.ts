@@ -40,5 +40,10 @@ export interface FrameSource {
   /** File-level metadata (headers common to all frames). */
   metadata: Metadata;
   readFrame(index: number): Promise<Frame>;
+  /**
+   * readFrame, synchronously, where the source can (HDF5); with `scratch` the pixels may land in
+   * its reusable memory (valid until its next use: for a caller done with the frame before that).
+   */
+  readFrameNow?(index: number, scratch?: { pixels?: ArrayBuffer }): Frame;
   close(): void;
 }

@@ -25,13 +25,20 @@ export class FrameFiles {
   constructor(private readonly opts: { dataset?: string; flipUd: boolean; keepOpen: number }) {}
 
   /**
-   * A CBF frame (one a file) by the short path, now (synchronously), or null for `read`. Its
-   * pixels are decoded into this reader's one reusable array (no fresh 4 MB per Pilatus 1M frame):
-   * the frame is valid until the next call, so the caller uses it before it awaits anything.
+   * The frame now (synchronously), or null for `read`: a CBF (one frame a file) by the short path,
+   * or a frame of an open file whose reader is synchronous (HDF5). Its pixels are decoded into this
+   * reader's one reusable memory (no fresh 4 MB per Pilatus 1M frame): the frame is valid until
+   * the next call, so the caller uses it before it awaits anything.
    */
-  cbfNow(file: string, frame: number): Frame | null {
-    if (frame !== 0 || !CBF_NAME.test(file) || this.open.has(file)) return null;
-    const f = readCbfWhole(file, this.scratch, { reusePixels: !this.opts.flipUd });
+  readNow(file: string, frame: number): Frame | null {
+    const reuse = !this.opts.flipUd;
+    const open = this.open.get(file);
+    let f: Frame | null = null;
+    if (open?.src.readFrameNow) {
+      if (!(frame >= 0 && frame < open.src.frameCount)) return null;
+      f = open.src.readFrameNow(frame, reuse ? this.scratch : undefined);
+    } else if (frame === 0 && CBF_NAME.test(file) && !open)
+      f = readCbfWhole(file, this.scratch, { reusePixels: reuse });
     return f && this.opts.flipUd ? flipUd(f) : f;
   }
 

@@ -19,8 +19,8 @@ export function frameJob(setup: FramesSetup): Job {
     keepOpen: 4,
   });
   const sums = async (task: FrameTask): Promise<Sums> => {
-    // a CBF's pixels land in the reader's reusable array: summed before anything is awaited
-    const f = files.cbfNow(task.file, task.frame) ?? (await files.read(task.file, task.frame));
+    // the pixels land in the reader's reusable memory: summed before anything is awaited
+    const f = files.readNow(task.file, task.frame) ?? (await files.read(task.file, task.frame));
     const [h, w] = det.shape;
     if (f.shape[0] !== h || f.shape[1] !== w)
       throw new InputError(
