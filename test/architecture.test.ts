@@ -25,6 +25,7 @@ const LAYERS: Record<string, number> = {
   scan: 2,
   analysis: 2,
   design: 2,
+  align: 2,
   results: 3,
   simulate: 3,
   pipeline: 4,

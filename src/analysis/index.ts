@@ -8,6 +8,14 @@ export {
   type PhaseReflection,
 } from "./peaks.js";
 export {
+  type Invariant,
+  type PorodFit,
+  porodFit,
+  porodInvariant,
+  type StabilityLimit,
+  stabilityLimit,
+} from "./porod.js";
+export {
   fitStack,
   footprintFractions,
   labelRows,

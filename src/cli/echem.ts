@@ -6,6 +6,8 @@ import {
   buildSeries,
   CUT_LINE_KEY,
   type CyclerClock,
+  type Dqdv,
+  dqdv,
   type EchemSeries,
   type GenericCsvMapping,
   isoUtc,
@@ -21,6 +23,8 @@ export interface EchemCliOptions {
   columns?: string;
   json?: boolean;
   csv?: string;
+  dqdv?: boolean;
+  binMv?: string;
 }
 
 /** "time=Time (s),voltage=Ewe,current=I/mA" → mapping. */
@@ -109,6 +113,62 @@ export function echemCsv(s: EchemSeries): string {
   return `${lines.join("\n")}\n`;
 }
 
+function binMvOf(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const v = Number(text);
+  if (!Number.isFinite(v)) throw new InputError("", `--bin-mv must be a number, got "${text}"`);
+  return v;
+}
+
+/** dQ/dV as CSV: one row per voltage bin of each half-cycle, in the order the half-cycle runs. */
+export function dqdvCsv(d: Dqdv): string {
+  const lines = [
+    "half_cycle,cycle,direction,time_s,unix_time,voltage_v,dqdv_mah_v,dqdv_mah_g_v,charge_mah,intervals",
+  ];
+  for (const c of d.curves)
+    for (let j = 0; j < c.voltageV.length; j++)
+      lines.push(
+        [
+          c.halfCycle,
+          c.cycle,
+          c.kind,
+          c.timeS[j],
+          c.unixS ? c.unixS[j]!.toFixed(3) : "",
+          Number(c.voltageV[j]!.toFixed(6)),
+          c.dqdvMAhPerV[j],
+          c.dqdvMAhPerGV ? c.dqdvMAhPerGV[j] : "",
+          c.chargeMAh[j],
+          c.intervals[j],
+        ].join(","),
+      );
+  return `${lines.join("\n")}\n`;
+}
+
+async function dqdvOut(d: Dqdv, o: EchemCliOptions): Promise<void> {
+  if (o.json) {
+    const curves = d.curves.map((c) => ({
+      half_cycle: c.halfCycle,
+      cycle: c.cycle,
+      direction: c.kind,
+      excluded_mah: c.excludedMAh,
+      time_s: Array.from(c.timeS),
+      unix_time: c.unixS ? Array.from(c.unixS) : null,
+      voltage_v: Array.from(c.voltageV, (v) => Number(v.toFixed(6))),
+      dqdv_mah_v: Array.from(c.dqdvMAhPerV),
+      dqdv_mah_g_v: c.dqdvMAhPerGV ? Array.from(c.dqdvMAhPerGV) : null,
+      charge_mah: Array.from(c.chargeMAh),
+    }));
+    process.stdout.write(
+      `${JSON.stringify({ bin_mv: d.binMv, mass_mg: d.massMg, units: d.units, curves }, null, 2)}\n`,
+    );
+  }
+  if (o.csv) {
+    await writeAtomic(o.csv, dqdvCsv(d));
+    const n = d.curves.reduce((a, c) => a + c.voltageV.length, 0);
+    process.stderr.write(`wrote dQ/dV of ${d.curves.length} half-cycles (${n} bins) → ${o.csv}\n`);
+  } else if (!o.json) process.stdout.write(dqdvCsv(d));
+}
+
 /** "C/10" below 1C, "2.5C" above; "–" without current. */
 function cRateText(perH: number): string {
   if (!(perH > 0)) return "–";
@@ -123,6 +183,8 @@ export async function echemCommand(file: string, o: EchemCliOptions): Promise<vo
   const cut = rec.metadata[CUT_LINE_KEY];
   if (cut !== undefined) process.stderr.write(`swaxs: note: ${file}: ${cut}\n`);
   const series = buildSeries(rec, { clock: clockOf(o), massMg });
+  if (o.dqdv) return dqdvOut(dqdv(series, { binMv: binMvOf(o.binMv), mode: rec.mode }), o);
+  if (o.binMv !== undefined) throw new InputError("", "--bin-mv goes with --dqdv");
   if (o.csv) await writeAtomic(o.csv, echemCsv(series));
   const sum = echemSummary(series);
   if (o.json) {

@@ -6,6 +6,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { RADIAL_UNIT_NAMES } from "../geometry/index.js";
 import { clip, fsProblem, isInputError, VERSION } from "../util/index.js";
+import { registerAlign } from "./align.js";
 import { registerConfig } from "./config-check.js";
 import { registerDesign } from "./design.js";
 import { registerInit } from "./init.js";
@@ -77,6 +78,8 @@ export function buildProgram(): Command {
       "--csv <out>",
       "write one row per record: time_s, ewe_v, i_ma, unix_time, q_mah, step, cycle, sodc_pct",
     )
+    .option("--dqdv", "dQ/dV per half-cycle instead (voltage bins; CSV to --csv or stdout, or --json)")
+    .option("--bin-mv <mv>", "dQ/dV voltage bin width [mV] (default 5)")
     .action(async (file: string, o) => (await import("./echem.js")).echemCommand(file, o));
 
   program
@@ -148,6 +151,7 @@ export function buildProgram(): Command {
   registerInit(program);
   registerConfig(program);
   registerDesign(program);
+  registerAlign(program);
   return program;
 }
 

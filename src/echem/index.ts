@@ -5,6 +5,14 @@ export { parseArbinRes } from "./arbin-res.js";
 export { parseMpr, readMpr } from "./biologic-mpr.js";
 export { parseMpt, readMpt } from "./biologic-mpt.js";
 export { CUT_LINE_KEY } from "./csv-text.js";
+export {
+  DQDV_BIN_MV_DEFAULT,
+  DQDV_BIN_MV_RANGE,
+  type Dqdv,
+  type DqdvCurve,
+  type DqdvOptions,
+  dqdv,
+} from "./dqdv.js";
 export { type GenericCsvMapping, parseGenericCsv } from "./generic-csv.js";
 export { coveringHourShifts, type FrameClock, joinFrames } from "./join.js";
 export { parseMaccor } from "./maccor.js";

@@ -7,6 +7,7 @@ import { readFile, stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { z } from "zod";
 import { DEFAULT_PHASES } from "../analysis/stack-labels.js";
+import { PAPER_PORE_FILL, parsePhase } from "../design/index.js";
 import type { CyclerClock } from "../echem/timezone.js";
 import { fixedOffsetS } from "../echem/timezone.js";
 import type { RadialUnitName } from "../geometry/units.js";
@@ -106,11 +107,57 @@ export interface CalibrantConfig {
   phase: CalibrantName;
 }
 
+/** `saxs:`: the Porod invariant and constant of one SAXS detector, and the contrast expectation. */
+export interface SaxsConfig {
+  detector: string;
+  /** q range of the invariant Q* = ∫ q² I dq, in the detector's unit. */
+  invariantQ: [number, number];
+  /** q range of the fit I = K q⁻⁴ + B (absent: no Porod constant). */
+  porodQ?: [number, number];
+  /** Fraction of the pore filling converted, for the expected change of Q* (design/contrast). */
+  conversion: number;
+  /** Fraction of the pore volume the first filling takes (design/contrast PAPER_PORE_FILL). */
+  poreFill: number;
+  /** FORMULA:DENSITY of the matrix, the first filling and its product (C:2.0, S:2.07, Li2S:1.66). */
+  matrix: string;
+  from: string;
+  to: string;
+}
+
+/** `extra: [{name, detector, file}]`: a frame integrated like the detector's (pristine carbon, …). */
+export interface ExtraConfig {
+  name: string;
+  detector: string;
+  /** The frame, absolute (its first frame is taken). */
+  file: string;
+  /** How it was counted; absent: like the detector's frames (their median exposure and monitor). */
+  exposureS?: number;
+  monitor?: number;
+}
+
 export interface EchemConfig {
   file: string;
   /** How to put the cycler's clock on UTC; null when its file carries UTC itself (Arbin). */
   clock: CyclerClock | null;
   massMg?: number;
+}
+
+/**
+ * A state of the cell a map is made at (`maps.at`): SODC P % within the `cycle`-th half-cycle of
+ * kind `after` (SODC of that half-cycle, the paper's convention: a discharge runs 0 → 100 %, a
+ * charge 100 → 0 %, so "0 % after charge" is the charge's end however much it returned), or
+ * `timeH` hours after the first frame. `name` is its part of the file names; `key` its config key.
+ */
+export type MapState = { name: string; key: string; label: string } & (
+  | { sodcPct: number; after: "discharge" | "charge"; cycle: number }
+  | { timeH: number }
+);
+
+/** A difference map `maps.differences: [[A, B]]`: B − A per pixel (`maps/<band>_<B>_minus_<A>.csv`). */
+export interface MapDifference {
+  a: string;
+  b: string;
+  key: string;
 }
 
 export interface ExperimentConfig {
@@ -145,7 +192,11 @@ export interface ExperimentConfig {
   normalize: Record<string, Normalize>;
   bands: BandConfig[];
   peaks: PeakConfig[];
-  maps: { atSod: number[] };
+  /**
+   * `atSod`: the first discharge's states without a name (`at_sod`, and `at: [{sodc: P}]`), written
+   * as `maps/<band>_sod<P>.csv`; `states`: every other state of `maps.at`; `differences`: B − A.
+   */
+  maps: { atSod: number[]; states?: MapState[]; differences?: MapDifference[] };
   /** Layer order along y, lowest y first. */
   stack?: RegionName[];
   /** The phases each stack layer is recognised by (the config's, else the defaults of its role). */
@@ -155,6 +206,12 @@ export interface ExperimentConfig {
   /** Global instrumental FWHM in q [nm⁻¹]. */
   instrumentFwhmQ?: number;
   caking?: { detector: string; nptAzim: number; npt?: number };
+  /** The x column of the `.xye` region curves (config export.xye.x): 2θ in degrees or q in 1/nm. */
+  exportXye: { x: "2th_deg" | "q_nm" };
+  /** SAXS Porod quantities per region and pixel per sweep (config `saxs:`); absent without. */
+  saxs?: SaxsConfig;
+  /** Extra measurements integrated like their detector's frames (config `extra:`, Fig. 3c). */
+  extra: ExtraConfig[];
   workers?: number;
   out: string;
 }
@@ -498,13 +555,50 @@ export const CONFIG_SCHEMA = strict({
   maps: doc(
     strict({
       at_sod: doc(
-        z.array(sod, expected("a list of SOD %")).max(LIMITS.sods, expected(`at most ${LIMITS.sods} SODs`)),
-        "states of discharge of the first discharge [%]",
+        z
+          .array(sod, expected("a list of SOD %"))
+          .max(LIMITS.sods, expected(`at most ${LIMITS.sods} SODs`))
+          .optional(),
+        "states of discharge of the first discharge [%] (the same as at: [{sodc: P}, …])",
         { unit: "%" },
       ),
+      at: doc(
+        z
+          .array(
+            strict({
+              sodc: sod.optional(),
+              after: z.enum(["discharge", "charge"], expected("discharge | charge")).optional(),
+              cycle: intIn(1, 10000, "the half-cycle's number").optional(),
+              time_h: z
+                .number(expected("hours after the first frame (≥ 0)"))
+                .min(0, expected("hours after the first frame (≥ 0)"))
+                .optional(),
+              name: fileName.optional(),
+            }),
+            expected("a list of states ({sodc: P}, {sodc: P, after: charge, cycle: N}, {time_h: T})"),
+          )
+          .max(LIMITS.sods, expected(`at most ${LIMITS.sods} states`))
+          .optional(),
+        "states of the cell: {sodc: P} is P % of the first discharge (as at_sod); {sodc: P, after: charge | discharge, cycle: N} the moment the N-th (default 1st) charge or discharge half-cycle of the cycler log reaches P % SODC, counted within that half-cycle as the paper does (a discharge runs 0 → 100 %, a charge 100 → 0 %: {sodc: 0, after: charge} is the end of the first charge, however much charge it returned); {time_h: T} T hours after the first frame (the viewer's and report's time axis). name: its part of the file names (maps/<band>_<name>.csv; default sod<P> for the first discharge without after, <after><N>_sodc<P>, t<T>h)",
+        { example: "[{sodc: 100}, {sodc: 0, after: charge}, {time_h: 12, name: noon}]" },
+      ),
+      differences: doc(
+        z
+          .array(
+            z.tuple([name, name], expected("[A, B]: two state names")),
+            expected("a list of [A, B] pairs of state names"),
+          )
+          .max(LIMITS.sods, expected(`at most ${LIMITS.sods} differences`))
+          .optional(),
+        "difference maps B − A per scan point of two states named in at or at_sod (sod<P>), σ the two maps' σ in quadrature: maps/<band>_<B>_minus_<A>.csv",
+        { example: "[[sod100, charge1_sodc0]]" },
+      ),
     }).optional(),
-    "the maps of every band at these states of discharge",
-    { example: "{at_sod: [0, 50, 100]}" },
+    "the maps of every band at these states of the cell, and differences between them",
+    {
+      example:
+        "{at: [{sodc: 100}, {sodc: 0, after: charge}, {time_h: 12}], differences: [[sod100, charge1_sodc0]]}",
+    },
   ),
   stack: doc(
     z
@@ -535,6 +629,22 @@ export const CONFIG_SCHEMA = strict({
     "the instrument's FWHM in q for every peak (else the calibrant's, else none)",
     { unit: "the detector's unit" },
   ),
+  export: doc(
+    strict({
+      xye: doc(
+        strict({
+          x: doc(
+            z.enum(["2th_deg", "q_nm"], expected("2th_deg or q_nm")).optional(),
+            "x column of the .xye files: 2θ from q and the detector's wavelength (2θ = 2·asin(qλ/4π)), or q",
+            { default: "2th_deg" },
+          ),
+        }).optional(),
+        "the region curves as .xye text for Rietveld programs (GSAS-II, TOPAS, FullProf), in xye/",
+      ),
+    }).optional(),
+    "what the exported region curves look like",
+    { example: "{xye: {x: q_nm}}" },
+  ),
   caking: doc(
     strict({
       detector: name,
@@ -548,6 +658,59 @@ export const CONFIG_SCHEMA = strict({
     }).optional(),
     "also cake one detector's frames (azimuth × radial) into cakes/",
     { example: "{detector: waxs, npt_azim: 72}" },
+  ),
+  saxs: doc(
+    strict({
+      detector: doc(name.optional(), "the SAXS detector (default: the only one of kind saxs)"),
+      invariant_q: doc(qRange, "q range of the Porod invariant Q* = ∫ q² I dq", {
+        unit: "the detector's unit",
+        example: "[0.3, 3.5]",
+      }),
+      porod_q: doc(qRange.optional(), "q range of the fit I = K q⁻⁴ + B (the Porod constant K)", {
+        unit: "the detector's unit",
+        example: "[3.5, 6.5]",
+      }),
+      conversion: doc(
+        z
+          .number(expected("a fraction 0..1"))
+          .min(0, expected("a fraction 0..1"))
+          .max(1, expected("a fraction 0..1"))
+          .optional(),
+        "fraction of the pore filling converted (S → Li2S) for the expected change of Q* beside the measured one",
+        { default: 1 },
+      ),
+      pore_fill: doc(
+        z
+          .number(expected("a fraction in (0, 1]"))
+          .positive(expected("a fraction in (0, 1]"))
+          .max(1, expected("a fraction in (0, 1]"))
+          .optional(),
+        "fraction of the pore volume the first filling takes (the paper's factor 0.75 implies 0.25)",
+        { default: 0.25 },
+      ),
+      matrix: doc(name.optional(), "the porous matrix, FORMULA:DENSITY_G_CM3", { default: "C:2.0" }),
+      from: doc(name.optional(), "what fills the pores first, FORMULA:DENSITY_G_CM3", { default: "S:2.07" }),
+      to: doc(name.optional(), "what it converts to, FORMULA:DENSITY_G_CM3", { default: "Li2S:1.66" }),
+    }).optional(),
+    "SAXS Porod quantities per region and pixel per sweep: invariant, Porod constant, their ratio to the initial OCV with its detection limit, and the change the contrast calculator expects",
+    { example: "{invariant_q: [0.3, 3.5], porod_q: [3.5, 6.5], conversion: 1}" },
+  ),
+  extra: doc(
+    z
+      .array(
+        strict({
+          name: fileName,
+          detector: name,
+          file: path,
+          exposure_s: posNum.optional(),
+          monitor: posNum.optional(),
+        }),
+        expected("a list of measurements"),
+      )
+      .max(LIMITS.bands, expected(`at most ${LIMITS.bands} measurements`))
+      .optional(),
+    "extra measurements (pristine carbon, composite, empty cell) integrated with their detector's geometry, mask, bins and normalisation into extra/<name>_<det>.csv; counted like the frames unless exposure_s and monitor say otherwise",
+    { example: "[{name: pristine_carbon, detector: saxs, file: carbon_saxs.cbf}]" },
   ),
   workers: doc(
     intIn(...LIMITS.workers, "worker threads").optional(),
@@ -818,10 +981,11 @@ function build(raw: RawConfig, file: string, yaml: YamlFile): ExperimentConfig {
       );
   });
 
-  const atSod = raw.maps?.at_sod ?? [];
+  const atSod = [...(raw.maps?.at_sod ?? [])];
   atSod.forEach((s, i) => {
     if (atSod.indexOf(s) !== i) fail(`maps.at_sod[${i}]`, `${s} is listed twice`);
   });
+  const mapStates = mapStatesOf(raw.maps, atSod, fail);
 
   (raw.stack ?? []).forEach((l, i) => {
     if (typeof l === "string") return;
@@ -846,6 +1010,23 @@ function build(raw: RawConfig, file: string, yaml: YamlFile): ExperimentConfig {
     };
   }
 
+  const saxs = saxsOf(raw.saxs, detectors, fail);
+  const extra = (raw.extra ?? []).map((x, i): ExtraConfig => {
+    needDetector(`extra[${i}].detector`, x.detector);
+    return {
+      name: x.name,
+      detector: x.detector,
+      file: at(x.file),
+      ...(x.exposure_s !== undefined && { exposureS: x.exposure_s }),
+      ...(x.monitor !== undefined && { monitor: x.monitor }),
+    };
+  });
+  unique(
+    extra.map((x) => ({ name: `${x.name}_${x.detector}` })),
+    "extra",
+    fail,
+  );
+
   return {
     file: abs,
     dir,
@@ -859,7 +1040,7 @@ function build(raw: RawConfig, file: string, yaml: YamlFile): ExperimentConfig {
     normalize,
     bands,
     peaks,
-    maps: { atSod },
+    maps: { atSod, ...mapStates },
     ...(raw.stack && {
       stack: raw.stack.map((l) => (typeof l === "string" ? l : l.region)),
       stackPhases: raw.stack.map((l) => (typeof l === "string" ? DEFAULT_PHASES[l] : l.phases)),
@@ -867,8 +1048,127 @@ function build(raw: RawConfig, file: string, yaml: YamlFile): ExperimentConfig {
     regions: { byRow },
     ...(raw.instrument_fwhm_q !== undefined && { instrumentFwhmQ: raw.instrument_fwhm_q }),
     ...(caking && { caking }),
+    exportXye: { x: raw.export?.xye?.x ?? "2th_deg" },
+    ...(saxs && { saxs }),
+    extra,
     ...(raw.workers !== undefined && { workers: raw.workers }),
     out: at(raw.out ?? "results"),
+  };
+}
+
+/** `saxs:` resolved: its detector (the only SAXS one by default), in q, its phases checked. */
+function saxsOf(
+  raw: RawConfig["saxs"],
+  detectors: Record<string, DetectorConfig>,
+  fail: (k: string, p: string) => never,
+): SaxsConfig | undefined {
+  if (!raw) return undefined;
+  const saxsDets = Object.values(detectors).filter((d) => d.kind === "saxs");
+  let det: string;
+  if (raw.detector !== undefined) {
+    if (!Object.hasOwn(detectors, raw.detector))
+      fail(
+        "saxs.detector",
+        `"${raw.detector}" is not one of the detectors (${Object.keys(detectors).join(", ")})`,
+      );
+    det = raw.detector;
+  } else if (saxsDets.length === 1) det = saxsDets[0]!.name;
+  else fail("saxs.detector", `missing (${saxsDets.length} detectors are of kind saxs: name one)`);
+  // the invariant's q² weight and Porod's q⁻⁴ are laws in q, not in 2θ
+  if (detectors[det!]!.unit.startsWith("2th"))
+    fail("saxs", `detector "${det!}" is reduced in ${detectors[det!]!.unit}; the Porod quantities need q`);
+  const phase = (key: "matrix" | "from" | "to", dflt: string) => {
+    const spec = raw[key] ?? dflt;
+    try {
+      parsePhase(spec, `saxs.${key}`);
+    } catch (err) {
+      fail(`saxs.${key}`, (err as Error).message.replace(/^: /, ""));
+    }
+    return spec;
+  };
+  return {
+    detector: det!,
+    invariantQ: raw.invariant_q,
+    ...(raw.porod_q && { porodQ: raw.porod_q }),
+    conversion: raw.conversion ?? 1,
+    poreFill: raw.pore_fill ?? PAPER_PORE_FILL,
+    matrix: phase("matrix", "C:2.0"),
+    from: phase("from", "S:2.07"),
+    to: phase("to", "Li2S:1.66"),
+  };
+}
+
+/** A state's name may not look like an at_sod map's or a difference's (the file names must stay apart). */
+const RESERVED_STATE = /(^|_)sod-?[\d.]+$|_minus_/;
+
+/**
+ * `maps.at` and `maps.differences`: the unnamed first-discharge states join `atSod` (their maps
+ * keep the at_sod file names), the others become named states; the differences name two of them.
+ */
+function mapStatesOf(
+  raw: z.infer<typeof CONFIG_SCHEMA>["maps"],
+  atSod: number[],
+  fail: (k: string, p: string) => never,
+): Pick<ExperimentConfig["maps"], "states" | "differences"> {
+  const states: MapState[] = [];
+  const names = new Set(atSod.map((p) => `sod${p}`));
+  (raw?.at ?? []).forEach((a, i) => {
+    const key = `maps.at[${i}]`;
+    if ((a.sodc === undefined) === (a.time_h === undefined))
+      fail(key, "expected one of sodc: P (with after: and cycle:) or time_h: T");
+    if (a.time_h !== undefined && (a.after !== undefined || a.cycle !== undefined))
+      fail(key, "after: and cycle: go with sodc:, not time_h:");
+    if (a.name !== undefined && RESERVED_STATE.test(a.name))
+      fail(
+        `${key}.name`,
+        `"${a.name}": names ending in sod<N> are the at_sod maps', and _minus_ marks a difference`,
+      );
+    let st: MapState;
+    if (a.time_h !== undefined) {
+      st = {
+        name: a.name ?? `t${a.time_h}h`,
+        key,
+        label: `${a.time_h} h after the first frame`,
+        timeH: a.time_h,
+      };
+    } else {
+      const after = a.after ?? "discharge";
+      const cycle = a.cycle ?? 1;
+      const p = a.sodc!;
+      if (a.name === undefined && after === "discharge" && cycle === 1) {
+        // the first discharge without a name: the at_sod map it always was
+        if (atSod.includes(p)) fail(key, `SODC ${p} % of the first discharge is listed twice`);
+        atSod.push(p);
+        names.add(`sod${p}`);
+        return;
+      }
+      st = {
+        name: a.name ?? `${after}${cycle}_sodc${p}`,
+        key,
+        label: `${p} % SODC in ${after} ${cycle}`,
+        sodcPct: p,
+        after,
+        cycle,
+      };
+    }
+    if (names.has(st.name)) fail(`${key}.name`, `"${st.name}" is used twice`);
+    names.add(st.name);
+    states.push(st);
+  });
+  const seen = new Set<string>();
+  const differences = (raw?.differences ?? []).map(([a, b], i) => {
+    const key = `maps.differences[${i}]`;
+    for (const n of [a, b])
+      if (!names.has(n))
+        fail(key, `no state named "${n}" (states: ${[...names].join(", ") || "none; list them in maps.at"})`);
+    if (a === b) fail(key, `"${a}" minus itself`);
+    if (seen.has(`${b}_minus_${a}`)) fail(key, `[${a}, ${b}] is listed twice`);
+    seen.add(`${b}_minus_${a}`);
+    return { a, b, key };
+  });
+  return {
+    ...(states.length > 0 && { states }),
+    ...(differences.length > 0 && { differences }),
   };
 }
 
@@ -966,6 +1266,9 @@ export function configFiles(cfg: ExperimentConfig): { key: string; path: string 
   }
   for (const [d, p] of Object.entries(cfg.background)) out.push({ key: `background.${d}`, path: p });
   for (const [d, c] of Object.entries(cfg.calibrant)) out.push({ key: `calibrant.${d}.file`, path: c.file });
+  cfg.extra.forEach((x, i) => {
+    out.push({ key: `extra[${i}].file`, path: x.file });
+  });
   out.push({ key: "echem.file", path: cfg.echem.file });
   return out;
 }

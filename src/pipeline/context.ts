@@ -12,6 +12,7 @@ import type { ExperimentConfig } from "./config.js";
 import type { PeakFitSummary } from "./products.js";
 import type { DetectorFrames } from "./reduce-stage.js";
 import type { ResultsH5 } from "./results-h5.js";
+import type { SaxsSummary } from "./write/saxs.js";
 
 export interface RunContext {
   cfg: ExperimentConfig;
@@ -42,6 +43,8 @@ export interface RunContext {
   sizes: Map<string, Float64Array>;
   /** Filled by the crystallite product: how each peak's sweep fits went (run.json `peak_fits`). */
   peakFits: Map<string, PeakFitSummary>;
+  /** Filled by the SAXS product (config saxs:): run.json `saxs`. */
+  saxs?: SaxsSummary;
 }
 
 /** The order of region codes in results.h5 (`/entry/regions` labels). */

@@ -41,7 +41,11 @@ export async function fileKind(path: string): Promise<{ kind: FileKind; what: st
 /** What each config key may hold (the key's last part), and how to name it in the message. */
 const EXPECTED: { test: RegExp; kinds: FileKind[]; name: string }[] = [
   { test: /\.poni$/, kinds: ["poni"], name: "a PONI file" },
-  { test: /\.mask$|^background\.|^calibrant\..*\.file$/, kinds: ["image", "hdf5"], name: "a detector image" },
+  {
+    test: /\.mask$|^background\.|^calibrant\..*\.file$|^extra\[\d+\]\.file$/,
+    kinds: ["image", "hdf5"],
+    name: "a detector image",
+  },
   { test: /^echem\.file$/, kinds: ["cycler"], name: "a cycler log" },
   { test: /^scan(\.spec)?$/, kinds: ["scan-log", "spec"], name: "a scan log" },
   { test: /^scan\.bliss$/, kinds: ["hdf5"], name: "an HDF5 scan file" },

@@ -42,6 +42,7 @@ import { resolveInstrumentWidths } from "./calibrant.js";
 import { type ExperimentConfig, loadConfig } from "./config.js";
 import { ROLES, type RunContext } from "./context.js";
 import { frameSizes } from "./frame-sizes.js";
+import { resolveMapStates } from "./map-states.js";
 import { PipelineWorkers } from "./pipeline-workers.js";
 import {
   checkGrid,
@@ -67,10 +68,13 @@ import { writeCakes } from "./write/cakes.js";
 import { writeCanSas } from "./write/cansas.js";
 import { writeCrystallite } from "./write/crystallite.js";
 import { writeEchem } from "./write/echem.js";
+import { writeExtra } from "./write/extra.js";
 import { writeFrames } from "./write/frames.js";
 import { writeMaps } from "./write/maps.js";
 import { runJson } from "./write/run-json.js";
+import { type SaxsSummary, writeSaxs } from "./write/saxs.js";
 import { writeSeries } from "./write/series.js";
+import { writeXye } from "./write/xye.js";
 
 export { timeOfSod } from "./products.js";
 
@@ -108,7 +112,10 @@ const PRODUCTS: ((c: RunContext) => Promise<void> | void)[] = [
   writeSeries,
   writeCrystallite,
   writeCanSas,
+  writeXye,
   writeCakes,
+  writeSaxs,
+  writeExtra,
 ];
 /** …and those written last, once the frame-by-frame sizes (RunContext.sizes) are in. */
 const NEEDS_FRAME_SIZES = [writeFrames];
@@ -187,7 +194,7 @@ export function missingProducts(cfg: ExperimentConfig): string[] {
     out.push(
       "no bands: in the config, so no maps, region time series or heatmaps (e.g. bands: [{name: Li2S, detector: waxs, q: [18.3, 20.8]}])",
     );
-  else if (cfg.maps.atSod.length === 0)
+  else if (cfg.maps.atSod.length === 0 && !cfg.maps.states)
     out.push("no maps.at_sod: in the config, so no maps (e.g. maps: {at_sod: [0, 50, 100]})");
   if (cfg.peaks.length === 0)
     out.push(
@@ -238,6 +245,9 @@ async function reduceAndAnalyse(
       `the cycler log does not cover ${outside} of ${log.length} frames (${clock.before} before it starts, ${clock.after} after it ends)${clockHint(series, log.timeS)}`,
     );
 
+  // a map state the experiment never reaches stops the run before the long reduction
+  resolveMapStates(cfg, series, log.timeS);
+
   const tmp = await beginOutput(cfg.out, RUN_COMMAND, [".work"]);
   const work = join(tmp, ".work");
   await mkdir(work, { recursive: true });
@@ -262,7 +272,16 @@ async function reduceAndAnalyse(
     );
     const resumed = dets.reduce((a, d) => a + d.resumed, 0);
     if (resumed > 0) opts.onNote?.(`resumed: ${resumed} frames were already reduced by an interrupted run`);
-    const { found, peakFits, warnings } = await analyse(cfg, log, grid, series, clock, dets, tmp, workers);
+    const { found, peakFits, warnings, saxs } = await analyse(
+      cfg,
+      log,
+      grid,
+      series,
+      clock,
+      dets,
+      tmp,
+      workers,
+    );
     for (const w of warnings) opts.onNote?.(`warning: ${w}`);
     for (const [name, f] of peakFits)
       if (f.disagree > 0)
@@ -277,7 +296,7 @@ async function reduceAndAnalyse(
     const missing = [...plan.skipped, ...lost].sort((a, b) => a - b);
     await writeFile(
       join(tmp, RESULTS.run.path),
-      runJson(cfg, log, missing, outside, regionsJson(grid, found), peakFits, warnings, series),
+      runJson(cfg, log, missing, outside, regionsJson(grid, found), peakFits, warnings, series, { saxs }),
     );
     for (const d of dets) {
       d.store.close();
@@ -360,7 +379,12 @@ async function analyse(
   dets: DetectorFrames[],
   tmp: string,
   pool: PipelineWorkers | null,
-): Promise<{ found: RegionResult; peakFits: Map<string, PeakFitSummary>; warnings: string[] }> {
+): Promise<{
+  found: RegionResult;
+  peakFits: Map<string, PeakFitSummary>;
+  warnings: string[];
+  saxs: SaxsSummary | null;
+}> {
   const nPix = grid.rows * grid.cols;
   const firstDischarge = series.halfCycles.find((h) => h.kind === "discharge");
   const ocvEndS = firstDischarge ? firstDischarge.startS : Number.POSITIVE_INFINITY;
@@ -378,6 +402,7 @@ async function analyse(
   regions = found.pixelRoles;
   const peakFits = new Map<string, PeakFitSummary>();
   const warnings: string[] = [];
+  let saxs: SaxsSummary | null = null;
   // each peak's reflections (positions at the detector's wavelength), for both kinds of fit
   const refl = new Map<string, Reflection[]>();
   for (const [i, pk] of cfg.peaks.entries()) {
@@ -457,6 +482,7 @@ async function analyse(
     for (const write of PRODUCTS) await write(c);
     for (const [k, v] of await sizesDone) c.sizes.set(k, v);
     for (const write of NEEDS_FRAME_SIZES) await write(c);
+    saxs = c.saxs ?? null;
     const codes = Int8Array.from({ length: nPix }, (_, p) => ROLES.indexOf(regions[p]!));
     results.addMap("", "regions", codes, grid.yMm, grid.xMm, { labels: ROLES.join(",") });
     results.finish();
@@ -464,5 +490,5 @@ async function analyse(
     results.abort();
     throw err;
   }
-  return { found, peakFits, warnings };
+  return { found, peakFits, warnings, saxs };
 }

@@ -50,11 +50,36 @@ export const COLORMAPS = {
 };
 
 /**
+ * ColorBrewer's 11-class RdBu (Cynthia Brewer, colorbrewer2.org), blue for negative, white at the
+ * centre, red for positive: for signed quantities on a range centred on 0 (difference maps). Kept
+ * apart from COLORMAPS, whose members are sequential (monotonic in lightness); this one is not.
+ * @type {[number, number, number][]}
+ */
+const RDBU_SAMPLES = [
+  [5, 48, 97],
+  [33, 102, 172],
+  [67, 147, 195],
+  [146, 197, 222],
+  [209, 229, 240],
+  [247, 247, 247],
+  [253, 219, 199],
+  [244, 165, 130],
+  [214, 96, 77],
+  [178, 24, 43],
+  [103, 0, 31],
+];
+
+/** @type {Record<string, Colormap>} */
+export const DIVERGING = {
+  rdbu: { name: "rdbu", table: fromSamples(RDBU_SAMPLES) },
+};
+
+/**
  * @param {string} name
  * @returns {Colormap}
  */
 export function colormap(name) {
-  const c = COLORMAPS[name];
+  const c = COLORMAPS[name] ?? DIVERGING[name];
   if (!c) throw new Error(`unknown colour map ${name}`);
   return c;
 }

@@ -5,7 +5,7 @@
  */
 export { axisBottom, axisSide, frame, heading, wrap } from "./axes.js";
 export { COLORBAR_SPACE, colorBar } from "./colorbar.js";
-export { CATEGORICAL, COLORMAPS, categorical, colorAt, colormap, putColor } from "./colormap.js";
+export { CATEGORICAL, COLORMAPS, categorical, colorAt, colormap, DIVERGING, putColor } from "./colormap.js";
 export { pathData } from "./decimate.js";
 export { gridLayout, gridMap, positionDecimals } from "./gridmap.js";
 export { heatmap, heatmapRgba, nearestIndex, tickLegend } from "./heatmap.js";
@@ -24,6 +24,7 @@ export {
   quantileDomain,
   quantileSorted,
   robustDomain,
+  symmetricDomain,
   tickStep,
 } from "./scale.js";
 export { el, esc, num, svgRoot, text } from "./svg.js";

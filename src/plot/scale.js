@@ -252,6 +252,25 @@ export function robustDomain(sets, o = {}) {
 }
 
 /**
+ * A colour range centred on 0 for a signed quantity (a difference map, shown with a diverging
+ * colour map): ±the robust 98th percentile of |v|, so 0 is the centre colour and the sign reads
+ * at a glance. [−1, 1] when nothing is finite or all is 0.
+ * @param {ArrayLike<number>} values
+ * @param {number} [p] the percentile of |v| as a fraction
+ * @returns {[number, number]}
+ */
+export function symmetricDomain(values, p = 0.98) {
+  /** @type {number[]} */
+  const f = [];
+  for (let i = 0; i < values.length; i++) {
+    const v = /** @type {number} */ (values[i]);
+    if (Number.isFinite(v)) f.push(Math.abs(v));
+  }
+  const m = f.length ? quantileSorted(Float64Array.from(f).sort(), p) : 0;
+  return m > 0 ? [-m, m] : [-1, 1];
+}
+
+/**
  * Colour ranges for several maps of one quantity (a band at several SODs): by default one range
  * for all, the robust percentiles of all their values, so equal colours mean equal values across
  * the maps; `shared: false` gives each map its own (robust) range.

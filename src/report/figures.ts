@@ -257,6 +257,56 @@ function tickSets(data: ResultsData, det: string) {
     .map((p, i) => ({ label: p.phase, color: PHASE_COLORS[i]!, x: p.q }));
 }
 
+/**
+ * dQ/dV of the cycler log against voltage, one curve per half-cycle (dqdv.csv): the plateaus as
+ * peaks, discharge below the axis so the two directions stand apart.
+ */
+export async function dqdvFigure(data: ResultsData): Promise<Figure | null> {
+  if (!data.summary().hasDqdv) return null;
+  const c = (await data.dqdv()).columns;
+  const perG = Array.from(c.dqdv_mah_g_v!).some(Number.isFinite);
+  const y = perG ? c.dqdv_mah_g_v! : c.dqdv_mah_v!;
+  const hc = c.half_cycle!;
+  const halves = [...new Set(Array.from(hc))];
+  let nd = 0;
+  let nc = 0;
+  const series = halves.map((h) => {
+    const idx = [...hc.keys()].filter((i) => hc[i] === h);
+    const dis = c.discharge![idx[0]!] === 1;
+    const n = dis ? ++nd : ++nc;
+    return {
+      x: Float64Array.from(idx, (i) => c.voltage_v![i]!),
+      y: Float64Array.from(idx, (i) => (dis ? -1 : 1) * y[i]!),
+      label: `${dis ? "discharge" : "charge"} ${n}`,
+      color: (dis ? ["#c9262b", "#e8787b", "#f2b2b4"] : ["#1f6fb4", "#6fa6d6", "#b0cfe9"])[
+        Math.min(n - 1, 2)
+      ]!,
+    };
+  });
+  const units = perG ? "mAh/(g·V)" : "mAh/V";
+  return {
+    id: "dqdv",
+    title: "dQ/dV",
+    caption: `dQ/dV of each half-cycle (${units}): the charge passed in each voltage bin divided by its width (a histogram on a voltage grid, robust to noise; never across a turning point or a rest). Discharge drawn negative.`,
+    svg: linePlot({
+      width: 560,
+      height: 340,
+      series,
+      title: "dQ/dV of the cycler log",
+      subtitle: "per half-cycle; discharge drawn negative",
+      xLabel: "Ewe (V)",
+      yLabel: `dQ/dV (${units})`,
+    }),
+    csv: csvOf({
+      time_h: hours(c.time!, data.summary().time.start),
+      half_cycle: hc,
+      voltage_v: c.voltage_v!,
+      dqdv_mah_v: c.dqdv_mah_v!,
+      dqdv_mah_g_v: c.dqdv_mah_g_v!,
+    }),
+  };
+}
+
 /** Crystallite size of each fitted phase through the experiment (Fig. 3b). */
 export async function crystalliteFigure(data: ResultsData): Promise<Figure | null> {
   const s = data.summary();

@@ -13,6 +13,7 @@ import { checkOutputFolder, InputError, markFolder } from "../util/index.js";
 import {
   centralPixel,
   crystalliteFigure,
+  dqdvFigure,
   type Figure,
   heatmapFigure,
   mapFigures,
@@ -21,6 +22,8 @@ import {
   saxsCyclingFigures,
 } from "./figures.js";
 import { bandInfos } from "./labels.js";
+import { extraFigures, porodFigure, porodTableHtml } from "./saxs.js";
+import { stateMapFigures } from "./state-maps.js";
 import { stabilityTable, tableHtml } from "./tables.js";
 
 export interface ReportResult {
@@ -121,6 +124,7 @@ export async function writeReport(resultsDir: string, outPath: string): Promise<
     const at = centralPixel(data);
     const sections: [string, Figure[]][] = [
       ["Maps at states of discharge", await mapFigures(data)],
+      ["Maps at other states, and differences between states", await stateMapFigures(data)],
       [
         "Regions through the experiment",
         await inOrder(
@@ -130,9 +134,14 @@ export async function writeReport(resultsDir: string, outPath: string): Promise<
         ),
       ],
       ["One scan point through the experiment", await pixelFigures(data, at)],
+      ["dQ/dV of the cycler log", [await dqdvFigure(data)].filter((f): f is Figure => f !== null)],
       ["Crystallite size", [await crystalliteFigure(data)].filter((f): f is Figure => f !== null)],
       ["Reflections one by one", await reflectionFigures(data)],
       ["SAXS through cycling", await saxsCyclingFigures(data)],
+      [
+        "SAXS: Porod invariant and extra measurements (Fig. 3c)",
+        [porodFigure(data), ...(await extraFigures(data))].filter((f): f is Figure => f !== null),
+      ],
     ];
     const stability = join(resultsDir, "band_stability.csv");
     const counts = s.regionNames.map((r) => `${r}: ${s.regions.filter((x) => x === r).length}`).join(", ");
@@ -169,6 +178,7 @@ export async function writeReport(resultsDir: string, outPath: string): Promise<
 <h2>Experiment</h2><table>${summary.map(([k, v]) => `<tr><th>${esc(k!)}</th><td>${esc(v!)}</td></tr>`).join("")}</table>
 ${regionsHtml(s.regionCheck)}
 ${peakFitsHtml(s.peakFits)}
+${porodTableHtml(resultsDir)}
 ${existsSync(stability) ? `<h3>Band stability per region (largest and final change from the OCV value)</h3>${tableHtml(stabilityTable(readFileSync(stability, "utf8"), bandInfos(data), s.normalize))}` : ""}
 ${sections
   .filter(([, f]) => f.length)

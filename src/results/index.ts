@@ -19,6 +19,13 @@ export {
 } from "./csv.js";
 export { NotFound, ResultsData, type RunInfo, readRunJson } from "./read.js";
 export {
+  listExtras,
+  type PorodSummaryRow,
+  readExtra,
+  readPorod,
+  readPorodSummary,
+} from "./saxs.js";
+export {
   type ColumnSpec,
   columnsOf,
   type FileSpec,
@@ -38,5 +45,6 @@ export type {
   Reflections,
   RegionBoundary,
   RegionCheck,
+  StateMapInfo,
   Summary,
 } from "./types.js";

@@ -10,7 +10,15 @@ import { phaseReflections } from "../physics/index.js";
 import { InputError } from "../util/index.js";
 import { type CsvTable, columnIndex, numbers, readCsv, strings, unixSeconds } from "./csv.js";
 import { RESULTS, RESULTS_SCHEMA_VERSION, resultPath, resultPattern } from "./schema.js";
-import type { Columns, DetectorInfo, PeakFitCheck, Reflections, RegionCheck, Summary } from "./types.js";
+import type {
+  Columns,
+  DetectorInfo,
+  PeakFitCheck,
+  Reflections,
+  RegionCheck,
+  StateMapInfo,
+  Summary,
+} from "./types.js";
 
 /** A request for something the results do not have (unknown region, band, pixel…): HTTP 404. */
 export class NotFound extends Error {
@@ -86,6 +94,7 @@ export class ResultsData {
         band: m[1]!,
         sod: Number(m[2]),
       })),
+      stateMaps: [],
       peaks: listFiles(dir, "crystallite", resultPattern.crystallite).map((m) => m[1]!),
       tracked: listFiles(dir, "reflections", resultPattern.crystallite).map((m) => m[1]!),
       detectors: [],
@@ -98,12 +107,16 @@ export class ResultsData {
         .map((m) => ({ region: m[1]!, band: m[2]! })),
       time: timeRange(frames),
       hasEchem: existsSync(join(dir, RESULTS.echem.path)),
+      hasDqdv: existsSync(join(dir, RESULTS.dqdv.path)),
       normalize: run.normalize ?? {},
       regionCheck: run.regions ?? null,
       peakFits: (run.peak_fits as Record<string, PeakFitCheck> | undefined) ?? {},
     };
     info.series = info.series.filter((s) => info.bands.some((b) => b.name === s.band));
+    // a difference file's name can end like an SOD map's (…_minus_sod100.csv): keep real bands only
+    info.maps = info.maps.filter((m) => info.bands.some((b) => b.name === m.band));
     info.maps.sort((a, b) => a.band.localeCompare(b.band) || a.sod - b.sod);
+    info.stateMaps = stateMapsOf(dir, info, run);
     const data = new ResultsData(dir, info, frames);
     for (const det of frames.byDetector.keys()) {
       if (!existsSync(join(dir, resultPath.reduced(det)))) continue;
@@ -196,6 +209,35 @@ export class ResultsData {
     return { meta: { band, sod }, columns: { value, value_err: valueErr, opaque } };
   }
 
+  /**
+   * The pipeline's map of a band at a named state of maps.at, or a difference map (state
+   * "<B>_minus_<A>"), rows × cols as `map`.
+   */
+  async stateMap(band: string, state: string): Promise<Columns> {
+    const m = this.info.stateMaps.find((x) => x.band === band && x.state === state);
+    if (!m) throw new NotFound(`no map ${band} at state ${state}`);
+    const t = await readCsv(join(this.dir, resultPath.stateMap(band, state)));
+    const { rows, cols } = this.info.grid;
+    const value = new Float32Array(rows * cols).fill(Number.NaN);
+    const valueErr = new Float32Array(rows * cols).fill(Number.NaN);
+    const opaque = new Int32Array(rows * cols);
+    const r = numbers(t, "row");
+    const c = numbers(t, "col");
+    const v = numbers(t, "value");
+    const e = numbers(t, "value_err");
+    const flag = strings(t, "flag");
+    r.forEach((ri, i) => {
+      const p = ri * cols + c[i]!;
+      value[p] = v[i]!;
+      valueErr[p] = e[i]!;
+      opaque[p] = flag[i] === "opaque" ? 1 : 0;
+    });
+    return {
+      meta: { band, state, about: m.about, difference: m.difference !== null },
+      columns: { value, value_err: valueErr, opaque },
+    };
+  }
+
   /** A region's mean curve per sweep (q × time), with the cycler state at each sweep. */
   async heatmap(region: string, det: string): Promise<Columns> {
     if (!this.info.heatmaps.some((h) => h.region === region && h.detector === det))
@@ -270,6 +312,20 @@ export class ResultsData {
       return { meta: { records: t.rows.length }, columns: out };
     })();
     return this.echemCache;
+  }
+
+  /**
+   * dQ/dV per half-cycle (dqdv.csv): time f64 (Unix s), half_cycle, cycle, voltage_v, dqdv_mah_v,
+   * dqdv_mah_g_v f32 (NaN without a mass), discharge f32 (1 on discharge, 0 on charge).
+   */
+  async dqdv(): Promise<Columns> {
+    if (!this.info.hasDqdv) throw new NotFound(`no ${RESULTS.dqdv.path}`);
+    const t = await readCsv(join(this.dir, RESULTS.dqdv.path));
+    const out: Columns["columns"] = { time: unixSeconds(t, "time") };
+    for (const c of ["half_cycle", "cycle", "voltage_v", "dqdv_mah_v", "dqdv_mah_g_v"])
+      out[c] = f32(numbers(t, c));
+    out.discharge = Float32Array.from(strings(t, "direction"), (d) => (d === "discharge" ? 1 : 0));
+    return { meta: { rows: t.rows.length }, columns: out };
   }
 
   async crystallite(peak: string): Promise<Columns> {
@@ -422,6 +478,39 @@ function timeRange(f: FrameIndex): { start: number; end: number } {
       if (t > end) end = t;
     }
   return { start, end };
+}
+
+/**
+ * The maps/ files that are neither SOD maps nor unknown: `<band>_<state>.csv` for a band of the
+ * results (the longest band name that prefixes the file, so band names may hold `_`), a
+ * difference where the state reads `<B>_minus_<A>`. run.json's maps_at says what each state is.
+ */
+function stateMapsOf(dir: string, info: Summary, run: RunInfo): StateMapInfo[] {
+  const about = new Map(
+    ((run.maps_at as { name: string; about: string }[] | undefined) ?? []).map((x) => [x.name, x.about]),
+  );
+  const sodFiles = new Set(info.maps.map((m) => resultPath.map(m.band, m.sod).slice("maps/".length)));
+  const bands = info.bands
+    .filter((b) => b.kind === "band")
+    .map((b) => b.name)
+    .sort((a, b) => b.length - a.length);
+  const out: StateMapInfo[] = [];
+  for (const [f] of listFiles(dir, "maps", /^.+\.csv$/)) {
+    if (sodFiles.has(f)) continue;
+    const band = bands.find((b) => f.startsWith(`${b}_`));
+    if (!band) continue;
+    const state = f.slice(band.length + 1, -".csv".length);
+    const k = state.indexOf("_minus_");
+    const difference = k > 0 ? { b: state.slice(0, k), a: state.slice(k + "_minus_".length) } : null;
+    const name = (n: string) => about.get(n) ?? (/^sod-?[\d.]+$/.test(n) ? `${n.slice(3)} % SOD` : n);
+    out.push({
+      band,
+      state,
+      about: difference ? `${name(difference.b)} minus ${name(difference.a)}` : name(state),
+      difference,
+    });
+  }
+  return out;
 }
 
 function listFiles(dir: string, sub: string, re: RegExp): RegExpExecArray[] {

@@ -11,9 +11,10 @@
 /**
  * Version of the layout below; run.json `results_schema`. 4: frames at mid-exposure, run.json
  * peak_fits, reflections/. 5: σ of band values, maps and series (`_err` columns, NeXus `_errors`),
- * opaque points flagged in maps, /entry/reflections.
+ * opaque points flagged in maps, /entry/reflections. 6 (issue 15): maps at any state and their
+ * differences, dqdv.csv, xye/, saxs/ (Porod invariant and constant), extra/.
  */
-export const RESULTS_SCHEMA_VERSION = 5;
+export const RESULTS_SCHEMA_VERSION = 6;
 
 export interface ColumnSpec {
   name: string;
@@ -83,6 +84,36 @@ export const RESULTS = {
       ),
     ],
   },
+  stateMap: {
+    path: "maps/<band>_<state>.csv",
+    about:
+      "a band at a named state of config maps.at (SODC within the N-th charge or discharge, or hours after the first frame; run.json maps_at says which), between each point's own visits",
+    columns: [
+      ...GRID,
+      c(
+        "value",
+        "",
+        "band value (normalised as run.json says); empty where opaque or not visited on both sides (nor held)",
+      ),
+      c("value_err", "", "its σ (Poisson through subtraction and normalisation)"),
+      c(
+        "flag",
+        "",
+        "`opaque` as in the SOD maps; `nearest` where the point has no visit on one side and its nearest visit, within 1 % SODC of the state, is taken",
+      ),
+    ],
+  },
+  differenceMap: {
+    path: "maps/<band>_<B>_minus_<A>.csv",
+    about:
+      "a band's map at state B minus its map at state A (config maps.differences): where it appeared (> 0) or was consumed",
+    columns: [
+      ...GRID,
+      c("value", "", "B − A; empty where either is empty or opaque"),
+      c("value_err", "", "√(σA² + σB²) (an upper bound where both are made from the same two visits)"),
+      c("flag", "", "`opaque` where either map is flagged opaque"),
+    ],
+  },
   frames: {
     path: "frames.csv",
     about: "one row per frame of the scan log",
@@ -114,6 +145,21 @@ export const RESULTS = {
       c("step", "", "cycler step"),
       c("cycle", "", "cycle"),
       c("half_cycle", "", "half-cycle"),
+    ],
+  },
+  dqdv: {
+    path: "dqdv.csv",
+    about:
+      "dQ/dV of the cycler log per half-cycle: the charge passed in each voltage bin over its width (src/echem/dqdv.ts)",
+    columns: [
+      c("time", "ISO 8601 UTC", "charge-weighted mean time of the bin (on the X-ray time axis)"),
+      c("half_cycle", "", "half-cycle"),
+      c("cycle", "", "cycle"),
+      c("direction", "", "discharge | charge"),
+      c("voltage_v", "V", "bin centre"),
+      c("dqdv_mah_v", "mA*h/V", "dQ/dV, ≥ 0 in both directions"),
+      c("dqdv_mah_g_v", "mA*h/g/V", "the same per gram of active material (empty without a mass)"),
+      c("charge_mah", "mA*h", "charge passed in the bin"),
     ],
   },
   series: {
@@ -181,11 +227,90 @@ export const RESULTS = {
     ],
     more: "per reflection <hkl> (e.g. 111): area_<hkl>, area_<hkl>_err (curve units × 1/nm), center_q_<hkl>, center_q_<hkl>_err, fwhm_q_<hkl>, fwhm_q_<hkl>_err (1/nm); empty where it is not detected",
   },
+  porod: {
+    path: "saxs/porod_<region>_<det>.csv",
+    about:
+      "Porod quantities of a region's mean SAXS curve per sweep (config saxs:), and their ratio to the initial OCV",
+    columns: [
+      TIME,
+      SOD,
+      c("step", "", "cycler step"),
+      c("cycle", "", "cycle"),
+      c(
+        "invariant",
+        "curve units * (1/nm)^3",
+        "Q* = ∫ q² I dq over saxs.invariant_q (trapezoid on the bins)",
+      ),
+      c("invariant_err", "curve units * (1/nm)^3", "its σ from the bins' σ"),
+      c("invariant_ratio", "", "Q*/Q*₀, Q*₀ the mean over the initial-OCV sweeps (the stability metric)"),
+      c("invariant_ratio_err", "", "its σ (this sweep's and Q*₀'s σ propagated)"),
+      c("porod_k", "curve units * (1/nm)^4", "K of I = K q⁻⁴ + B over saxs.porod_q (weighted fit)"),
+      c("porod_k_err", "curve units * (1/nm)^4", "its σ from the fit"),
+      c("porod_k_ratio", "", "K/K₀, K₀ the mean over the initial-OCV sweeps"),
+      c("porod_b", "curve units", "the fit's flat background B"),
+      c("n_pixels", "", "points in the region's mean curve"),
+    ],
+  },
+  porodSummary: {
+    path: "saxs/porod_summary.csv",
+    about:
+      "per region: the invariant's largest and final change from the initial OCV, its detection limit, and the change the contrast calculator expects (also in run.json saxs)",
+    columns: [
+      c("region", "", "region"),
+      c("detector", "", "detector"),
+      c("invariant_initial", "curve units * (1/nm)^3", "Q*₀: mean over the initial-OCV sweeps"),
+      c(
+        "detection_limit",
+        "",
+        "3σ of the ratio Q*/Q*₀: σ the larger of the propagated Poisson σ and the initial-OCV sweeps' scatter",
+      ),
+      c("limit_from", "", "propagated | scatter: which σ set the limit"),
+      c("max_rel_change", "", "largest |Q*/Q*₀ − 1| over the sweeps"),
+      c("final_ratio", "", "Q*/Q*₀ at the last sweep"),
+      c(
+        "expected_ratio",
+        "",
+        "Q*/Q*₀ expected for saxs.conversion from the pore contrast (design contrast), all of Q* taken as pore scattering",
+      ),
+      c("within_limit", "", "yes where max_rel_change ≤ detection_limit (the SAXS is stable to the noise)"),
+      c("porod_k_final_ratio", "", "K/K₀ at the last sweep (empty without saxs.porod_q)"),
+      c("sweeps", "", "sweeps"),
+    ],
+  },
+  invariantMap: {
+    path: "saxs/invariant_map_<det>.csv",
+    about: "the Porod invariant of every point per sweep, and its ratio to the point's initial-OCV mean",
+    columns: [
+      ...GRID,
+      c("sweep", "", "sweep over the grid (0-based)"),
+      FRAME_TIME,
+      SOD,
+      c("invariant", "curve units * (1/nm)^3", "Q* over saxs.invariant_q"),
+      c("invariant_err", "curve units * (1/nm)^3", "its σ"),
+      c("ratio", "", "Q*/Q*₀ of the point (empty without initial-OCV frames, or where opaque)"),
+      c("ratio_err", "", "its σ"),
+    ],
+  },
+  extra: {
+    path: "extra/<name>_<det>.csv",
+    about:
+      "an extra measurement (config extra:) integrated with its detector's PONI, mask, bins and normalisation (Fig. 3c); no empty-cell subtraction",
+    columns: [
+      c("radial", "the detector's unit", "bin centre"),
+      c("intensity", "curve units", "I / (exposure × monitor), as the frames"),
+      c("sigma", "curve units", "its Poisson σ"),
+    ],
+  },
   reduced: {
     path: "reduced_<det>.h5",
     about: "every reduced curve in scan-log order (NeXus, /entry/data/I [frame, q])",
   },
   cansas: { path: "<det>_cansas.h5", about: "each region's mean SAXS curve per sweep as NXcanSAS (SasView)" },
+  xye: {
+    path: "xye/<det>_<region>_sweep<N>.xye",
+    about:
+      "each region's mean reduced curve per sweep as text for Rietveld programs (GSAS-II, TOPAS, FullProf): 2θ (deg, or q in 1/nm: config export.xye.x), I, σ; a # header with the wavelength, region, sweep, time and SOD",
+  },
   h5: { path: "results.h5", about: "all of it as NeXus (paths in H5_PATHS)" },
 } as const satisfies Record<string, FileSpec>;
 
@@ -198,6 +323,14 @@ export const H5_PATHS = [
   [
     "/entry/maps/<band>_sod<N>",
     "NXdata value [row, col] with y_mm, x_mm, value_errors, opaque (1 where flagged)",
+  ],
+  [
+    "/entry/maps/<band>_<state>",
+    "as the SOD maps, at a named state of maps.at (value attributes band, state, about)",
+  ],
+  [
+    "/entry/maps/<band>_<B>_minus_<A>",
+    "as the SOD maps: the difference map B − A (value attributes band, state = B, minus = A)",
   ],
   ["/entry/regions", "NXdata code [row, col], an index into its labels attribute"],
   [
@@ -221,12 +354,18 @@ export const columnsOf = (f: { columns?: readonly ColumnSpec[] }): string[] =>
 /** Paths of the files named by the config or the data. */
 export const resultPath = {
   map: (band: string, sodPct: number) => `maps/${band}_sod${sodPct}.csv`,
+  stateMap: (band: string, state: string) => `maps/${band}_${state}.csv`,
+  differenceMap: (band: string, b: string, a: string) => `maps/${band}_${b}_minus_${a}.csv`,
   series: (region: string, band: string) => `timeseries/${region}_${band}.csv`,
   heatmap: (region: string, det: string) => `timeseries/${region}_${det}_heatmap.csv`,
   crystallite: (peak: string) => `crystallite/${peak}.csv`,
   reflections: (peak: string) => `reflections/${peak}.csv`,
   reduced: (det: string) => `reduced_${det}.h5`,
   cansas: (det: string) => `${det}_cansas.h5`,
+  xye: (det: string, region: string, sweep: number) => `xye/${det}_${region}_sweep${sweep}.xye`,
+  porod: (region: string, det: string) => `saxs/porod_${region}_${det}.csv`,
+  invariantMap: (det: string) => `saxs/invariant_map_${det}.csv`,
+  extra: (name: string, det: string) => `extra/${name}_${det}.csv`,
 } as const;
 
 /** Patterns that recognise those files inside their folders (file name only). */
@@ -235,10 +374,20 @@ export const resultPattern = {
   heatmap: /^(.+)_([^_]+)_heatmap\.csv$/,
   series: /^(.+)_([^_]+)\.csv$/,
   crystallite: /^(.+)\.csv$/,
+  porod: /^porod_(.+)_([^_]+)\.csv$/,
+  extra: /^(.+)_([^_]+)\.csv$/,
 } as const;
 
 /** The sub-folders of a results folder. */
-export const RESULT_FOLDERS = ["maps", "crystallite", "reflections", "timeseries"] as const;
+export const RESULT_FOLDERS = [
+  "maps",
+  "crystallite",
+  "reflections",
+  "timeseries",
+  "saxs",
+  "extra",
+  "xye",
+] as const;
 
 /** The schema as a Markdown table (docs/architecture.md is generated from it). */
 export function schemaMarkdown(): string {

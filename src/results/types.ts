@@ -18,6 +18,14 @@ export interface DetectorInfo {
   qUnits: string;
 }
 
+/** A map at a named state, or a difference of two (Summary.stateMaps). */
+export interface StateMapInfo {
+  band: string;
+  state: string;
+  about: string;
+  difference: { a: string; b: string } | null;
+}
+
 export interface Summary {
   /** The results folder (its path as given to the viewer). */
   name: string;
@@ -30,6 +38,12 @@ export interface Summary {
   bands: { name: string; detector: string; column: string; kind: "band" | "size" }[];
   /** The pipeline's maps (maps/<band>_sod<N>.csv). */
   maps: { band: string; sod: number }[];
+  /**
+   * Maps at the named states of config maps.at (maps/<band>_<state>.csv) and difference maps
+   * (maps/<band>_<B>_minus_<A>.csv, `state` "<B>_minus_<A>", `difference` {a, b}); `about` says
+   * which state (run.json maps_at), or the name where it does not.
+   */
+  stateMaps: StateMapInfo[];
   peaks: string[];
   /** Peaks with per-reflection tracking (reflections/<peak>.csv). */
   tracked: string[];
@@ -41,6 +55,8 @@ export interface Summary {
   /** Unix seconds of the first and last frame. */
   time: { start: number; end: number };
   hasEchem: boolean;
+  /** dqdv.csv is there (dQ/dV of the cycler log per half-cycle). */
+  hasDqdv: boolean;
   /** How the pipeline normalised each detector: "ocv-mean", "none", "reference: 30 % SOD" (run.json). */
   normalize: Record<string, string>;
   /** How the regions were found and which boundaries are uncertain; null when run.json does not say. */

@@ -159,7 +159,7 @@ export async function simulate(p: Preset, outDir: string, opts: SimulateOptions 
       inFraction: 0.62 + 0.25 * st.sodc,
       in110: 1 - 0.7 * Math.min(1, st.throughputMAh / (0.15 * plan.dischargeMAh)),
       poreSulfur: 0.25,
-      poreLi2s: st.sodc,
+      poreLi2s: p.poreConversion === "outside" ? 0 : st.sodc,
       dissolved: st.sodc < 0.25 ? st.sodc / 0.25 : Math.max(0.2, 1 - (st.sodc - 0.25) * 1.1),
     };
   };
@@ -224,6 +224,31 @@ export async function simulate(p: Preset, outDir: string, opts: SimulateOptions 
       calibrantRng,
     );
     await writeFrames(join(tmp, calibrantFile(d)), d, [frame], p, { exposure_time_s: p.dwellS });
+  }
+
+  // --- the pristine carbon host alone (the paper's Fig. 3c): the cathode's carbon with empty pores
+  // (contrast 1) and its grains' Porod scattering, as much of it as the cathode row holds, no cell
+  // windows. Solid-state cells only; its noise has a stream of its own (no other file changes). ---
+  if (cell.kind !== "liquid") {
+    const k = cell.layers.findIndex((l) => l.role === "cathode");
+    const carbon = new Float64Array(saxs.qNm.length);
+    const weight = rowInfo[cathRow]!.f[k]! * layerPath[k]!;
+    saxsModel.layer(
+      cell,
+      cell.layers[k]!.material,
+      { ...local(cathRow, 0, 0), poreSulfur: 0, poreLi2s: 0 },
+      carbon,
+      weight,
+    );
+    for (let i = 0; i < carbon.length && saxs.qNm[i]! < BEAMSTOP_Q_NM; i++) carbon[i] = carbon[i]! * 1e-5;
+    const frame = saxs.renderer.render(
+      { qNm: saxs.qNm, intensity: carbon },
+      saxs.scale * p.dwellS,
+      new Rng(seed * 130363 + 29),
+    );
+    await writeFrames(join(tmp, `${PRISTINE_CARBON}_saxs.${ext(saxs)}`), saxs, [frame], p, {
+      exposure_time_s: p.dwellS,
+    });
   }
 
   // --- cycler export (local wall clock of its time zone) ---
@@ -297,7 +322,7 @@ export async function simulate(p: Preset, outDir: string, opts: SimulateOptions 
   await writeAlignment(tmp, cell, p, tWindows, layerT, rng);
 
   // --- experiment.yaml and truth.json ---
-  await writeFile(join(tmp, "experiment.yaml"), experimentYaml(p, dets, tWindows));
+  await writeFile(join(tmp, "experiment.yaml"), experimentYaml(p, dets, tWindows, cell.kind !== "liquid"));
   const sods = [0, 50, 100];
   const truth = {
     preset: p.name,
@@ -424,9 +449,12 @@ async function writeAlignment(dir: string, cell: Cell, p: Preset, tWin: number, 
   await writeFile(join(dir, "alignment.csv"), `${lines.join("\n")}\n`);
 }
 
-function experimentYaml(p: Preset, dets: Det[], tWin: number): string {
+/** The name of the pristine-carbon measurement the simulator writes (config `extra:`). */
+const PRISTINE_CARBON = "pristine_carbon";
+
+function experimentYaml(p: Preset, dets: Det[], tWin: number, withCarbon: boolean): string {
   const ext = (d: Det) => (d.setup.format === "cbf" ? "cbf" : "h5");
-  return toYaml(
+  const text = toYaml(
     {
       scan: "scan.csv",
       detectors: Object.fromEntries(
@@ -471,11 +499,29 @@ function experimentYaml(p: Preset, dets: Det[], tWin: number): string {
       ],
       maps: { at_sod: [0, 50, 100] },
       stack: ["other", "cathode", "separator", "anode", "other"],
+      // the Porod quantities of the SAXS (the paper's stable-SAXS argument) and the pristine carbon (Fig. 3c)
+      saxs: { detector: "saxs", invariant_q: [0.3, 3.5], porod_q: [3.5, 6.5], conversion: 1 },
+      ...(withCarbon && {
+        extra: [
+          { name: PRISTINE_CARBON, detector: "saxs", file: `${PRISTINE_CARBON}_saxs.${ext(dets[0]!)}` },
+        ],
+      }),
       out: "results",
     },
     {
       scan: "canonical scan log: time,detector,file,frame,x_mm,y_mm,exposure_s,i0,it",
       stack: "layer order along y, lowest y first",
     },
+  );
+  // the saxs map on one line, as the config's other short maps (toYaml writes a map of several
+  // keys as a block): a line that names its detector goes with it when the detector is taken out
+  return text.replace(
+    /^saxs:\n((?: {2}.*\n)+)/m,
+    (_, body: string) =>
+      `saxs: {${body
+        .trim()
+        .split("\n")
+        .map((l) => l.trim())
+        .join(", ")}}\n`,
   );
 }

@@ -49,6 +49,12 @@ export interface Preset {
   cyclerTimezone: string;
   saxs: DetectorSetup;
   waxs: DetectorSetup;
+  /**
+   * Where the sulfur converts: "pores" (default; the pore contrast follows the Li2S fraction, the
+   * paper's factor 0.75 at full conversion) or "outside" (the pores' filling stays as it was: a
+   * cell whose SAXS is stable, for tests of the stability metric's detection limit).
+   */
+  poreConversion?: "pores" | "outside";
 }
 
 const PILATUS_SAXS: DetectorSetup = {

@@ -11,6 +11,8 @@
  *   GET /api/map?band=B&sod=N               columns value f32, value_err f32, opaque i32 (each
  *                                           rows × cols: the pipeline's map, its σ, 1 where the
  *                                           point is flagged opaque, transmission < 1 %)
+ *   GET /api/map?band=B&state=S             the same for a map at a named state or a difference
+ *                                           (Summary.stateMaps; meta.difference true for one)
  *   GET /api/heatmap?region=R&det=D         columns time f64, sod f32, current f32, half_cycle f32,
  *                                           q f64, I f32 (sweeps × nq), shown f32 (what the
  *                                           heatmap draws; meta.label says what it is)
@@ -18,6 +20,8 @@
  *                                           n_pixels f32
  *   GET /api/echem                          columns time f64, ewe_v f32, i_ma f32, capacity_mah_g f32,
  *                                           sodc_pct f32, half_cycle f32, cycle f32
+ *   GET /api/dqdv                           columns time f64, half_cycle f32, cycle f32, voltage_v f32,
+ *                                           dqdv_mah_v f32, dqdv_mah_g_v f32, discharge f32 (1/0)
  *   GET /api/crystallite?peak=P             columns time f64, sod f32, size_nm f32, size_err_nm f32,
  *                                           center_q f32, fwhm_q f32
  *   GET /api/tracked?peak=P                 each reflection of the peak's phase on its own

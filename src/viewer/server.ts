@@ -201,7 +201,10 @@ async function api(res: ServerResponse, name: string, p: URLSearchParams, ctx: C
       return binary(res, encodeColumns(c.columns, c.meta));
     }
     case "map": {
-      const c = await data.map(str("band"), numParam("sod"));
+      // a named state of maps.at or a difference (Summary.stateMaps), else an SOD map
+      const c = p.has("state")
+        ? await data.stateMap(str("band"), str("state"))
+        : await data.map(str("band"), numParam("sod"));
       return binary(res, encodeColumns(c.columns, c.meta));
     }
     case "heatmap": {
@@ -214,6 +217,10 @@ async function api(res: ServerResponse, name: string, p: URLSearchParams, ctx: C
     }
     case "echem": {
       const c = await data.echem();
+      return binary(res, encodeColumns(c.columns, c.meta));
+    }
+    case "dqdv": {
+      const c = await data.dqdv();
       return binary(res, encodeColumns(c.columns, c.meta));
     }
     case "crystallite": {

@@ -1,7 +1,7 @@
-/** `echem.csv` and `/entry/echem`: the cycler series on the UTC clock. */
+/** `echem.csv` and `/entry/echem`: the cycler series on the UTC clock; `dqdv.csv`: its dQ/dV. */
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { type EchemSeries, isoUtc } from "../../echem/index.js";
+import { type Dqdv, dqdv, type EchemSeries, isoUtc } from "../../echem/index.js";
 import { columnsOf, csv, csvLine, fmt, RESULTS } from "../../results/index.js";
 import type { RunContext } from "../context.js";
 
@@ -28,6 +28,26 @@ export function echemCsv(s: EchemSeries): string {
   return csv(lines);
 }
 
+/** One row per voltage bin of each half-cycle (RESULTS.dqdv). */
+export function dqdvCsv(d: Dqdv): string {
+  const lines = [csvLine(columnsOf(RESULTS.dqdv))];
+  for (const h of d.curves)
+    for (let j = 0; j < h.voltageV.length; j++)
+      lines.push(
+        [
+          h.unixS ? isoUtc(h.unixS[j]!) : "",
+          h.halfCycle,
+          h.cycle,
+          h.kind,
+          fmt(h.voltageV[j]!),
+          fmt(h.dqdvMAhPerV[j]!),
+          h.dqdvMAhPerGV ? fmt(h.dqdvMAhPerGV[j]!) : "",
+          fmt(h.chargeMAh[j]!),
+        ].join(","),
+      );
+  return csv(lines);
+}
+
 /** Every `step`-th of n indices, always ending with the last. */
 export function thinned(n: number, step: number): number[] {
   const keep = [...Array(Math.ceil(n / step)).keys()].map((j) => j * step);
@@ -38,6 +58,8 @@ export function thinned(n: number, step: number): number[] {
 export async function writeEchem(c: RunContext): Promise<void> {
   const s = c.series;
   await writeFile(join(c.tmp, RESULTS.echem.path), echemCsv(s));
+  // dQ/dV at the default bin width; times on the UTC clock, so it lines up with the X-ray frames
+  await writeFile(join(c.tmp, RESULTS.dqdv.path), dqdvCsv(dqdv(s)));
   c.results.addTable(
     null,
     "echem",

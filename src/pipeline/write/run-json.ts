@@ -16,6 +16,8 @@ export function runJson(
   warnings: string[] = [],
   /** The active-material mass used for mAh/g and where it came from (config, the cycler file's header). */
   mass: { massMg: number | null; massFrom: string | null } = { massMg: null, massFrom: null },
+  /** Sections products add (`saxs`: the Porod stability metric beside the contrast's expectation). */
+  more: { saxs?: unknown } = {},
 ): string {
   const dets = Object.values(cfg.detectors);
   const normalize = Object.fromEntries(
@@ -72,6 +74,12 @@ export function runJson(
       // per peak: the peak model (areas, size-broadening shape, base) and how its sweeps' fits went
       peak_fits: Object.fromEntries(peakFits),
       maps_at_sod: cfg.maps.atSod,
+      // the named states of maps.at (maps/<band>_<name>.csv) and the differences [A, B] (B − A)
+      maps_at: (cfg.maps.states ?? []).map((st) => ({ name: st.name, about: st.label })),
+      maps_differences: (cfg.maps.differences ?? []).map((d) => [d.a, d.b]),
+      // SAXS Porod quantities (config saxs:): measured change, its detection limit, the expected one
+      ...(more.saxs ? { saxs: more.saxs } : {}),
+      extra: cfg.extra.map((x) => ({ name: x.name, detector: x.detector, file: x.file })),
     },
     null,
     2,

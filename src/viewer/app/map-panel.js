@@ -2,7 +2,7 @@
  * The Map panel: the scan grid coloured by a band interpolated at the selected time, by one of
  * the pipeline's maps at an SOD, or by region; click a scan point to select it.
  */
-import { CATEGORICAL, gridMap, quantileDomain } from "../../plot/index.js";
+import { CATEGORICAL, gridMap, quantileDomain, symmetricDomain } from "../../plot/index.js";
 import { col, getColumns, url } from "./api.js";
 import { innerWidth, select } from "./dom.js";
 import { figure } from "./figure.js";
@@ -32,6 +32,14 @@ export function mapPanel(st, controls, figs, onPick) {
     ...s.maps.flatMap((m) => [
       { value: `map:${m.band}:${m.sod}`, text: `${m.band} band at SOD ${m.sod} % (pipeline)` },
       { value: `map:${m.band}:${m.sod}:err`, text: `σ of ${m.band} band at SOD ${m.sod} % (pipeline)` },
+    ]),
+    // maps at the named states of maps.at and differences between two (index into s.stateMaps)
+    ...s.stateMaps.flatMap((m, k) => [
+      { value: `state:${k}`, text: `${m.band} band${m.difference ? ", " : " at "}${m.about} (pipeline)` },
+      {
+        value: `state:${k}:err`,
+        text: `σ of ${m.band} band${m.difference ? ", " : " at "}${m.about} (pipeline)`,
+      },
     ]),
     { value: "region", text: "region" },
   ];
@@ -115,6 +123,32 @@ export function mapPanel(st, controls, figs, onPick) {
             title: `${band} band at SOD ${sod} %${note}`,
             colorBarLabel: `${band} band`,
           };
+    } else if (source.startsWith("state:")) {
+      const [, k, err] = source.split(":");
+      const m = /** @type {import("../../results/types.js").StateMapInfo} */ (s.stateMaps[Number(k)]);
+      const c = await getColumns(url("map", { band: m.band, state: m.state }));
+      const opaque = Array.from(col(c, "opaque")).filter((x) => x === 1).length;
+      const note = opaque ? ` (${opaque} opaque)` : "";
+      const what = `${m.band} band${m.difference ? ", " : " at "}${m.about}`;
+      const v = col(c, "value");
+      spec = err
+        ? {
+            ...base,
+            values: col(c, "value_err"),
+            title: `σ of ${what}${note}`,
+            colorBarLabel: `σ of ${m.band} band`,
+          }
+        : m.difference
+          ? // a difference on a diverging scale centred on 0: red grew, blue fell, white unchanged
+            {
+              ...base,
+              values: v,
+              domain: symmetricDomain(v),
+              cmap: "rdbu",
+              title: `${what}${note}`,
+              colorBarLabel: `Δ ${m.band} band`,
+            }
+          : { ...base, values: v, title: `${what}${note}`, colorBarLabel: `${m.band} band` };
     } else {
       const band = source.slice(5);
       const { series, domain } = await bandSeries(band);

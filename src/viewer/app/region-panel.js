@@ -2,8 +2,8 @@
  * The Region panel: a region's normalised curves as a q × time heatmap with the potential beside
  * it and the integrated band on the right (paper Fig. 2a), the crystallite size through the
  * experiment (Fig. 3b), each reflection of the peak's phase on its own (reflections-figure.js),
- * and the region's SAXS curves during discharge and during charge (Fig. 3d–e). Reflection ticks of
- * the cell's phases mark the WAXS heatmap.
+ * the region's SAXS curves during discharge and during charge (Fig. 3d–e), and dQ/dV of the cycler
+ * log on the crystallite sizes' time axis. Reflection ticks of the cell's phases mark the WAXS heatmap.
  */
 import { categorical, heatmap, linePlot, waterfall } from "../../plot/index.js";
 import { col, getColumns, url } from "./api.js";
@@ -83,6 +83,9 @@ export function regionPanel(st, controls, figs) {
 
   const heatFig = figure(figs, "region-heatmap");
   const sizeFig = s.peaks.length ? figure(figs, "crystallite") : null;
+  const dqdvFig = s.hasDqdv ? figure(figs, "dqdv") : null;
+  /** @type {Promise<Columns> | null} */
+  let dqdvCols = null;
   const reflFig = reflectionsFigure(st, controls, figs);
   const dischargeFig = saxs ? figure(figs, "saxs-discharge") : null;
   const chargeFig = saxs ? figure(figs, "saxs-charge") : null;
@@ -102,6 +105,10 @@ export function regionPanel(st, controls, figs) {
     ]);
     drawHeatmap(hm, series, sizeFig ? Math.floor(W * 0.62) : W);
     if (sizeFig && sizes) drawSizes(sizes, W - Math.floor(W * 0.62) - 10);
+    if (dqdvFig) {
+      dqdvCols ??= getColumns(url("dqdv", {}));
+      drawDqdv(await dqdvCols, W);
+    }
     await reflFig?.update(peak, W);
     if (dischargeFig && chargeFig && saxs) drawSaxs(sx, saxs, Math.floor((W - 10) / 2));
     recordRender("region", performance.now() - t0);
@@ -201,6 +208,53 @@ export function regionPanel(st, controls, figs) {
       toCsv(
         ["time_unix_s", "sod_pct", "size_nm", "size_err_nm"],
         [col(c, "time"), col(c, "sod"), col(c, "size_nm"), col(c, "size_err_nm")],
+      ),
+    );
+  }
+
+  /**
+   * dQ/dV of each half-cycle at its bins' times, on the X-ray time axis (the crystallite sizes'
+   * axis): its peaks mark when each plateau ran. Per gram where the run knew the mass.
+   * @param {Columns} c
+   * @param {number} width
+   */
+  function drawDqdv(c, width) {
+    if (!dqdvFig) return;
+    const perG = col(c, "dqdv_mah_g_v");
+    const g = Array.from(perG).some(Number.isFinite);
+    const y = g ? perG : col(c, "dqdv_mah_v");
+    const hc = col(c, "half_cycle");
+    const dis = col(c, "discharge");
+    const t = axisTimes(st, col(c, "time"));
+    // one series per direction, broken (NaN) between half-cycles
+    const series = [1, 0].map((d) => {
+      /** @type {number[]} */ const xs = [];
+      /** @type {number[]} */ const ys = [];
+      for (let i = 0; i < y.length; i++) {
+        if (dis[i] !== d) continue;
+        if (xs.length && hc[i] !== hc[i - 1]) {
+          xs.push(Number.NaN);
+          ys.push(Number.NaN);
+        }
+        xs.push(t[i] ?? Number.NaN);
+        ys.push(y[i] ?? Number.NaN);
+      }
+      return { x: xs, y: ys, label: d ? "discharge" : "charge", color: d ? "#c9262b" : "#1f6fb4" };
+    });
+    dqdvFig.show(
+      linePlot({
+        width,
+        height: 220,
+        series,
+        title: "dQ/dV of the cycler log",
+        xLabel: st.unit.label,
+        yLabel: g ? "dQ/dV (mAh/(g·V))" : "dQ/dV (mAh/V)",
+      }),
+    );
+    dqdvFig.setCsv(() =>
+      toCsv(
+        ["time_unix_s", "half_cycle", "voltage_v", "dqdv_mah_v", "dqdv_mah_g_v"],
+        [col(c, "time"), hc, col(c, "voltage_v"), col(c, "dqdv_mah_v"), perG],
       ),
     );
   }

@@ -1,0 +1,78 @@
+/**
+ * `extra/<name>_<det>.csv` (config `extra:`; issue 15, the paper's Fig. 3c): measurements outside
+ * the scan — the pristine carbon, the composite, an empty cell — integrated exactly as their
+ * detector's frames are (same PONI, mask, bins, splitting, polarisation, and I / (exposure × monitor)),
+ * so they can be laid over the region curves. No empty-cell subtraction: an extra measurement is
+ * shown as it was taken (the empty cell itself may be one of them).
+ */
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { columnsOf, csv, csvLine, fmt, RESULTS, resultPath } from "../../results/index.js";
+import { logColumn } from "../../scan/index.js";
+import { InputError } from "../../util/index.js";
+import type { ExperimentConfig, ExtraConfig } from "../config.js";
+import type { RunContext } from "../context.js";
+import { DetectorReducer, type FrameRef, reductionOf } from "../reduce.js";
+
+export interface ExtraCurve {
+  radial: Float64Array;
+  intensity: Float64Array;
+  sigma: Float64Array;
+}
+
+const median = (a: number[]) => {
+  const s = a.filter(Number.isFinite).sort((x, y) => x - y);
+  return s.length ? s[s.length >> 1]! : Number.NaN;
+};
+
+/**
+ * One extra measurement reduced as its detector's frames: counted as the config says, else like
+ * the frames (their median exposure and monitor, as the empty cell: `frames` gives them).
+ */
+export async function reduceExtra(
+  cfg: ExperimentConfig,
+  x: ExtraConfig,
+  frames: { exposureS: number[]; monitor: number[] },
+): Promise<ExtraCurve> {
+  const d = cfg.detectors[x.detector]!;
+  const exposureS = x.exposureS ?? median(frames.exposureS);
+  const monitor = d.monitor === null ? 1 : (x.monitor ?? median(frames.monitor));
+  if (!(exposureS > 0) || !(monitor > 0))
+    throw new InputError(
+      cfg.file,
+      `extra "${x.name}": no exposure or monitor to count it by (give exposure_s and monitor)`,
+    );
+  const ref: FrameRef = { file: x.file, frame: 0, exposureS, monitor, i0: 0, it: 0 };
+  const red = await DetectorReducer.create(reductionOf(d), ref);
+  try {
+    const r = await red.reduce(ref);
+    return {
+      radial: red.radial,
+      intensity: Float64Array.from(r.intensity),
+      sigma: Float64Array.from(r.sigma),
+    };
+  } finally {
+    await red.close();
+  }
+}
+
+export function extraCsv(curve: ExtraCurve): string {
+  const lines = [csvLine(columnsOf(RESULTS.extra))];
+  for (let j = 0; j < curve.radial.length; j++)
+    lines.push(`${fmt(curve.radial[j]!)},${fmt(curve.intensity[j]!)},${fmt(curve.sigma[j]!)}`);
+  return csv(lines);
+}
+
+export async function writeExtra(c: RunContext): Promise<void> {
+  const { cfg, log } = c;
+  for (const x of cfg.extra) {
+    const rows = [...Array(log.length).keys()].filter((i) => log.detector[i] === x.detector);
+    const mon = cfg.detectors[x.detector]!.monitor;
+    const col = mon === null ? null : logColumn(log, mon);
+    const curve = await reduceExtra(cfg, x, {
+      exposureS: rows.map((i) => log.exposureS[i]!),
+      monitor: col ? rows.map((i) => col[i]!) : [],
+    });
+    await writeFile(join(c.tmp, resultPath.extra(x.name, x.detector)), extraCsv(curve));
+  }
+}
