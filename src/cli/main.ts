@@ -11,6 +11,7 @@ import { registerConfig } from "./config-check.js";
 import { registerDesign } from "./design.js";
 import { registerInit } from "./init.js";
 import { registerScanlog } from "./scanlog.js";
+import { registerSlurm } from "./slurm.js";
 
 /** No error line is longer than this, whatever the input. */
 const MAX_MESSAGE = 300;
@@ -105,7 +106,17 @@ export function buildProgram(): Command {
       "--allow-missing",
       "go on past missing frame files and frames outside the cycler log, and count them",
     )
+    .option(
+      "--shard <K/N>",
+      "reduce only the K-th of N contiguous parts of the scan log (K = 0…N−1; auto: from SLURM_ARRAY_TASK_ID/_COUNT), then `swaxs merge`",
+    )
     .action(async (config: string, o) => (await import("./run.js")).runCommand(config, o));
+
+  program
+    .command("merge")
+    .description("join the shards of `swaxs run --shard K/N` and analyse, as one whole run would")
+    .argument("<config>", "experiment.yaml, or a folder holding one")
+    .action(async (config: string) => (await import("./run.js")).runCommand(config, { merge: true }));
 
   program
     .command("regions")
@@ -152,6 +163,7 @@ export function buildProgram(): Command {
   registerConfig(program);
   registerDesign(program);
   registerAlign(program);
+  registerSlurm(program);
   return program;
 }
 

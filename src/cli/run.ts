@@ -1,15 +1,22 @@
-/** `swaxs run experiment.yaml|FOLDER [--allow-missing]` */
+/** `swaxs run experiment.yaml|FOLDER [--allow-missing] [--shard K/N]`, and `swaxs merge` */
 import { runExperiment } from "../pipeline/run.js";
+import { parseShard } from "../pipeline/shards.js";
 import { configOf } from "./config-path.js";
 import { progress } from "./progress.js";
 
-export async function runCommand(given: string, o: { allowMissing?: boolean }): Promise<void> {
+export async function runCommand(
+  given: string,
+  o: { allowMissing?: boolean; shard?: string; merge?: boolean },
+): Promise<void> {
+  const shard = o.shard === undefined ? undefined : parseShard(o.shard);
   const config = await configOf(given);
   let bar: ReturnType<typeof progress> | null = null;
   let last = 0;
   const t0 = performance.now();
   const s = await runExperiment(config, {
     allowMissing: o.allowMissing === true,
+    ...(shard && { shard }),
+    ...(o.merge && { merge: true }),
     onNote: (m) => process.stderr.write(`${m}\n`),
     onProgress: (done, total) => {
       bar ??= progress("reduce", total);
@@ -19,6 +26,13 @@ export async function runCommand(given: string, o: { allowMissing?: boolean }): 
   });
   (bar as ReturnType<typeof progress> | null)?.stop();
   const sec = (performance.now() - t0) / 1000;
+  if (s.shard) {
+    const n = s.shard.lines[1] - s.shard.lines[0];
+    process.stderr.write(
+      `shard ${shard!.k}/${shard!.n}: scan-log lines ${s.shard.lines[0] + 1}–${s.shard.lines[1]} (${n} frames, ${s.resumed} already reduced) in ${sec.toFixed(1)} s → ${s.shard.stores}; then: swaxs merge ${given}\n`,
+    );
+    return;
+  }
   process.stderr.write(
     `reduced ${s.frames} frames on a ${s.rows}×${s.cols} grid in ${sec.toFixed(1)} s (${(s.frames / sec).toFixed(1)} frames/s)` +
       (s.missing || s.outsideLog

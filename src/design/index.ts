@@ -3,6 +3,7 @@
  * stacks, SAXS pore contrast, and powder lines of built-in phases and CIF files. Imports physics/
  * and util/ only; `swaxs design …` and `swaxs phases` (cli/design.ts) are its commands.
  */
+export { type CellDesign, type CellDesignInputs, cellDesign, PAPER_CONTRAST } from "./cell.js";
 export { cifNumber, parseCif, parseSymOp, type SymOp, scatteringSpecies } from "./cif.js";
 export {
   type ContrastResult,

@@ -313,6 +313,29 @@ function readLayout(src: ByteSource): CbfLayout {
   };
 }
 
+/**
+ * Bytes a CBF file needs, from its header alone: the offset just after the binary start marker
+ * plus X-Binary-Size; null while the header is not all there (no section, marker or X-Binary-Size
+ * yet). For a file still being written (live mode, src/live/): it is complete once it has at
+ * least that many bytes (the trailing padding and MIME boundary are not needed to read it).
+ */
+export function cbfDeclaredBytes(path: string): number | null {
+  const src = fileSource(path);
+  try {
+    const head = src.read(0, Math.min(src.size, MAX_HEADER));
+    const section = indexOfBytes(head, SECTION);
+    const marker = section < 0 ? -1 : indexOfBytes(head, START_MARKER, section);
+    if (marker < 0) return null;
+    const mime = parseMime(latin1(head.subarray(section + SECTION.length, marker)));
+    const size = [...mime].find(([k]) => k.toLowerCase() === "x-binary-size")?.[1];
+    return size !== undefined && /^\s*\d+\s*$/.test(size)
+      ? marker + START_MARKER.length + Number(size)
+      : null;
+  } finally {
+    src.close();
+  }
+}
+
 /** MIME header lines "Key: value" (values without quotes or a trailing ";"). */
 function parseMime(text: string): Map<string, string> {
   const out = new Map<string, string>();

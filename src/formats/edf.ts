@@ -290,6 +290,42 @@ function indexEdf(src: ByteSource): EdfIndex {
   return { blocks, general };
 }
 
+/**
+ * Bytes an EDF file needs, from its headers: the end of the last frame's data as its header
+ * declares it (Size, else Dim_1·Dim_2·type); null while the first header is not closed yet.
+ * A header cut short after complete frames counts as needing one byte more than the file has.
+ * For a file still being written (live mode, src/live/); a header that is complete but wrong is
+ * the reader's to report, so it propagates as the reader's InputError.
+ */
+export function edfDeclaredBytes(path: string): number | null {
+  const src = fileSource(path);
+  try {
+    let offset = 0;
+    let frames = 0;
+    for (;;) {
+      let h: ReturnType<typeof readHeader>;
+      try {
+        h = readHeader(src, offset, frames);
+      } catch (err) {
+        if (!(err instanceof InputError) || !/truncated EDF/.test(err.message)) throw err;
+        return frames === 0 ? null : src.size + 1;
+      }
+      if (!h) return frames === 0 ? null : offset;
+      const isGeneral =
+        lookup(h.header, "EDF_DataFormatVersion") !== undefined && lookup(h.header, "Dim_1") === undefined;
+      if (isGeneral) {
+        offset = h.dataOffset + (positiveInt(path, h.header, "EDF_BinarySize", 0) ?? 0);
+        continue;
+      }
+      const block = blockLayout(path, h.header, h.dataOffset, frames++);
+      offset = block.dataOffset + block.dataSize;
+      if (offset >= src.size) return offset;
+    }
+  } finally {
+    src.close();
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Metadata
 

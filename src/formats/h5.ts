@@ -124,8 +124,13 @@ export function looksLikeHdf5(path: string): boolean {
   }
 }
 
-/** Open an existing HDF5 file read-only; every failure is an InputError naming the file. */
-export async function openH5(path: string): Promise<H5File> {
+/**
+ * Open an existing HDF5 file read-only; every failure is an InputError naming the file. `mode` "Sr"
+ * opens it as a SWMR reader (H5F_ACC_SWMR_READ): the only way to open a file that h5py is writing
+ * with `swmr_mode = True` (plain "r" is refused: "file is already open for write"); it also opens
+ * files written without SWMR (checked in src/live/swmr.test.ts).
+ */
+export async function openH5(path: string, mode: "r" | "Sr" = "r"): Promise<H5File> {
   await initH5();
   let size: number;
   try {
@@ -147,7 +152,7 @@ export async function openH5(path: string): Promise<H5File> {
   if (offset === null) throw new InputError(path, "not an HDF5 file (no HDF5 signature)");
   let file: H5File;
   try {
-    file = new h5wasm.File(path, "r");
+    file = new h5wasm.File(path, mode);
   } catch (err) {
     throw new InputError(path, `cannot open HDF5 file: ${h5Problem(err)}`);
   }

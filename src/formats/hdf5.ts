@@ -100,8 +100,12 @@ const MASK_PATHS = [
  * `/entry/data/data_NNNNNN` links of an Eiger master (chained in order), else the only 2D/3D numeric
  * dataset. A 3D dataset is (frames, rows, cols); a 2D dataset is one frame.
  */
-export async function openHdf5(path: string, opts: { dataset?: string } = {}): Promise<FrameSource> {
-  const file = await openH5(path);
+export async function openHdf5(
+  path: string,
+  opts: { dataset?: string; swmr?: boolean } = {},
+): Promise<FrameSource> {
+  // swmr: open as a SWMR reader (h5.ts openH5), for a stack a detector is still appending to
+  const file = await openH5(path, opts.swmr ? "Sr" : "r");
   try {
     const segments = opts.dataset ? [explicitSegment(file, path, opts.dataset)] : defaultSegments(file, path);
     const first = segments[0]!;

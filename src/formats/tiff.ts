@@ -337,6 +337,54 @@ function indexTiff(src: ByteSource): TiffPage[] {
   return pages;
 }
 
+/**
+ * Bytes a TIFF file needs: the end of the furthest IFD, strip or tile (StripOffsets/TileOffsets
+ * 273/324 plus StripByteCounts/TileByteCounts 279/325) its IFD chain names; null while the header,
+ * an IFD or the offset/count arrays are not in the file yet (libtiff writes the IFD after the
+ * pixels). For a file still being written (live mode, src/live/); nothing is decoded here.
+ */
+export function tiffDeclaredBytes(path: string): number | null {
+  const src = fileSource(path);
+  try {
+    const head = src.read(0, 8);
+    if (head.length < 8 || !sniffTiff(head)) return null;
+    const little = head[0] === 0x49;
+    const r = new Reader(src, little);
+    let next = new DataView(head.buffer, head.byteOffset, 8).getUint32(4, little);
+    let end = 8;
+    const seen = new Set<number>();
+    while (next !== 0 && !seen.has(next)) {
+      seen.add(next);
+      if (next + 2 > src.size) return null;
+      const count = r.view(next, 2, "IFD").getUint16(0, little);
+      if (next + 2 + count * 12 + 4 > src.size) return null;
+      end = Math.max(end, next + 2 + count * 12 + 4);
+      const { entries, next: after } = readDirectory(r, next);
+      for (const [offsetsTag, countsTag] of [
+        [273, 279],
+        [324, 325],
+      ] as const) {
+        const o = entries.get(offsetsTag);
+        const c = entries.get(countsTag);
+        if (!o || !c) continue;
+        const offsets = r.numbers(o, "offsets");
+        const counts = r.numbers(c, "byte counts");
+        offsets.forEach((off, i) => {
+          end = Math.max(end, off + (counts[i] ?? 0));
+        });
+      }
+      next = after;
+    }
+    return end;
+  } catch (err) {
+    // an offset or count array beyond the end of the file: not written yet
+    if (err instanceof InputError && /beyond the end/.test(err.message)) return null;
+    throw err;
+  } finally {
+    src.close();
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Reading
 

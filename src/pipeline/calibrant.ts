@@ -19,7 +19,7 @@ import { readPoni } from "../geometry/index.js";
 import { reflections } from "../physics/index.js";
 import { InputError } from "../util/errors.js";
 import type { CalibrantConfig, ExperimentConfig, PeakConfig } from "./config.js";
-import { DetectorReducer, type FrameRef, reductionOf } from "./reduce.js";
+import { type FrameRef, reduceOne } from "./reduce.js";
 
 export interface CalibrantCurve {
   radial: Float64Array;
@@ -43,18 +43,7 @@ export async function reduceCalibrant(cfg: ExperimentConfig, detector: string): 
   const d = cfg.detectors[detector]!;
   const c = cfg.calibrant[detector]!;
   const ref: FrameRef = { file: c.file, frame: 0, exposureS: 1, monitor: 1, i0: 1, it: 1 };
-  const red = await DetectorReducer.create(reductionOf(d), ref);
-  try {
-    const r = await red.reduce(ref);
-    return {
-      radial: red.radial,
-      intensity: Float64Array.from(r.intensity),
-      sigma: Float64Array.from(r.sigma),
-      wavelengthM: (await readPoni(d.poni)).wavelengthM,
-    };
-  } finally {
-    await red.close();
-  }
+  return { ...(await reduceOne(d, ref)), wavelengthM: (await readPoni(d.poni)).wavelengthM };
 }
 
 /** The calibrant's lines inside `window` [nm⁻¹] fitted with one width; InputError when that fails. */

@@ -3,11 +3,19 @@
  * schema (an unknown key or a wrong type is one line naming the config file and the key path),
  * defaults filled, every path resolved against the config's folder, and the files it names checked.
  */
+import { readFileSync } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { z } from "zod";
 import { DEFAULT_PHASES } from "../analysis/stack-labels.js";
-import { PAPER_PORE_FILL, parsePhase } from "../design/index.js";
+import {
+  type LayerSpec,
+  PAPER_ENERGY_KEV,
+  PAPER_PORE_FILL,
+  parsePhase,
+  stackLayers,
+  stackTransmission,
+} from "../design/index.js";
 import type { CyclerClock } from "../echem/timezone.js";
 import { fixedOffsetS } from "../echem/timezone.js";
 import type { RadialUnitName } from "../geometry/units.js";
@@ -135,6 +143,27 @@ export interface ExtraConfig {
   monitor?: number;
 }
 
+/**
+ * `design:`: the cell's design numbers the report shows (design/): the spring that holds the stack
+ * pressure and the layers the beam crosses. Contrast inputs are the `saxs:` block's (or its defaults).
+ */
+export interface DesignConfig {
+  /** The spring: rate [N/mm], stack cross-section [mm²], and the pressure [MPa] or compression [mm]. */
+  spring?: {
+    kNPerMm: number;
+    areaMm2: number;
+    pressureMpa?: number;
+    compressionMm?: number;
+    friction: number;
+  };
+  /** The beam's photon energy [keV] the stack's transmission is given at (besides Cu Kα). */
+  energyKeV: number;
+  /** The layers along the beam path (PEEK window, sample, window), read from `stackFile` if one is named. */
+  stack?: LayerSpec[];
+  /** The stack file, absolute, when the config names one. */
+  stackFile?: string;
+}
+
 export interface EchemConfig {
   file: string;
   /** How to put the cycler's clock on UTC; null when its file carries UTC itself (Arbin). */
@@ -212,6 +241,8 @@ export interface ExperimentConfig {
   saxs?: SaxsConfig;
   /** Extra measurements integrated like their detector's frames (config `extra:`, Fig. 3c). */
   extra: ExtraConfig[];
+  /** The cell's design numbers for the report (config `design:`); absent without. */
+  design?: DesignConfig;
   workers?: number;
   out: string;
 }
@@ -712,6 +743,74 @@ export const CONFIG_SCHEMA = strict({
     "extra measurements (pristine carbon, composite, empty cell) integrated with their detector's geometry, mask, bins and normalisation into extra/<name>_<det>.csv; counted like the frames unless exposure_s and monitor say otherwise",
     { example: "[{name: pristine_carbon, detector: saxs, file: carbon_saxs.cbf}]" },
   ),
+  design: doc(
+    strict({
+      spring_k_n_per_mm: doc(posNum.optional(), "spring rate of the spring holding the stack pressure", {
+        unit: "N/mm",
+        example: "28.42",
+      }),
+      area_mm2: doc(posNum.optional(), "the stack's cross-section the spring presses on", {
+        unit: "mm²",
+        example: "5",
+      }),
+      pressure_mpa: doc(
+        z.number(expected("a pressure ≥ 0")).min(0, expected("a pressure ≥ 0")).optional(),
+        "the stack pressure wanted (or compression_mm)",
+        { unit: "MPa", example: "25" },
+      ),
+      compression_mm: doc(
+        z.number(expected("a length ≥ 0")).min(0, expected("a length ≥ 0")).optional(),
+        "or: the spring's compression",
+        { unit: "mm" },
+      ),
+      friction: doc(
+        z
+          .number(expected("a fraction 0 ≤ f < 1"))
+          .min(0, expected("a fraction 0 ≤ f < 1"))
+          .lt(1, expected("a fraction 0 ≤ f < 1"))
+          .optional(),
+        "fraction of the spring force lost to friction before it reaches the stack",
+        { default: 0 },
+      ),
+      energy_kev: doc(
+        z
+          .number(expected("a photon energy in keV (5–30)"))
+          .min(5, expected("a photon energy in keV (5–30)"))
+          .max(30, expected("a photon energy in keV (5–30)"))
+          .optional(),
+        "the beam's photon energy for the stack's transmission (it is also given at Cu Kα)",
+        { unit: "keV", default: PAPER_ENERGY_KEV },
+      ),
+      stack: doc(
+        z
+          .union(
+            [
+              path,
+              z
+                .array(
+                  strict({
+                    material: name,
+                    density_g_cm3: posNum.optional(),
+                    thickness_mm: z.number(expected("a thickness ≥ 0")).min(0, expected("a thickness ≥ 0")),
+                  }),
+                )
+                .min(1, expected("a non-empty list of layers")),
+            ],
+            expected("a stack file, or a list of layers {material, density_g_cm3, thickness_mm}"),
+          )
+          .optional(),
+        "the layers the beam crosses, in order: a YAML file as swaxs design transmission --stack reads, or the list itself; material is a formula or a material name (PEEK, cathode, Li6PS5Cl, …; density defaults to the named material's)",
+        {
+          example:
+            "[{material: PEEK, thickness_mm: 0.5}, {material: cathode, density_g_cm3: 1.82, thickness_mm: 1}, {material: PEEK, thickness_mm: 0.5}]",
+        },
+      ),
+    }).optional(),
+    "the cell's design numbers the report shows (swaxs design): spring force and stack pressure, the stack's transmission at the beam energy and at Cu Kα, and the pore contrast ratio (from the saxs: block's phases)",
+    {
+      example: "{spring_k_n_per_mm: 28.42, area_mm2: 5, pressure_mpa: 25, energy_kev: 16, stack: stack.yaml}",
+    },
+  ),
   workers: doc(
     intIn(...LIMITS.workers, "worker threads").optional(),
     "worker threads (default: the cores, at most 4; 0: all on the main thread)",
@@ -1026,6 +1125,7 @@ function build(raw: RawConfig, file: string, yaml: YamlFile): ExperimentConfig {
     "extra",
     fail,
   );
+  const design = designOf(raw.design, at, fail);
 
   return {
     file: abs,
@@ -1051,6 +1151,7 @@ function build(raw: RawConfig, file: string, yaml: YamlFile): ExperimentConfig {
     exportXye: { x: raw.export?.xye?.x ?? "2th_deg" },
     ...(saxs && { saxs }),
     extra,
+    ...(design && { design }),
     ...(raw.workers !== undefined && { workers: raw.workers }),
     out: at(raw.out ?? "results"),
   };
@@ -1095,6 +1196,72 @@ function saxsOf(
     matrix: phase("matrix", "C:2.0"),
     from: phase("from", "S:2.07"),
     to: phase("to", "Li2S:1.66"),
+  };
+}
+
+/**
+ * `design:` resolved: the spring complete (rate, area and one of pressure and compression) or
+ * absent, and a stack file read here, so a bad stack is said before the run rather than after it.
+ */
+function designOf(
+  raw: RawConfig["design"],
+  at: (p: string) => string,
+  fail: (k: string, p: string) => never,
+): DesignConfig | undefined {
+  if (!raw) return undefined;
+  const given = (
+    ["spring_k_n_per_mm", "area_mm2", "pressure_mpa", "compression_mm", "friction"] as const
+  ).filter((k) => raw[k] !== undefined);
+  let spring: DesignConfig["spring"];
+  if (given.length > 0) {
+    if (raw.spring_k_n_per_mm === undefined || raw.area_mm2 === undefined)
+      fail("design", "the spring needs spring_k_n_per_mm and area_mm2 (and pressure_mpa or compression_mm)");
+    if ((raw.pressure_mpa === undefined) === (raw.compression_mm === undefined))
+      fail("design", "give exactly one of pressure_mpa and compression_mm");
+    spring = {
+      kNPerMm: raw.spring_k_n_per_mm!,
+      areaMm2: raw.area_mm2!,
+      ...(raw.pressure_mpa !== undefined && { pressureMpa: raw.pressure_mpa }),
+      ...(raw.compression_mm !== undefined && { compressionMm: raw.compression_mm }),
+      friction: raw.friction ?? 0,
+    };
+  }
+  if (!spring && raw.stack === undefined)
+    fail("design", "expected the spring (spring_k_n_per_mm, area_mm2, pressure_mpa) or a stack, or both");
+  let stack: LayerSpec[] | undefined;
+  let stackFile: string | undefined;
+  if (typeof raw.stack === "string") {
+    stackFile = at(raw.stack);
+    let text: string;
+    try {
+      text = readFileSync(stackFile, "utf8");
+    } catch {
+      fail("design.stack", `file not found or not readable: ${stackFile}`);
+    }
+    try {
+      stack = stackLayers(readYaml(text!, stackFile).data, stackFile);
+    } catch (err) {
+      fail("design.stack", (err as Error).message);
+    }
+  } else if (raw.stack)
+    stack = raw.stack.map((l) => ({
+      material: l.material,
+      thicknessMm: l.thickness_mm,
+      ...(l.density_g_cm3 !== undefined && { densityGCm3: l.density_g_cm3 }),
+    }));
+  const energyKeV = raw.energy_kev ?? PAPER_ENERGY_KEV;
+  // each layer's material and density are known (a formula, or a named material with a density)
+  if (stack)
+    try {
+      stackTransmission(stack, energyKeV);
+    } catch (err) {
+      fail("design.stack", (err as Error).message.replace(/^: /, ""));
+    }
+  return {
+    ...(spring && { spring }),
+    energyKeV,
+    ...(stack && { stack }),
+    ...(stackFile && { stackFile }),
   };
 }
 

@@ -14,6 +14,7 @@ import type { ExperimentConfig } from "./config.js";
 import { FramePool } from "./frame-pool.js";
 import type { PipelineWorkers } from "./pipeline-workers.js";
 import { DetectorReducer, type FrameRef, type ReducedCurve, reductionOf } from "./reduce.js";
+import { mergeShards, shardLines } from "./shards.js";
 import { CurveStore } from "./store.js";
 
 export interface DetectorFrames {
@@ -75,6 +76,16 @@ export async function prepareDetector(
     onNote?: (m: string) => void;
     /** The run's worker threads (null: frames reduced on this thread, unless caking asks for workers). */
     workers: PipelineWorkers | null;
+    /**
+     * Told when the detector's stores open and after each record is stored (`stored` records, in
+     * log order): what is stored can be read meanwhile (run.ts labels the regions as soon as the
+     * initial-OCV frames are in, while later frames are still being reduced).
+     */
+    onRecords?: (d: DetectorFrames, stored: number) => void;
+    /** Only the scan-log lines [from, to) (a shard's: shards.ts), into stores of their own in `workDir`. */
+    lines?: [number, number];
+    /** The run's stores are joined from these shards (`swaxs merge`) before any frame is reduced. */
+    shards?: { work: string; n: number };
   },
 ): Promise<PreparedDetector> {
   const d = cfg.detectors[name]!;
@@ -91,6 +102,9 @@ export async function prepareDetector(
     i0: log.i0[i]!,
     it: log.it[i]!,
   });
+  // the records this run stores: every frame of the detector, or a shard's lines of them
+  const lines = opts.lines;
+  const stored = lines ? index.filter((i) => i >= lines[0] && i < lines[1]) : index;
   const counted = index.filter((i) => !plan.skipped.has(i));
   const bgFile = cfg.background[name];
   const reduction = {
@@ -112,6 +126,8 @@ export async function prepareDetector(
         ? { nptAzim: cfg.caking.nptAzim, nptRad: cfg.caking.npt ?? Math.min(d.npt, 200) }
         : null,
   };
+  if (reduction.cake && (opts.lines || opts.shards))
+    throw new InputError(cfg.file, "caking: a sharded run does not carry caked frames yet; run it whole");
   const red = await DetectorReducer.create(reduction, ref(first));
   // without caking each frame is read, decoded and integrated by one of the run's threads, which
   // exist already; caking integrates on threads of its own, where frames are large enough to pay
@@ -140,13 +156,20 @@ export async function prepareDetector(
   };
 
   async function reduceWith(red: DetectorReducer): Promise<DetectorFrames> {
-    const store = CurveStore.open(join(workDir, `${name}.curves`), {
-      key: storeKey(reduction, index.map(ref), plan.skipped, index),
+    const header = (of: number[]) => ({
+      key: storeKey(reduction, of.map(ref), plan.skipped, of),
       npt: red.radial.length,
       radial: Array.from(red.radial),
       unit: red.unitName,
-      frames: index.length,
+      frames: of.length,
     });
+    const store = CurveStore.open(join(workDir, `${name}.curves`), header(stored));
+    const shards = opts.shards;
+    if (shards)
+      mergeShards(store, shards.work, name, shards.n, (s) => {
+        const [a, b] = shardLines(log.length, s);
+        return header(index.filter((i) => i >= a && i < b));
+      });
     const caker = red.caker;
     const cakes = caker
       ? {
@@ -155,7 +178,7 @@ export async function prepareDetector(
             npt: caker.nptAzim * caker.nptRad,
             radial: Array.from(caker.radial),
             unit: red.unitName,
-            frames: index.length,
+            frames: stored.length,
           }),
           radial: caker.radial,
           azimuthalDeg: caker.azimuthalDeg,
@@ -169,14 +192,24 @@ export async function prepareDetector(
       cakes.store.truncate(n);
     }
     const resumed = store.length;
+    const frames: DetectorFrames = {
+      name,
+      radial: red.radial,
+      unit: red.unitName,
+      index: stored,
+      store,
+      resumed,
+      cakes,
+    };
     opts.tick(resumed);
+    opts.onRecords?.(frames, store.length);
     // frames in flight: reading the next ones overlaps the integration of earlier ones. On the
     // run's threads only sums come back (a few kB a frame), so many are kept in flight: enough to
     // keep the threads busy while this thread builds the next detector's matrix (see run.ts)
     const depth = red.onFramePool ? FRAMES_IN_FLIGHT : Math.max(2, 2 * red.workers);
     const queue: Promise<ReducedCurve | null>[] = [];
     const start = (k: number): Promise<ReducedCurve | null> => {
-      const i = index[k]!;
+      const i = stored[k]!;
       if (plan.skipped.has(i)) return Promise.resolve(null);
       return red.reduce(ref(i)).catch((err: unknown) => {
         // a frame that vanished or became unreadable since the run began: one rule with the missing ones
@@ -208,9 +241,10 @@ export async function prepareDetector(
             },
       );
       opts.tick(1);
+      opts.onRecords?.(frames, store.length);
     };
     try {
-      for (let k = resumed; k < index.length; k++) {
+      for (let k = resumed; k < stored.length; k++) {
         const p = start(k);
         // a frame failing while earlier ones are still awaited must not be an unhandled rejection
         // (Node ends the process on those); it is rethrown when its turn comes
@@ -227,7 +261,7 @@ export async function prepareDetector(
     } finally {
       await red.close();
     }
-    return { name, radial: red.radial, unit: red.unitName, index, store, resumed, cakes };
+    return frames;
   }
 }
 

@@ -120,6 +120,27 @@ export function countCutoffOf(f: Frame, detectorName: string): number | null {
   return /^pilatus/i.test(detectorName) ? 2 ** 20 - 1 : null;
 }
 
+/**
+ * One frame (a calibrant, an extra measurement) reduced on its own as the detector's frames are,
+ * counted as `ref` says: its own matrix, built and dropped.
+ */
+export async function reduceOne(
+  d: Parameters<typeof reductionOf>[0],
+  ref: FrameRef,
+): Promise<{ radial: Float64Array; intensity: Float64Array; sigma: Float64Array }> {
+  const red = await DetectorReducer.create(reductionOf(d), ref);
+  try {
+    const r = await red.reduce(ref);
+    return {
+      radial: red.radial,
+      intensity: Float64Array.from(r.intensity),
+      sigma: Float64Array.from(r.sigma),
+    };
+  } finally {
+    await red.close();
+  }
+}
+
 export class DetectorReducer {
   readonly radial: Float64Array;
   readonly unitName: string;

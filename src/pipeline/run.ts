@@ -9,23 +9,20 @@
  * reduced curves of an interrupted run stay in `<out>.partial/.work/` and the next run resumes there.
  */
 
-import { statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import type { Role } from "../analysis/regions.js";
 import {
   buildSeries,
   CUT_LINE_KEY,
   coveringHourShifts,
   type EchemSeries,
-  type FrameClock,
   joinFrames,
   readCycler,
 } from "../echem/index.js";
 import { initH5 } from "../formats/index.js";
-import { readPoni } from "../geometry/index.js";
-import { type PhaseName, type Reflection, reflections } from "../physics/index.js";
 import { RESULT_FOLDERS, RESULTS } from "../results/index.js";
 import {
   findGrid,
@@ -36,12 +33,10 @@ import {
   readScanLog,
   type ScanLog,
 } from "../scan/index.js";
-import { beginOutput, commitOutput, InputError, PROGRAM, VERSION, workerCount } from "../util/index.js";
-import { ocvPass, type PassContext, type StreamResult } from "./analyse.js";
+import { beginOutput, commitOutput, InputError, MARKER, markFolder, workerCount } from "../util/index.js";
+import { AnalysisStage, peakReflectionsOf } from "./analysis-stage.js";
 import { resolveInstrumentWidths } from "./calibrant.js";
 import { type ExperimentConfig, loadConfig } from "./config.js";
-import { ROLES, type RunContext } from "./context.js";
-import { frameSizes } from "./frame-sizes.js";
 import { resolveMapStates } from "./map-states.js";
 import { PipelineWorkers } from "./pipeline-workers.js";
 import {
@@ -52,29 +47,15 @@ import {
   planFrames,
   RUN_COMMAND,
 } from "./preflight.js";
-import type { PeakFitSummary } from "./products.js";
 import {
   type DetectorFrames,
   type FramePlan,
   type PreparedDetector,
   prepareDetector,
 } from "./reduce-stage.js";
-import type { RegionResult } from "./regions-find.js";
-import { regionStage, regionsJson } from "./regions-stage.js";
-import { ResultsH5 } from "./results-h5.js";
-import { peakBase, peakReflections } from "./size-fit.js";
-import { streamDetector } from "./stream-stage.js";
-import { writeCakes } from "./write/cakes.js";
-import { writeCanSas } from "./write/cansas.js";
-import { writeCrystallite } from "./write/crystallite.js";
-import { writeEchem } from "./write/echem.js";
-import { writeExtra } from "./write/extra.js";
-import { writeFrames } from "./write/frames.js";
-import { writeMaps } from "./write/maps.js";
+import { regionsJson } from "./regions-stage.js";
+import { type Shard, shardCount, shardDir, shardLines } from "./shards.js";
 import { runJson } from "./write/run-json.js";
-import { type SaxsSummary, writeSaxs } from "./write/saxs.js";
-import { writeSeries } from "./write/series.js";
-import { writeXye } from "./write/xye.js";
 
 export { timeOfSod } from "./products.js";
 
@@ -84,6 +65,12 @@ export interface RunOptions {
   onProgress?: (done: number, total: number) => void;
   /** One-line notes for the user (resuming, …). */
   onNote?: (message: string) => void;
+  /**
+   * Reduce only shard k of n of the scan log into its own stores and stop (shards.ts); `swaxs merge`
+   * (`merge: true`) joins the shards and analyses.
+   */
+  shard?: Shard;
+  merge?: boolean;
 }
 
 export interface RunSummary {
@@ -97,28 +84,12 @@ export interface RunSummary {
   /** Region of each scan point (row·cols + col). */
   regions: Role[];
   out: string;
+  /** A shard's run: its scan-log lines [from, to) and where its stores are (no analysis, `out` not written). */
+  shard?: { lines: [number, number]; stores: string };
 }
 
 /** Fewer frames than this to reduce (and no workers: in the config) are reduced on the main thread. */
 const RUN_WORKERS_MIN_FRAMES = 16;
-
-/** A reference state interpolated between visits further apart than this [% SOD] is warned about. */
-const REFERENCE_GAP_PCT = 5;
-
-/** The products written from the streamed results, in order: each declares its files in results/. */
-const PRODUCTS: ((c: RunContext) => Promise<void> | void)[] = [
-  writeMaps,
-  writeEchem,
-  writeSeries,
-  writeCrystallite,
-  writeCanSas,
-  writeXye,
-  writeCakes,
-  writeSaxs,
-  writeExtra,
-];
-/** …and those written last, once the frame-by-frame sizes (RunContext.sizes) are in. */
-const NEEDS_FRAME_SIZES = [writeFrames];
 
 /**
  * The scan log: the canonical CSV, or made from a SPEC file as `swaxs scanlog` makes it (the same
@@ -247,11 +218,20 @@ async function reduceAndAnalyse(
 
   // a map state the experiment never reaches stops the run before the long reduction
   resolveMapStates(cfg, series, log.timeS);
+  // …and so does a peak whose phase has no line in its window
+  const refl = await peakReflectionsOf(cfg);
 
+  if (opts.shard) return reduceShard(cfg, log, plan, grid, workers, opts.shard, opts);
   const tmp = await beginOutput(cfg.out, RUN_COMMAND, [".work"]);
   const work = join(tmp, ".work");
   await mkdir(work, { recursive: true });
   for (const d of RESULT_FOLDERS) await mkdir(join(tmp, d));
+  const nShards = opts.merge ? shardCount(work) : null;
+  if (opts.merge && nShards === null)
+    throw new InputError(
+      join(work, "shards"),
+      `no shards to merge: run \`swaxs run ${cfg.file} --shard K/N\` for K = 0 … N−1 first`,
+    );
   // every frame that could not be reduced: skipped from the start, or lost during the run
   const lost = new Set<number>();
   let done = 0;
@@ -260,6 +240,8 @@ async function reduceAndAnalyse(
     if (n > 0) opts.onProgress?.(done, log.length - plan.skipped.size);
   };
   const dets: DetectorFrames[] = [];
+  // the analysis starts with the reduction: regions as soon as the initial-OCV frames are in
+  const stage = new AnalysisStage(cfg, log, grid, series, clock, tmp, workers, refl);
   try {
     dets.push(
       ...(await reduceAll(cfg, log, work, plan, {
@@ -267,21 +249,17 @@ async function reduceAndAnalyse(
         tick,
         onLost: (i) => lost.add(i),
         workers,
+        onRecords: stage.onRecords,
+        onReduced: stage.onReduced,
+        ...(nShards !== null && { shards: { work, n: nShards } }),
         ...(opts.onNote && { onNote: opts.onNote }),
       })),
     );
     const resumed = dets.reduce((a, d) => a + d.resumed, 0);
-    if (resumed > 0) opts.onNote?.(`resumed: ${resumed} frames were already reduced by an interrupted run`);
-    const { found, peakFits, warnings, saxs } = await analyse(
-      cfg,
-      log,
-      grid,
-      series,
-      clock,
-      dets,
-      tmp,
-      workers,
-    );
+    if (nShards !== null) opts.onNote?.(`merged: ${resumed} frames from ${nShards} shards`);
+    else if (resumed > 0)
+      opts.onNote?.(`resumed: ${resumed} frames were already reduced by an interrupted run`);
+    const { found, peakFits, warnings, saxs } = await stage.finish(dets);
     for (const w of warnings) opts.onNote?.(`warning: ${w}`);
     for (const [name, f] of peakFits)
       if (f.disagree > 0)
@@ -327,6 +305,59 @@ async function reduceAndAnalyse(
 }
 
 /**
+ * A shard's run (`--shard K/N`): its lines of the scan log reduced into its own stores under
+ * `<out>.partial/.work/shards/K-of-N/`, resumable as a whole run is; nothing else is written
+ * (`swaxs merge` analyses). Every shard shares the output's `.partial` folder, so none empties it.
+ */
+async function reduceShard(
+  cfg: ExperimentConfig,
+  log: ScanLog,
+  plan: FramePlan,
+  grid: Grid,
+  workers: PipelineWorkers | null,
+  shard: Shard,
+  opts: RunOptions,
+): Promise<RunSummary> {
+  const tmp = `${resolve(cfg.out)}.partial`;
+  const stores = shardDir(join(tmp, ".work"), shard);
+  try {
+    await mkdir(stores, { recursive: true });
+  } catch (err) {
+    throw new InputError(stores, `cannot create the shard's folder: ${(err as Error).message}`);
+  }
+  if (!existsSync(join(tmp, MARKER))) markFolder(tmp, RUN_COMMAND);
+  const lines = shardLines(log.length, shard);
+  const lost = new Set<number>();
+  const mine = (i: number) => i >= lines[0] && i < lines[1] && !plan.skipped.has(i);
+  const total = log.timeS.reduce((a, _, i) => a + (mine(i) ? 1 : 0), 0);
+  let done = 0;
+  const dets = await reduceAll(cfg, log, stores, plan, {
+    allowMissing: opts.allowMissing === true,
+    tick: (n) => {
+      done += n;
+      if (n > 0) opts.onProgress?.(done, total);
+    },
+    onLost: (i) => lost.add(i),
+    workers,
+    lines,
+    ...(opts.onNote && { onNote: opts.onNote }),
+  });
+  for (const d of dets) d.store.close();
+  const skipped = [...plan.skipped].filter((i) => i >= lines[0] && i < lines[1]);
+  return {
+    frames: lines[1] - lines[0],
+    missing: skipped.length + lost.size,
+    outsideLog: 0,
+    resumed: dets.reduce((a, d) => a + d.resumed, 0),
+    rows: grid.rows,
+    cols: grid.cols,
+    regions: [],
+    out: cfg.out,
+    shard: { lines, stores },
+  };
+}
+
+/**
  * Every detector's frames reduced: each detector's matrix built here, then its frames streamed
  * through the run's threads while this thread builds the next one's (its frames in flight keep the
  * threads busy meanwhile). The smallest frames first (by the size of each detector's first file):
@@ -339,7 +370,10 @@ async function reduceAll(
   log: ScanLog,
   work: string,
   plan: FramePlan,
-  opts: Parameters<typeof prepareDetector>[5],
+  opts: Parameters<typeof prepareDetector>[5] & {
+    /** Told as each detector's frames are all reduced (the analysis fits its peaks meanwhile). */
+    onReduced?: (d: DetectorFrames) => void;
+  },
 ): Promise<DetectorFrames[]> {
   const prepared: PreparedDetector[] = [];
   const running: Promise<DetectorFrames>[] = [];
@@ -356,7 +390,7 @@ async function reduceAll(
       prepared.push(p);
       const r = p.reduce();
       // a detector failing while the next one's matrix is built must not be an unhandled rejection
-      r.catch(() => {});
+      r.then((d) => opts.onReduced?.(d)).catch(() => {});
       running.push(r);
       byName.set(name, r);
     }
@@ -368,127 +402,4 @@ async function reduceAll(
     await Promise.all(prepared.map((p) => p.close()));
     throw err;
   }
-}
-
-async function analyse(
-  cfg: ExperimentConfig,
-  log: ScanLog,
-  grid: Grid,
-  series: EchemSeries,
-  clock: FrameClock,
-  dets: DetectorFrames[],
-  tmp: string,
-  pool: PipelineWorkers | null,
-): Promise<{
-  found: RegionResult;
-  peakFits: Map<string, PeakFitSummary>;
-  warnings: string[];
-  saxs: SaxsSummary | null;
-}> {
-  const nPix = grid.rows * grid.cols;
-  const firstDischarge = series.halfCycles.find((h) => h.kind === "discharge");
-  const ocvEndS = firstDischarge ? firstDischarge.startS : Number.POSITIVE_INFINITY;
-  let regions: Role[] = [];
-  const pass: PassContext = {
-    nPix,
-    pixelOf: (i) => grid.rowOf[i]! * grid.cols + grid.colOf[i]!,
-    regionOf: (i) => regions[grid.rowOf[i]! * grid.cols + grid.colOf[i]!]!,
-    inOcv: (i) => clock.inLog[i] === 1 && clock.timeS[i]! < ocvEndS,
-  };
-
-  // initial-OCV means and transmissions, then the regions from them
-  const ocv = new Map(dets.map((d) => [d.name, ocvPass(d, pass)]));
-  const found = await regionStage(cfg, grid, dets, ocv, pass, tmp);
-  regions = found.pixelRoles;
-  const peakFits = new Map<string, PeakFitSummary>();
-  const warnings: string[] = [];
-  let saxs: SaxsSummary | null = null;
-  // each peak's reflections (positions at the detector's wavelength), for both kinds of fit
-  const refl = new Map<string, Reflection[]>();
-  for (const [i, pk] of cfg.peaks.entries()) {
-    const cal = await readPoni(cfg.detectors[pk.detector]!.poni);
-    const all = reflections(pk.phase as PhaseName, cal.wavelengthM, pk.q[1] + 3, Math.max(0.1, pk.q[0] - 3));
-    const chosen = peakReflections(pk, all);
-    if (chosen.length === 0)
-      throw new InputError(
-        cfg.file,
-        `peaks[${i}].reflections: none is a reflection of ${pk.phase} near q ${pk.q.join("–")} nm⁻¹ (there: ${all.map((r) => `[${r.hkl.join(", ")}]`).join(" ")})`,
-      );
-    refl.set(pk.name, chosen);
-  }
-  // crystallite size frame by frame (the viewer's peak-size map), beside the per-sweep region
-  // fits: on worker threads, started as soon as each peak's base is known (a reference state's
-  // once the streams have it), while this thread streams and writes what does not need them
-  let streamsReady: (s: Map<string, StreamResult>) => void = () => {};
-  const streamsDone = new Promise<Map<string, StreamResult>>((r) => {
-    streamsReady = r;
-  });
-  const sizesDone = (async () => {
-    const out = new Map<string, Float64Array>();
-    for (const pk of cfg.peaks) {
-      const d = dets.find((x) => x.name === pk.detector);
-      if (!d) continue;
-      const stream = pk.base === "reference" ? (await streamsDone).get(d.name) : undefined;
-      const b = peakBase(pk, ocv.get(d.name)!, stream, d.radial.length);
-      const workers = { pool, explicit: cfg.workers !== undefined };
-      out.set(pk.name, await frameSizes(d, pass, pk, refl.get(pk.name)!, b, log.length, workers));
-    }
-    return out;
-  })();
-  // handled where awaited below; this keeps a failure meanwhile from being an unhandled rejection
-  sizesDone.catch(() => {});
-
-  const results = await ResultsH5.create(join(tmp, RESULTS.h5.path), {
-    program: PROGRAM,
-    version: VERSION,
-    date: new Date().toISOString(),
-    config: JSON.stringify({ config: cfg.file }),
-  });
-  try {
-    const base = { cfg, log, grid, series, clock, pass, results, tmp };
-    const streams = new Map<string, StreamResult>();
-    for (const d of dets) {
-      const s = await streamDetector(base, d, ocv.get(d.name)!);
-      streams.set(d.name, s);
-      // a reference state far from both visits it is interpolated between is a guess, not a state
-      if (s.referenceGapPct !== undefined && s.referenceGapPct > REFERENCE_GAP_PCT)
-        warnings.push(
-          `normalize.${d.name}: the reference state is interpolated between visits up to ${s.referenceGapPct.toFixed(1)} % SOD apart (more than ${REFERENCE_GAP_PCT} %); scan faster near it or choose a state the scan passes more closely`,
-        );
-    }
-    streamsReady(streams);
-    const bandValue = new Map<string, Float64Array>();
-    const bandError = new Map<string, Float64Array>();
-    for (const s of streams.values()) {
-      for (const [k, v] of s.bandValue) bandValue.set(k, v);
-      for (const [k, v] of s.bandError) bandError.set(k, v);
-    }
-    const transmission = new Float64Array(log.length).fill(Number.NaN);
-    for (const d of dets)
-      for (const [k, i] of d.index.entries()) transmission[i] = ocv.get(d.name)!.transmission[k]!;
-    const c: RunContext = {
-      ...base,
-      dets,
-      ocv,
-      regions,
-      streams,
-      bandValue,
-      bandError,
-      transmission,
-      refl,
-      sizes: new Map(),
-      peakFits,
-    };
-    for (const write of PRODUCTS) await write(c);
-    for (const [k, v] of await sizesDone) c.sizes.set(k, v);
-    for (const write of NEEDS_FRAME_SIZES) await write(c);
-    saxs = c.saxs ?? null;
-    const codes = Int8Array.from({ length: nPix }, (_, p) => ROLES.indexOf(regions[p]!));
-    results.addMap("", "regions", codes, grid.yMm, grid.xMm, { labels: ROLES.join(",") });
-    results.finish();
-  } catch (err) {
-    results.abort();
-    throw err;
-  }
-  return { found, peakFits, warnings, saxs };
 }

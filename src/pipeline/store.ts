@@ -46,6 +46,8 @@ export class CurveStore {
     readonly header: StoreHeader,
     fd: number,
     count: number,
+    /** Read-only opening: whether the store on disk was made for `header` (key, npt and frames). */
+    readonly matches = true,
   ) {
     this.recordFloats = 2 * header.npt + 2;
     this.fd = fd;
@@ -56,8 +58,16 @@ export class CurveStore {
    * Open the store at `path` (`path.json` beside it): resume when its key matches, else start empty.
    * Returns the store and how many records it already holds.
    */
-  static open(path: string, header: StoreHeader): CurveStore {
+  static open(path: string, header: StoreHeader, opts: { readOnly?: boolean } = {}): CurveStore {
     const side = `${path}.json`;
+    if (opts.readOnly) {
+      // another process's store (a shard's): read as it is, never cut or rewritten
+      const old = JSON.parse(readFileSync(side, "utf8")) as StoreHeader;
+      const same = old.key === header.key && old.npt === header.npt && old.frames === header.frames;
+      const fd = openSync(path, "r");
+      const count = Math.min(header.frames, Math.floor(fstatSync(fd).size / ((2 * header.npt + 2) * 4)));
+      return new CurveStore(path, header, fd, count, same);
+    }
     let resume = false;
     if (existsSync(side) && existsSync(path)) {
       try {
@@ -102,6 +112,13 @@ export class CurveStore {
     rec[2 * n + 1] = r.ok ? 1 : 0;
     writeSync(this.fd, rec, 0, rec.byteLength, this.count * rec.byteLength);
     this.count++;
+  }
+
+  /** Appends `count` whole records held in `block` (as readBlock gives them). */
+  appendBlock(block: Float32Array, count: number): void {
+    const bytes = count * this.recordFloats * 4;
+    writeSync(this.fd, block, 0, bytes, this.count * this.recordFloats * 4);
+    this.count += count;
   }
 
   /** Records [start, end) as one block of (end − start) × recordFloats floats. */

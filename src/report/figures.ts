@@ -40,13 +40,9 @@ export interface MapOptions {
   colorScale?: "shared" | "free";
 }
 
-/** Maps of every band at every SOD the pipeline wrote (the paper's Fig. 2b, 4b–c). */
-export async function mapFigures(data: ResultsData, o: MapOptions = {}): Promise<Figure[]> {
-  const s = data.summary();
-  const bands = bandInfos(data);
-  const out: Figure[] = [];
-  // what every map figure shares: the grid, its regions, and each point's row and column
-  const onGrid = {
+/** The frame of every map figure: its size, the scan grid and its regions. */
+export function mapFrame(s: ReturnType<ResultsData["summary"]>) {
+  return {
     width: 340,
     height: 460,
     rows: s.grid.rows,
@@ -55,6 +51,15 @@ export async function mapFigures(data: ResultsData, o: MapOptions = {}): Promise
     yMm: s.grid.yMm,
     regions: s.regions,
   };
+}
+
+/** Maps of every band at every SOD the pipeline wrote (the paper's Fig. 2b, 4b–c). */
+export async function mapFigures(data: ResultsData, o: MapOptions = {}): Promise<Figure[]> {
+  const s = data.summary();
+  const bands = bandInfos(data);
+  const out: Figure[] = [];
+  // what every map figure shares: the grid, its regions, and each point's row and column
+  const onGrid = mapFrame(s);
   const rowCol = {
     row: Array.from(s.regions, (_, p) => Math.floor(p / s.grid.cols)),
     col: Array.from(s.regions, (_, p) => p % s.grid.cols),

@@ -67,6 +67,23 @@ describe("swaxs report", () => {
     expect(ids).toEqual(r.figures);
   });
 
+  it("shows every analysis of issue 15 on the simulated cell, and its Cell design (125 N, 4.40 mm)", () => {
+    const ids = [...html.matchAll(/<figure data-figure="([^"]+)"/g)].map((m) => m[1]);
+    for (const id of [
+      "map_Li2S_charge1_sodc0",
+      "map_Li2S_charge1_sodc0_minus_sod100",
+      "dqdv",
+      "saxs_invariant",
+      "extra_saxs",
+    ])
+      expect(ids).toContain(id);
+    expect(html).toContain('id="saxs-porod"');
+    expect(html).toContain('id="cell-design"');
+    // F = P·A = 25 MPa × 5 mm², x = F / 28.42 N/mm (the paper's spring, written by the simulator)
+    expect(html).toMatch(/data-design="force_n" data-value="[^"]+">125 N</);
+    expect(html).toMatch(/data-design="compression_mm" data-value="[^"]+">4\.40 mm</);
+  });
+
   it("lists every region boundary of run.json with its margin; an uncertain one is stated in words", async () => {
     const run = JSON.parse(readFileSync(join(dir, "results", "run.json"), "utf8")) as {
       regions: { boundaries: { below: string; above: string; uncertain: boolean; why?: string }[] };

@@ -10,6 +10,7 @@ import { basename, dirname, extname, join } from "node:path";
 import { esc, unitText } from "../plot/index.js";
 import { type PeakFitCheck, type RegionCheck, ResultsData } from "../results/index.js";
 import { checkOutputFolder, InputError, markFolder } from "../util/index.js";
+import { designSectionHtml } from "./design.js";
 import {
   centralPixel,
   crystalliteFigure,
@@ -180,6 +181,7 @@ ${regionsHtml(s.regionCheck)}
 ${peakFitsHtml(s.peakFits)}
 ${porodTableHtml(resultsDir)}
 ${existsSync(stability) ? `<h3>Band stability per region (largest and final change from the OCV value)</h3>${tableHtml(stabilityTable(readFileSync(stability, "utf8"), bandInfos(data), s.normalize))}` : ""}
+${designSectionHtml(resultsDir)}
 ${sections
   .filter(([, f]) => f.length)
   .map(([title, figs]) => `<h2>${esc(title)}</h2>\n${figs.map(figureHtml).join("\n")}`)

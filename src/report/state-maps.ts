@@ -5,6 +5,7 @@
  */
 import { gridMap, robustDomain, symmetricDomain } from "../plot/index.js";
 import type { ResultsData } from "../results/index.js";
+import { mapFrame } from "./figures.js";
 import { bandInfos, normalisation } from "./labels.js";
 
 interface StateFigure {
@@ -21,15 +22,7 @@ export async function stateMapFigures(data: ResultsData): Promise<StateFigure[]>
   const s = data.summary();
   const bands = bandInfos(data);
   const out: StateFigure[] = [];
-  const onGrid = {
-    width: 340,
-    height: 460,
-    rows: s.grid.rows,
-    cols: s.grid.cols,
-    xMm: s.grid.xMm,
-    yMm: s.grid.yMm,
-    regions: s.regions,
-  };
+  const onGrid = mapFrame(s);
   for (const m of s.stateMaps) {
     const c = (await data.stateMap(m.band, m.state)).columns;
     const v = c.value!;

@@ -17,8 +17,16 @@ export {
   strings,
   unixSeconds,
 } from "./csv.js";
+export {
+  type LiveState,
+  type LiveStatus,
+  liveStatusCsv,
+  readLiveStatus,
+  writeLiveStatus,
+} from "./live-status.js";
 export { NotFound, ResultsData, type RunInfo, readRunJson } from "./read.js";
 export {
+  extraColumns,
   listExtras,
   type PorodSummaryRow,
   readExtra,

@@ -183,14 +183,8 @@ export class ResultsData {
     };
   }
 
-  /** The pipeline's map of a band at an SOD, rows × cols (NaN where a scan point has no value). */
-  async map(band: string, sod: number): Promise<Columns> {
-    if (!this.info.maps.some((m) => m.band === band && m.sod === sod))
-      throw new NotFound(`no map ${band} at SOD ${sod}`);
-    const hit = listFiles(this.dir, "maps", resultPattern.map).find(
-      (m) => m[1] === band && Number(m[2]) === sod,
-    );
-    const t = await readCsv(join(this.dir, "maps", hit![0]));
+  /** A map CSV (row, col, value, value_err, flag) on the grid: NaN where a scan point has no value. */
+  private mapGrid(t: Awaited<ReturnType<typeof readCsv>>) {
     const { rows, cols } = this.info.grid;
     const value = new Float32Array(rows * cols).fill(Number.NaN);
     const valueErr = new Float32Array(rows * cols).fill(Number.NaN);
@@ -206,6 +200,18 @@ export class ResultsData {
       valueErr[p] = e[i]!;
       opaque[p] = flag[i] === "opaque" ? 1 : 0;
     });
+    return { value, valueErr, opaque };
+  }
+
+  /** The pipeline's map of a band at an SOD, rows × cols (NaN where a scan point has no value). */
+  async map(band: string, sod: number): Promise<Columns> {
+    if (!this.info.maps.some((m) => m.band === band && m.sod === sod))
+      throw new NotFound(`no map ${band} at SOD ${sod}`);
+    const hit = listFiles(this.dir, "maps", resultPattern.map).find(
+      (m) => m[1] === band && Number(m[2]) === sod,
+    );
+    const t = await readCsv(join(this.dir, "maps", hit![0]));
+    const { value, valueErr, opaque } = this.mapGrid(t);
     return { meta: { band, sod }, columns: { value, value_err: valueErr, opaque } };
   }
 
@@ -217,21 +223,7 @@ export class ResultsData {
     const m = this.info.stateMaps.find((x) => x.band === band && x.state === state);
     if (!m) throw new NotFound(`no map ${band} at state ${state}`);
     const t = await readCsv(join(this.dir, resultPath.stateMap(band, state)));
-    const { rows, cols } = this.info.grid;
-    const value = new Float32Array(rows * cols).fill(Number.NaN);
-    const valueErr = new Float32Array(rows * cols).fill(Number.NaN);
-    const opaque = new Int32Array(rows * cols);
-    const r = numbers(t, "row");
-    const c = numbers(t, "col");
-    const v = numbers(t, "value");
-    const e = numbers(t, "value_err");
-    const flag = strings(t, "flag");
-    r.forEach((ri, i) => {
-      const p = ri * cols + c[i]!;
-      value[p] = v[i]!;
-      valueErr[p] = e[i]!;
-      opaque[p] = flag[i] === "opaque" ? 1 : 0;
-    });
+    const { value, valueErr, opaque } = this.mapGrid(t);
     return {
       meta: { band, state, about: m.about, difference: m.difference !== null },
       columns: { value, value_err: valueErr, opaque },

@@ -6,6 +6,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { type CsvTable, numbers, readCsvSync, strings } from "./csv.js";
+import { NotFound } from "./read.js";
 import { RESULTS, resultPath, resultPattern } from "./schema.js";
 
 export interface PorodSummaryRow {
@@ -82,4 +83,26 @@ export function readExtra(
 ): { radial: Float64Array; intensity: Float64Array; sigma: Float64Array } {
   const t = readCsvSync(join(dir, resultPath.extra(name, det)));
   return { radial: numbers(t, "radial"), intensity: numbers(t, "intensity"), sigma: numbers(t, "sigma") };
+}
+
+/**
+ * One extra measurement as columns for the viewer (radial f64, intensity and sigma f32; meta: name,
+ * detector), to overlay on a region curve of that detector (Fig. 3c); NotFound when the run made none.
+ */
+export function extraColumns(
+  dir: string,
+  name: string,
+  det: string,
+): { meta: Record<string, unknown>; columns: Record<string, Float64Array | Float32Array> } {
+  if (!listExtras(dir).some((x) => x.name === name && x.detector === det))
+    throw new NotFound(`no extra measurement ${name} on ${det}`);
+  const c = readExtra(dir, name, det);
+  return {
+    meta: { name, detector: det, rows: c.radial.length },
+    columns: {
+      radial: c.radial,
+      intensity: Float32Array.from(c.intensity),
+      sigma: Float32Array.from(c.sigma),
+    },
+  };
 }

@@ -312,6 +312,24 @@ export const RESULTS = {
       "each region's mean reduced curve per sweep as text for Rietveld programs (GSAS-II, TOPAS, FullProf): 2θ (deg, or q in 1/nm: config export.xye.x), I, σ; a # header with the wavelength, region, sweep, time and SOD",
   },
   h5: { path: "results.h5", about: "all of it as NeXus (paths in H5_PATHS)" },
+  liveStatus: {
+    path: "live_status.csv",
+    about:
+      "`swaxs run --follow` only: how far the reduction has got, one row replaced whole after each batch (the viewer's lag indicator)",
+    columns: [
+      c("updated", "ISO 8601 UTC", "when this row was written"),
+      c("state", "", "following | stopped | finished"),
+      c("frames_logged", "", "scan-log rows seen so far"),
+      c("frames_reduced", "", "frames reduced so far"),
+      c("newest_frame_time", "ISO 8601 UTC", "the newest reduced frame's time (as frames.csv)"),
+      c(
+        "newest_frame_landed",
+        "ISO 8601 UTC",
+        "when that frame's file was found complete on disk (this computer's clock)",
+      ),
+      c("lag_s", "s", "updated − newest_frame_landed: how far the results trail the detector"),
+    ],
+  },
 } as const satisfies Record<string, FileSpec>;
 
 /** The NeXus paths of results.h5. */

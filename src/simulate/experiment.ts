@@ -11,7 +11,7 @@ import { writeCbf, writeEdf } from "../formats/index.js";
 import { createEigerStack } from "../formats/nexus-frames-write.js";
 import type { Frame } from "../formats/types.js";
 import { type Calibration, detectorMask, formatPoni, getDetector } from "../geometry/index.js";
-import { transmission } from "../physics/index.js";
+import { MATERIALS, transmission } from "../physics/index.js";
 import { beginOutput, checkOutputFolder, commitOutput, toYaml } from "../util/index.js";
 import { beamFractions, type Cell, makeCell, roleAt } from "./cell.js";
 import { cyclerLog, planCycler, stateAt, totalS } from "./cycler.js";
@@ -269,6 +269,8 @@ export async function simulate(p: Preset, outDir: string, opts: SimulateOptions 
   const pointS = p.dwellS + p.overheadS;
   const sweepS = p.rows * p.cols * pointS;
   const sweepStart = sweepTimes(p.sweeps, sweepS, plan.ocvS, totalS(plan));
+  // the end of the first charge is a map state only where the scan reaches it (within 1 % of the charge)
+  const reachesChargeEnd = sweepStart.at(-1)! + sweepS >= totalS(plan) - 0.01 * plan.chargeS;
   const scanRows: string[] = ["time,detector,file,frame,x_mm,y_mm,exposure_s,i0,it"];
   const frameSod: number[] = [];
   const total = p.sweeps * p.rows * p.cols;
@@ -322,7 +324,10 @@ export async function simulate(p: Preset, outDir: string, opts: SimulateOptions 
   await writeAlignment(tmp, cell, p, tWindows, layerT, rng);
 
   // --- experiment.yaml and truth.json ---
-  await writeFile(join(tmp, "experiment.yaml"), experimentYaml(p, dets, tWindows, cell.kind !== "liquid"));
+  await writeFile(
+    join(tmp, "experiment.yaml"),
+    experimentYaml(p, dets, tWindows, cell.kind !== "liquid", cell, reachesChargeEnd),
+  );
   const sods = [0, 50, 100];
   const truth = {
     preset: p.name,
@@ -452,7 +457,39 @@ async function writeAlignment(dir: string, cell: Cell, p: Preset, tWin: number, 
 /** The name of the pristine-carbon measurement the simulator writes (config `extra:`). */
 const PRISTINE_CARBON = "pristine_carbon";
 
-function experimentYaml(p: Preset, dets: Det[], tWin: number, withCarbon: boolean): string {
+/**
+ * The paper's spring and stack (its Experimental section): a DIN 2098 spring of 28.42 N/mm holding
+ * 25 MPa on the 1 × 5 mm stack, for the config's `design:` block (the report's "Cell design").
+ */
+const PAPER_SPRING = { spring_k_n_per_mm: 28.42, area_mm2: 5, pressure_mpa: 25 };
+
+/**
+ * `design:` of a solid-state cell: the paper's spring, and the beam's path through the cathode
+ * (PEEK window, the cell's path through the composite, PEEK window) with the cell's thicknesses and
+ * the materials' densities the simulator itself uses (physics MATERIALS).
+ */
+function designBlock(p: Preset, cell: Cell) {
+  const layer = (material: string, thicknessMm: number) => ({
+    material,
+    density_g_cm3: MATERIALS[material]!.density,
+    thickness_mm: thicknessMm,
+  });
+  const cathode = MATERIAL_FOR_T[cell.layers.find((l) => l.role === "cathode")!.material]!;
+  return {
+    ...PAPER_SPRING,
+    energy_kev: p.energyKeV,
+    stack: [layer("PEEK", cell.windowMm), layer(cathode, cell.pathMm), layer("PEEK", cell.windowMm)],
+  };
+}
+
+function experimentYaml(
+  p: Preset,
+  dets: Det[],
+  tWin: number,
+  withCarbon: boolean,
+  cell: Cell,
+  reachesChargeEnd: boolean,
+): string {
   const ext = (d: Det) => (d.setup.format === "cbf" ? "cbf" : "h5");
   const text = toYaml(
     {
@@ -497,7 +534,15 @@ function experimentYaml(p: Preset, dets: Det[], tWin: number, withCarbon: boolea
           scherrer_k: 0.9,
         },
       ],
-      maps: { at_sod: [0, 50, 100] },
+      // the first discharge's states, the end of the first charge, and where Li2S went between them
+      maps:
+        withCarbon && reachesChargeEnd
+          ? {
+              at_sod: [0, 50, 100],
+              at: [{ sodc: 0, after: "charge" }],
+              differences: [["sod100", "charge1_sodc0"]],
+            }
+          : { at_sod: [0, 50, 100] },
       stack: ["other", "cathode", "separator", "anode", "other"],
       // the Porod quantities of the SAXS (the paper's stable-SAXS argument) and the pristine carbon (Fig. 3c)
       saxs: { detector: "saxs", invariant_q: [0.3, 3.5], porod_q: [3.5, 6.5], conversion: 1 },
@@ -505,6 +550,7 @@ function experimentYaml(p: Preset, dets: Det[], tWin: number, withCarbon: boolea
         extra: [
           { name: PRISTINE_CARBON, detector: "saxs", file: `${PRISTINE_CARBON}_saxs.${ext(dets[0]!)}` },
         ],
+        design: designBlock(p, cell),
       }),
       out: "results",
     },
@@ -513,12 +559,13 @@ function experimentYaml(p: Preset, dets: Det[], tWin: number, withCarbon: boolea
       stack: "layer order along y, lowest y first",
     },
   );
-  // the saxs map on one line, as the config's other short maps (toYaml writes a map of several
-  // keys as a block): a line that names its detector goes with it when the detector is taken out
+  // the saxs and maps maps on one line each, as the config's other short maps (toYaml writes a
+  // map of several keys as a block): a line that names its detector goes with it when the detector
+  // is taken out, and one line of maps is one to replace
   return text.replace(
-    /^saxs:\n((?: {2}.*\n)+)/m,
-    (_, body: string) =>
-      `saxs: {${body
+    /^(saxs|maps):\n((?: {2}.*\n)+)/gm,
+    (_, key: string, body: string) =>
+      `${key}: {${body
         .trim()
         .split("\n")
         .map((l) => l.trim())

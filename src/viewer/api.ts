@@ -33,6 +33,10 @@
  *                                           fwhm_q_<hkl>, fwhm_q_<hkl>_err f32 (q in 1/nm; NaN
  *                                           where the reflection was not detected)
  *   GET /api/reflections?det=D              Reflections (JSON)
+ *   GET /api/extras                         the extra measurements (config extra:) as JSON
+ *                                           [{name, detector}], to overlay on a region curve (Fig. 3c)
+ *   GET /api/extra?name=N&det=D             columns radial f64 (the detector's unit), intensity f32,
+ *                                           sigma f32 (extra/<name>_<det>.csv)
  *   GET /results/<file>                     a file of the results folder as it is
  *
  * Unknown names answer 404, missing or malformed parameters 400, both as JSON { error }.

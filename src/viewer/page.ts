@@ -22,6 +22,7 @@ export function pageHtml(title: string): string {
     <input id="time-slider" type="range" min="0" max="1000" value="0" step="1">
     <span id="time-label"></span>
   </div>
+  <span id="live-lag" role="status" hidden></span>
 </header>
 <div id="region-warning" role="alert" hidden></div>
 <div id="fit-warning" role="alert" hidden></div>
@@ -48,6 +49,8 @@ header h1 { font-size: 16px; margin: 0; }
 #time-control { display: flex; align-items: center; gap: 8px; flex: 1; min-width: 320px; }
 #time-slider { flex: 1; }
 #time-label { font-family: monospace; min-width: 300px; }
+#live-lag { font-family: monospace; font-size: 12px; color: #2a7a2a; }
+#live-lag.late { color: #c9262b; }
 main { display: grid; grid-template-columns: minmax(300px, 2fr) minmax(400px, 5fr); gap: 12px; padding: 12px; }
 .panel { background: #fff; border: 1px solid #d5d8dc; border-radius: 6px; padding: 8px 12px; min-width: 0; }
 .panel.wide { grid-column: 1 / -1; }

@@ -391,6 +391,31 @@ describe("swaxs view server", () => {
     expect(r.phases.map((p) => p.phase)).toEqual(["Li2S", "In", "Li6PS5Cl", "S8", "Li"]);
   });
 
+  it("lists the extra measurements and sends each one's curve as in extra/<name>_<det>.csv (Fig. 3c)", async () => {
+    const list = JSON.parse((await get("/api/extras")).body.toString()) as {
+      name: string;
+      detector: string;
+    }[];
+    expect(list).toEqual([{ name: "pristine_carbon", detector: "saxs" }]);
+    const c = await columns("/api/extra?name=pristine_carbon&det=saxs");
+    const [head, ...rows] = csv("extra/pristine_carbon_saxs.csv");
+    for (const [name, tol] of [
+      ["radial", 0],
+      ["intensity", 1e-6],
+      ["sigma", 1e-6],
+    ] as const) {
+      const k = head!.indexOf(name);
+      const got = c.columns[name]!;
+      expect(got.length).toBe(rows.length);
+      rows.forEach((r, i) => {
+        const want = Number(r[k]);
+        expect(Math.abs(got[i]! - want)).toBeLessThanOrEqual(tol * Math.abs(want));
+      });
+    }
+    expect((await get("/api/extra?name=empty_cell&det=saxs")).status).toBe(404);
+    expect((await get("/api/extra?name=pristine_carbon")).status).toBe(400);
+  });
+
   it("answers 404 for unknown names and 400 for bad parameters", async () => {
     expect((await get("/api/heatmap?region=nowhere&det=waxs")).status).toBe(404);
     expect((await get("/api/pixel?det=waxs&row=99&col=0")).status).toBe(404);

@@ -10,10 +10,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { extname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { NotFound, ResultsData } from "../results/index.js";
+import { extraColumns, listExtras, NotFound, ResultsData } from "../results/index.js";
 import { isInputError } from "../util/errors.js";
 import type { Summary } from "./api.js";
 import { encodeColumns } from "./app/wire.js";
+import { ResultsEvents } from "./events.js";
 import { pageHtml } from "./page.js";
 import { resolveInside, safeSegments } from "./paths.js";
 
@@ -59,8 +60,18 @@ class BadRequest extends Error {}
 
 export async function startViewer(resultsDir: string, o: ViewerOptions = {}): Promise<Viewer> {
   const root = resolve(resultsDir);
-  const data = await ResultsData.open(root);
-  const summary: Summary = data.summary();
+  let data = await ResultsData.open(root);
+  let summary: Summary = data.summary();
+  // /api/events: pages are told when the results change (a live run); the reader is reopened first
+  const events = new ResultsEvents(root, {
+    beforeEvent: async () => {
+      const fresh = await ResultsData.open(root);
+      // closed now (its HDF5 files reopen on demand): a second open of a file in this process
+      // would share the first one's stale state (see src/live/swmr.ts)
+      data.close();
+      [data, summary] = [fresh, fresh.summary()];
+    },
+  });
   const host = o.host ?? "127.0.0.1";
   const loopbackOnly = LOOPBACK.has(host);
   // off loopback anyone on the network can connect: every request must show a random token, given
@@ -75,7 +86,7 @@ export async function startViewer(resultsDir: string, o: ViewerOptions = {}): Pr
       connectionsCheckingInterval: Math.min(2_000, o.headersTimeoutMs ?? 2_000),
     },
     (req, res) => {
-      handle(req, res, { root, data, summary, loopbackOnly, token, title: resultsDir }).catch((err) =>
+      handle(req, res, { root, data, summary, loopbackOnly, token, title: resultsDir, events }).catch((err) =>
         fail(res, err),
       );
     },
@@ -100,6 +111,7 @@ export async function startViewer(resultsDir: string, o: ViewerOptions = {}): Pr
     server,
     close: () =>
       new Promise<void>((ok) => {
+        events.close();
         server.close(() => ok());
         server.closeAllConnections();
         data.close();
@@ -116,6 +128,7 @@ interface Ctx {
   /** Required on every request when not null (see startViewer). */
   token: string | null;
   title: string;
+  events: ResultsEvents;
 }
 
 /** Whether the request carries the access token, in its query or its cookie (compared in constant time). */
@@ -188,6 +201,8 @@ async function api(res: ServerResponse, name: string, p: URLSearchParams, ctx: C
     return v;
   };
   switch (name) {
+    case "events":
+      return ctx.events.subscribe(res);
     case "summary":
       return json(res, ctx.summary);
     case "reflections":
@@ -229,6 +244,13 @@ async function api(res: ServerResponse, name: string, p: URLSearchParams, ctx: C
     }
     case "tracked": {
       const c = await data.trackedReflections(str("peak"));
+      return binary(res, encodeColumns(c.columns, c.meta));
+    }
+    // the extra measurements (config extra:, extra/<name>_<det>.csv) to overlay on a region curve
+    case "extras":
+      return json(res, listExtras(ctx.root));
+    case "extra": {
+      const c = extraColumns(ctx.root, str("name"), str("det"));
       return binary(res, encodeColumns(c.columns, c.meta));
     }
     default:

@@ -12,7 +12,7 @@ import { logColumn } from "../../scan/index.js";
 import { InputError } from "../../util/index.js";
 import type { ExperimentConfig, ExtraConfig } from "../config.js";
 import type { RunContext } from "../context.js";
-import { DetectorReducer, type FrameRef, reductionOf } from "../reduce.js";
+import { type FrameRef, reduceOne } from "../reduce.js";
 
 export interface ExtraCurve {
   radial: Float64Array;
@@ -43,17 +43,7 @@ export async function reduceExtra(
       `extra "${x.name}": no exposure or monitor to count it by (give exposure_s and monitor)`,
     );
   const ref: FrameRef = { file: x.file, frame: 0, exposureS, monitor, i0: 0, it: 0 };
-  const red = await DetectorReducer.create(reductionOf(d), ref);
-  try {
-    const r = await red.reduce(ref);
-    return {
-      radial: red.radial,
-      intensity: Float64Array.from(r.intensity),
-      sigma: Float64Array.from(r.sigma),
-    };
-  } finally {
-    await red.close();
-  }
+  return reduceOne(d, ref);
 }
 
 export function extraCsv(curve: ExtraCurve): string {

@@ -1,5 +1,6 @@
 /** `run.json`: what the results were made from, how they are normalised, and the contract's version. */
 
+import { type CellDesignInputs, cellDesign, PAPER_CONTRAST } from "../../design/index.js";
 import { RESULTS_SCHEMA_VERSION, type RegionCheck } from "../../results/index.js";
 import type { ScanLog } from "../../scan/index.js";
 import { PROGRAM, VERSION } from "../../util/index.js";
@@ -80,8 +81,62 @@ export function runJson(
       // SAXS Porod quantities (config saxs:): measured change, its detection limit, the expected one
       ...(more.saxs ? { saxs: more.saxs } : {}),
       extra: cfg.extra.map((x) => ({ name: x.name, detector: x.detector, file: x.file })),
+      // the cell's design numbers (config design:): the inputs and what design/ computes from them
+      ...(cfg.design && { design: designRecord(cfg) }),
     },
     null,
     2,
   )}\n`;
+}
+
+/**
+ * run.json `design`: the config's design inputs in its spelling (the stack as layers, also when read
+ * from a file; the pore contrast from the saxs: block's phases, else the paper's), and the numbers.
+ */
+export function designInputs(cfg: ExperimentConfig): CellDesignInputs | null {
+  const d = cfg.design;
+  if (!d) return null;
+  const s = d.spring;
+  return {
+    ...(s && {
+      spring: {
+        spring_k_n_per_mm: s.kNPerMm,
+        area_mm2: s.areaMm2,
+        ...(s.pressureMpa !== undefined && { pressure_mpa: s.pressureMpa }),
+        ...(s.compressionMm !== undefined && { compression_mm: s.compressionMm }),
+        friction: s.friction,
+      },
+    }),
+    energy_kev: d.energyKeV,
+    ...(d.stack && {
+      stack: d.stack.map((l) => ({
+        material: l.material,
+        ...(l.densityGCm3 !== undefined && { density_g_cm3: l.densityGCm3 }),
+        thickness_mm: l.thicknessMm,
+      })),
+    }),
+    ...(d.stackFile && { stack_file: d.stackFile }),
+    contrast: cfg.saxs
+      ? { matrix: cfg.saxs.matrix, from: cfg.saxs.from, to: cfg.saxs.to, pore_fill: cfg.saxs.poreFill }
+      : { ...PAPER_CONTRAST },
+  };
+}
+
+function designRecord(cfg: ExperimentConfig) {
+  const inputs = designInputs(cfg)!;
+  const r = cellDesign(inputs);
+  const conv = r.contrast.conversions[0];
+  return {
+    inputs,
+    ...(r.pressure && {
+      force_n: r.pressure.force_n,
+      pressure_mpa: r.pressure.pressure_mpa,
+      compression_mm: r.pressure.compression_mm,
+    }),
+    ...(r.transmission && {
+      transmission: r.transmission.beam.transmission,
+      transmission_cu_ka: r.transmission.cu_ka.transmission,
+    }),
+    ...(conv && { contrast_ratio: conv.ratio, contrast_assumption: r.contrast.assumption }),
+  };
 }

@@ -39,6 +39,11 @@ export function getColumns(path) {
   return p;
 }
 
+/** Forget every cached slice (the results changed: a live run). */
+export function clearCache() {
+  cache.clear();
+}
+
 /**
  * A query string from parameters.
  * @param {string} endpoint

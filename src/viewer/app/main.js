@@ -3,9 +3,10 @@
  * selected time (directly, or as SOD/SOC along one half-cycle); a click on the map selects a scan
  * point. Map and pixel figures follow the slider while it moves, the region heatmap when it stops.
  */
-import { getColumns, getJson } from "./api.js";
+import { clearCache, getColumns, getJson } from "./api.js";
 import { echemFrom, stateAt, timeAtSod } from "./cycler.js";
 import { byId, status } from "./dom.js";
+import { listenLive } from "./live.js";
 import { mapPanel } from "./map-panel.js";
 import { pixelPanel } from "./pixel-panel.js";
 import { regionPanel } from "./region-panel.js";
@@ -141,6 +142,16 @@ async function main() {
   await Promise.all([map.update(t0), pixel.updatePixel(t0), region.update(t0)]);
   document.body.dataset.ready = "true";
   status("");
+
+  // a live run: when the results change, re-read the summary (and cycler) and redraw every panel
+  listenLive(async (ev) => {
+    clearCache();
+    Object.assign(summary, await getJson("/api/summary"));
+    if (echem && summary.hasEchem) Object.assign(echem, echemFrom(await getColumns("/api/echem")));
+    const t = performance.now();
+    await Promise.all([map.update(t), pixel.updatePixel(t), region.update(t)]);
+    document.body.dataset.liveSeq = String(ev.seq);
+  });
 }
 
 /** @param {unknown} e */

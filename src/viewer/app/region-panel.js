@@ -6,7 +6,7 @@
  * log on the crystallite sizes' time axis. Reflection ticks of the cell's phases mark the WAXS heatmap.
  */
 import { categorical, heatmap, linePlot, waterfall } from "../../plot/index.js";
-import { col, getColumns, url } from "./api.js";
+import { col, getColumns, getJson, url } from "./api.js";
 import { innerWidth, select } from "./dom.js";
 import { encodePng, toCsv } from "./export.js";
 import { figure } from "./figure.js";
@@ -89,6 +89,10 @@ export function regionPanel(st, controls, figs) {
   const reflFig = reflectionsFigure(st, controls, figs);
   const dischargeFig = saxs ? figure(figs, "saxs-discharge") : null;
   const chargeFig = saxs ? figure(figs, "saxs-charge") : null;
+  // the extra measurements (config extra:) over the region's first SAXS sweep (Fig. 3c)
+  const extraFig = saxs ? figure(figs, "saxs-extras") : null;
+  /** @type {Promise<{name: string, detector: string}[]> | null} */
+  let extraList = null;
 
   /** @param {number} t0 */
   async function update(t0) {
@@ -111,6 +115,14 @@ export function regionPanel(st, controls, figs) {
     }
     await reflFig?.update(peak, W);
     if (dischargeFig && chargeFig && saxs) drawSaxs(sx, saxs, Math.floor((W - 10) / 2));
+    if (extraFig && saxs) {
+      extraList ??= getJson("/api/extras");
+      const mine = (await extraList).filter((x) => x.detector === saxs.name);
+      const extras = await Promise.all(
+        mine.map((x) => getColumns(url("extra", { name: x.name, det: x.detector }))),
+      );
+      drawExtras(sx, extras, saxs, W);
+    }
     recordRender("region", performance.now() - t0);
   }
 
@@ -304,6 +316,62 @@ export function regionPanel(st, controls, figs) {
       );
       fig.setCsv(() => toCsv(["q", ...rows.map((i) => `I@SOD${(sod[i] ?? 0).toFixed(1)}`)], [q, ...curves]));
     }
+  }
+
+  /**
+   * The region's first sweep against each extra measurement (dashed), log–log (the paper's Fig. 3c).
+   * @param {Columns | null} c the region's SAXS heatmap columns
+   * @param {Columns[]} extras
+   * @param {import("../api.js").DetectorInfo} d
+   * @param {number} width
+   */
+  function drawExtras(c, extras, d, width) {
+    if (!extraFig) return;
+    if (extras.length === 0) {
+      extraFig.show(
+        linePlot({ width, height: 320, series: [], title: "no extra measurements (config extra:)" }),
+      );
+      return;
+    }
+    const series = [];
+    if (c) {
+      const q = col(c, "q");
+      series.push({
+        x: q,
+        y: col(c, "I").subarray(0, q.length),
+        label: `${region}, first sweep`,
+        color: "#1b9e77",
+        width: 1.5,
+      });
+    }
+    for (const [k, e] of extras.entries())
+      series.push({
+        x: col(e, "radial"),
+        y: col(e, "intensity"),
+        label: String(e.meta.name).replaceAll("_", " "),
+        color: categorical(k + 1),
+        width: 2,
+        dash: "6 3",
+      });
+    extraFig.show(
+      linePlot({
+        width,
+        height: 320,
+        series,
+        title: `${region}: ${d.name.toUpperCase()} against the extra measurements (Fig. 3c)`,
+        subtitle: "dashed: extra measurements (no empty-cell subtraction)",
+        xLabel: `q (${d.qUnits})`,
+        yLabel: "I",
+        xScale: "log",
+        yScale: "log",
+      }),
+    );
+    extraFig.setCsv(() =>
+      toCsv(
+        extras.flatMap((e) => [`${e.meta.name}_q`, `${e.meta.name}_I`]),
+        extras.flatMap((e) => [col(e, "radial"), col(e, "intensity")]),
+      ),
+    );
   }
 
   return { update };

@@ -1,0 +1,106 @@
+/**
+ * Whether a frame file that a detector (or a copy) may still be writing can be read yet. A reader
+ * handed a half-written file fails (or, worse, reads zeros past a short read), so live mode only
+ * reads a file once the bytes its own header declares are all there:
+ *
+ * - CBF: the binary section's X-Binary-Size after the start marker, and the size unchanged between
+ *   two looks (the padding and closing MIME boundary follow the data);
+ * - EDF: every header closed and the data it declares (Size, else Dim_1·Dim_2·type) reached;
+ * - TIFF: the IFD chain and every strip/tile it names inside the file;
+ * - anything else: the size unchanged over a short interval (the usual "settled" rule).
+ *
+ * The headers are parsed by the format readers' own helpers (formats/ `*DeclaredBytes`).
+ */
+import { stat } from "node:fs/promises";
+import { extname } from "node:path";
+import { cbfDeclaredBytes, detectFormat, edfDeclaredBytes, tiffDeclaredBytes } from "../formats/index.js";
+import { InputError } from "../util/errors.js";
+
+export type FrameKind = "cbf" | "edf" | "tiff" | "other";
+
+export interface FrameReadiness {
+  ready: boolean;
+  kind: FrameKind;
+  /** File size at the last look [bytes]. */
+  sizeBytes: number;
+  /** Bytes the header declares (null: header not complete, or a kind without one). */
+  declaredBytes: number | null;
+  /** Why not ready (for logs); "" when ready. */
+  why: string;
+}
+
+export interface FrameReadyOptions {
+  /** Pause between the two looks of the size-stability rule [ms] (default 50). */
+  settleMs?: number;
+}
+
+const BY_EXTENSION: Record<string, FrameKind> = {
+  ".cbf": "cbf",
+  ".edf": "edf",
+  ".tif": "tiff",
+  ".tiff": "tiff",
+};
+
+/** The kind of a frame file: by extension, else by content (a file too short to tell is "other"). */
+export async function frameKind(path: string): Promise<FrameKind> {
+  const byName = BY_EXTENSION[extname(path).toLowerCase()];
+  if (byName) return byName;
+  try {
+    const f = await detectFormat(path);
+    return f === "cbf" || f === "edf" || f === "tiff" ? f : "other";
+  } catch (err) {
+    if (err instanceof InputError) return "other";
+    throw err;
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((ok) => setTimeout(ok, ms));
+
+async function sizeOf(path: string): Promise<number | null> {
+  try {
+    const st = await stat(path);
+    return st.isFile() ? st.size : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Full readiness report of one frame file (see the module comment for the rules). */
+export async function frameReadiness(path: string, o: FrameReadyOptions = {}): Promise<FrameReadiness> {
+  const settleMs = o.settleMs ?? 50;
+  const kind = await frameKind(path);
+  const size = await sizeOf(path);
+  const report = (ready: boolean, declared: number | null, why: string, sizeBytes = size ?? 0) => ({
+    ready,
+    kind,
+    sizeBytes,
+    declaredBytes: declared,
+    why,
+  });
+  if (size === null) return report(false, null, "no such file");
+  if (size === 0) return report(false, null, "empty");
+  let declared: number | null = null;
+  if (kind !== "other") {
+    const fn = kind === "cbf" ? cbfDeclaredBytes : kind === "edf" ? edfDeclaredBytes : tiffDeclaredBytes;
+    try {
+      declared = fn(path);
+    } catch (err) {
+      // a complete but malformed header: ready, so the reader reports the problem instead of a wait
+      if (err instanceof InputError) return report(true, null, "");
+      throw err;
+    }
+    if (declared === null) return report(false, null, "header not complete");
+    if (size < declared) return report(false, declared, `${size} of ${declared} bytes`);
+    if (kind !== "cbf") return report(true, declared, "");
+  }
+  // CBF and unknown kinds: the size must also hold still between two looks
+  await sleep(settleMs);
+  const again = await sizeOf(path);
+  if (again !== size) return report(false, declared, "still growing", again ?? 0);
+  return report(true, declared, "");
+}
+
+/** Whether a frame file is complete and can be read now. */
+export async function frameReady(path: string, o: FrameReadyOptions = {}): Promise<boolean> {
+  return (await frameReadiness(path, o)).ready;
+}
