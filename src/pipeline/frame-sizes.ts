@@ -89,7 +89,8 @@ export async function frameSizes(
       const y = pack(ys);
       const sigma = pack(ss);
       jobs.push(
-        pool.run<Float64Array>({ key, y, sigma }, [y.buffer, sigma.buffer]).then((sizes) => {
+        // a frame's fit costs about what reducing a 1M frame does: a block weighs its frames
+        pool.run<Float64Array>({ key, y, sigma }, [y.buffer, sigma.buffer], b - a).then((sizes) => {
           for (let f = a; f < b; f++) out[which[f]!] = sizes[f - a]!;
         }),
       );

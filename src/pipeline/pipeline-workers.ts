@@ -84,8 +84,13 @@ export class PipelineWorkers {
     return key;
   }
 
-  run<R>(task: Omit<FrameTask, "id"> | Omit<FitTask, "id">, transfer: ArrayBuffer[] = []): Promise<R> {
-    return this.workers.run(task, transfer) as Promise<R>;
+  /** A task to the least busy thread; `cost` in frames' worth of work (see TaskWorkers.run). */
+  run<R>(
+    task: Omit<FrameTask, "id"> | Omit<FitTask, "id">,
+    transfer: ArrayBuffer[] = [],
+    cost = 1,
+  ): Promise<R> {
+    return this.workers.run(task, transfer, cost) as Promise<R>;
   }
 
   /** Free a job's state on every thread (its matrix, its open files). */
