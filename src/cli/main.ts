@@ -110,7 +110,22 @@ export function buildProgram(): Command {
       "--shard <K/N>",
       "reduce only the K-th of N contiguous parts of the scan log (K = 0…N−1; auto: from SLURM_ARRAY_TASK_ID/_COUNT), then `swaxs merge`",
     )
-    .action(async (config: string, o) => (await import("./run.js")).runCommand(config, o));
+    .option(
+      "--slurm",
+      "run it on Slurm instead: as `swaxs slurm` (its options: --shards, --partition, --time, …)",
+    )
+    .option("--shards <n>", "with --slurm: number of shards (default 4)")
+    .option("--partition <p>", "with --slurm: Slurm partition")
+    .option("--time <t>", "with --slurm: wall-clock limit per job")
+    .option("--cpus <n>", "with --slurm: CPUs per shard")
+    .option("--array-max <m>", "with --slurm: at most this many shards at once")
+    .option("--no-wait", "with --slurm: submit and return")
+    .option("--dry-run", "with --slurm: print the batch scripts, submit nothing")
+    .action(async (config: string, o) =>
+      o.slurm
+        ? (await import("./slurm.js")).slurmCommand(config, o)
+        : (await import("./run.js")).runCommand(config, o),
+    );
 
   program
     .command("merge")

@@ -47,6 +47,17 @@ describe("swaxs slurm", () => {
     expect(merge).toMatch(/swaxs-dev\.ts merge "\$\{SWAXS_CONFIG\}"/);
   });
 
+  it("`swaxs run CONFIG --slurm` is `swaxs slurm CONFIG` (issue 16's spelling)", () => {
+    const args = ["--shards", "2", "--partition", "short", "--dry-run"];
+    const viaRun = swaxs("run", join(dir, "a"), "--slurm", ...args);
+    const direct = swaxs("slurm", join(dir, "a"), ...args);
+    expect(viaRun.code, viaRun.stderr).toBe(0);
+    expect(viaRun.stdout).toContain("#SBATCH --array=0-1");
+    // the same scripts but for the moment each was written
+    const sameBut = (t: string) => t.replace(/\d{4}-\d\d-\d\dT[\d:.+Z-]+/g, "T");
+    expect(sameBut(viaRun.stdout)).toBe(sameBut(direct.stdout));
+  });
+
   it("bad input is one line and exit 2", () => {
     const bad = swaxs("slurm", join(dir, "a"), "--shards", "0", "--dry-run");
     expect(bad.code).toBe(2);
