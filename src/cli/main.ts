@@ -111,6 +111,12 @@ export function buildProgram(): Command {
       "reduce only the K-th of N contiguous parts of the scan log (K = 0…N−1; auto: from SLURM_ARRAY_TASK_ID/_COUNT), then `swaxs merge`",
     )
     .option(
+      "--follow",
+      "follow the experiment while it runs: reduce frames as they are complete on disk, update the results after each batch",
+    )
+    .option("--poll-s <s>", "with --follow: seconds between looks (default 2)")
+    .option("--idle-s <s>", "with --follow: stop once nothing new has come for this many seconds")
+    .option(
       "--slurm",
       "run it on Slurm instead: as `swaxs slurm` (its options: --shards, --partition, --time, …)",
     )

@@ -1,15 +1,46 @@
 /** `swaxs run experiment.yaml|FOLDER [--allow-missing] [--shard K/N]`, and `swaxs merge` */
+
+import { followExperiment } from "../pipeline/follow.js";
 import { runExperiment } from "../pipeline/run.js";
 import { parseShard } from "../pipeline/shards.js";
+import { InputError } from "../util/errors.js";
 import { configOf } from "./config-path.js";
 import { progress } from "./progress.js";
 
 export async function runCommand(
   given: string,
-  o: { allowMissing?: boolean; shard?: string; merge?: boolean },
+  o: {
+    allowMissing?: boolean;
+    shard?: string;
+    merge?: boolean;
+    follow?: boolean;
+    pollS?: string;
+    idleS?: string;
+  },
 ): Promise<void> {
   const shard = o.shard === undefined ? undefined : parseShard(o.shard);
   const config = await configOf(given);
+  if (o.follow) {
+    const seconds = (v: string | undefined, flag: string) => {
+      if (v === undefined) return undefined;
+      const n = Number(v);
+      if (!(n > 0)) throw new InputError("", `${flag} must be a number of seconds > 0, got "${v}"`);
+      return n;
+    };
+    const pollS = seconds(o.pollS, "--poll-s");
+    const idleS = seconds(o.idleS, "--idle-s");
+    const n = await followExperiment(config, {
+      ...(pollS !== undefined && { pollS }),
+      ...(idleS !== undefined && { idleS }),
+      onNote: (m) => process.stderr.write(`${m}\n`),
+      onUpdate: (done, logged) =>
+        process.stderr.write(
+          `follow: ${done} of ${logged} logged frames analysed (${new Date().toISOString()})\n`,
+        ),
+    });
+    process.stderr.write(`follow: stopped after ${n} frames (nothing new for ${idleS} s)\n`);
+    return;
+  }
   let bar: ReturnType<typeof progress> | null = null;
   let last = 0;
   const t0 = performance.now();

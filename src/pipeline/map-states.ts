@@ -62,6 +62,36 @@ export interface ResolvedState {
 const hoursAfter = (t: number, t0: number) => `${Number(((t - t0) / 3600).toFixed(3))} h`;
 
 /**
+ * The config with only the map states the frames so far reach (a live run's: the end of the
+ * charge is not a state yet while the cell discharges), and the differences between those; the
+ * first discharge's (at_sod) are kept, their maps are NaN until the frames reach them.
+ */
+export function reachedStates(
+  cfg: ExperimentConfig,
+  series: EchemSeries,
+  frameS: ArrayLike<number>,
+): ExperimentConfig {
+  const states = cfg.maps.states;
+  if (!states?.length) return cfg;
+  const kept = states.filter((st) => {
+    try {
+      resolveMapStates({ ...cfg, maps: { ...cfg.maps, states: [st] } }, series, frameS);
+      return true;
+    } catch (err) {
+      if (err instanceof InputError) return false;
+      throw err;
+    }
+  });
+  const names = new Set(kept.map((st) => st.name));
+  const known = (n: string) => names.has(n) || !states.some((st) => st.name === n);
+  const differences = cfg.maps.differences?.filter((d) => known(d.a) && known(d.b));
+  return {
+    ...cfg,
+    maps: { ...cfg.maps, states: kept, ...(differences && { differences }) },
+  };
+}
+
+/**
  * Each named state of `maps.at` at its moment; a state the experiment never reaches (no such
  * half-cycle in the cycler log, a moment the frames do not cover) is an InputError naming its key
  * and what the log and the frames cover. `frameS`: every frame's time [Unix s].

@@ -14,7 +14,7 @@ import type { ExperimentConfig } from "./config.js";
 import { FramePool } from "./frame-pool.js";
 import type { PipelineWorkers } from "./pipeline-workers.js";
 import { DetectorReducer, type FrameRef, type ReducedCurve, reductionOf } from "./reduce.js";
-import { mergeShards, shardLines } from "./shards.js";
+import { mergeParts, type Part } from "./shards.js";
 import { CurveStore } from "./store.js";
 
 export interface DetectorFrames {
@@ -84,8 +84,10 @@ export async function prepareDetector(
     onRecords?: (d: DetectorFrames, stored: number) => void;
     /** Only the scan-log lines [from, to) (a shard's: shards.ts), into stores of their own in `workDir`. */
     lines?: [number, number];
-    /** The run's stores are joined from these shards (`swaxs merge`) before any frame is reduced. */
-    shards?: { work: string; n: number };
+    /** Told how the detector's empty cell is counted (its exposure and monitor): a live run pins them. */
+    onCounting?: (name: string, counting: { exposureS: number; i0: number }) => void;
+    /** The run's stores are joined from these parts (`swaxs merge`, a live run) before any frame is reduced. */
+    parts?: Part[];
   },
 ): Promise<PreparedDetector> {
   const d = cfg.detectors[name]!;
@@ -126,8 +128,10 @@ export async function prepareDetector(
         ? { nptAzim: cfg.caking.nptAzim, nptRad: cfg.caking.npt ?? Math.min(d.npt, 200) }
         : null,
   };
-  if (reduction.cake && (opts.lines || opts.shards))
+  if (reduction.cake && (opts.lines || opts.parts))
     throw new InputError(cfg.file, "caking: a sharded run does not carry caked frames yet; run it whole");
+  if (reduction.background)
+    opts.onCounting?.(name, { exposureS: reduction.background.exposureS, i0: reduction.background.monitor });
   const red = await DetectorReducer.create(reduction, ref(first));
   // without caking each frame is read, decoded and integrated by one of the run's threads, which
   // exist already; caking integrates on threads of its own, where frames are large enough to pay
@@ -164,12 +168,8 @@ export async function prepareDetector(
       frames: of.length,
     });
     const store = CurveStore.open(join(workDir, `${name}.curves`), header(stored));
-    const shards = opts.shards;
-    if (shards)
-      mergeShards(store, shards.work, name, shards.n, (s) => {
-        const [a, b] = shardLines(log.length, s);
-        return header(index.filter((i) => i >= a && i < b));
-      });
+    if (opts.parts)
+      mergeParts(store, name, opts.parts, ([a, b]) => header(index.filter((i) => i >= a && i < b)));
     const caker = red.caker;
     const cakes = caker
       ? {

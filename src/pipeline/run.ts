@@ -37,7 +37,7 @@ import { beginOutput, commitOutput, InputError, MARKER, markFolder, workerCount 
 import { AnalysisStage, peakReflectionsOf } from "./analysis-stage.js";
 import { resolveInstrumentWidths } from "./calibrant.js";
 import { type ExperimentConfig, loadConfig } from "./config.js";
-import { resolveMapStates } from "./map-states.js";
+import { reachedStates, resolveMapStates } from "./map-states.js";
 import { PipelineWorkers } from "./pipeline-workers.js";
 import {
   checkGrid,
@@ -54,7 +54,7 @@ import {
   prepareDetector,
 } from "./reduce-stage.js";
 import { regionsJson } from "./regions-stage.js";
-import { type Shard, shardCount, shardDir, shardLines } from "./shards.js";
+import { type Part, type Shard, shardCount, shardDir, shardLines, shardParts } from "./shards.js";
 import { runJson } from "./write/run-json.js";
 
 export { timeOfSod } from "./products.js";
@@ -71,6 +71,17 @@ export interface RunOptions {
    */
   shard?: Shard;
   merge?: boolean;
+  /** The scan log's text to use instead of reading it (a live run's: the lines whose frames are complete). */
+  scanText?: string;
+  /** Reduce only these scan-log lines into `stores` and stop (a live run's batch; a shard is one too). */
+  part?: { lines: [number, number]; stores: string };
+  /** Join these parts' stores, then analyse (a live run's batches). */
+  parts?: Part[];
+  /**
+   * How each detector's empty cell is counted where the config does not say (a live run pins what
+   * its first batch used: medians over the frames so far would move, and with them every batch).
+   */
+  backgroundCounting?: Record<string, { exposureS: number; i0: number }>;
 }
 
 export interface RunSummary {
@@ -86,6 +97,8 @@ export interface RunSummary {
   out: string;
   /** A shard's run: its scan-log lines [from, to) and where its stores are (no analysis, `out` not written). */
   shard?: { lines: [number, number]; stores: string };
+  /** How each detector's empty cell was counted (reducePart's: a live run pins them). */
+  counting?: Record<string, { exposureS: number; i0: number }>;
 }
 
 /** Fewer frames than this to reduce (and no workers: in the config) are reduced on the main thread. */
@@ -121,7 +134,11 @@ export async function runExperiment(configPath: string, opts: RunOptions = {}): 
   // the results folder first: it must never swallow the config's folder or an input
   checkRunOutput(loaded);
   // every frame timed at mid-exposure (scan/log.ts), for the cycler clock and every output
-  const log = midExposure(await scanLogOf(loaded, opts.onNote));
+  const log = midExposure(
+    opts.scanText !== undefined
+      ? parseScanLog(opts.scanText, loaded.scan)
+      : await scanLogOf(loaded, opts.onNote),
+  );
   checkRunOutput(loaded, log);
   const allowMissing = opts.allowMissing === true;
   const plan = planFrames(loaded, log, allowMissing);
@@ -200,7 +217,15 @@ async function reduceAndAnalyse(
   const allowMissing = opts.allowMissing === true;
   await checkWindows(loaded, log);
   // the instrumental widths next: a calibrant that cannot be fitted stops the run before the long reduction
-  const cfg = await resolveInstrumentWidths(loaded);
+  let cfg = await resolveInstrumentWidths(loaded);
+  const pinned = opts.backgroundCounting;
+  if (pinned)
+    cfg = {
+      ...cfg,
+      backgroundCounting: Object.fromEntries(
+        Object.keys(cfg.detectors).map((d) => [d, { ...pinned[d], ...cfg.backgroundCounting[d] }]),
+      ),
+    };
   const records = await readCycler(cfg.echem.file);
   const cut = records.metadata[CUT_LINE_KEY];
   if (cut !== undefined) opts.onNote?.(`${cfg.echem.file}: ${cut}`);
@@ -216,12 +241,18 @@ async function reduceAndAnalyse(
       `the cycler log does not cover ${outside} of ${log.length} frames (${clock.before} before it starts, ${clock.after} after it ends)${clockHint(series, log.timeS)}`,
     );
 
-  // a map state the experiment never reaches stops the run before the long reduction
+  // a map state the experiment never reaches stops the run before the long reduction (a live
+  // run's states not reached yet are left out until they are)
+  if (opts.scanText !== undefined) cfg = reachedStates(cfg, series, log.timeS);
   resolveMapStates(cfg, series, log.timeS);
   // …and so does a peak whose phase has no line in its window
   const refl = await peakReflectionsOf(cfg);
 
-  if (opts.shard) return reduceShard(cfg, log, plan, grid, workers, opts.shard, opts);
+  if (opts.shard) {
+    const stores = shardDir(join(`${resolve(cfg.out)}.partial`, ".work"), opts.shard);
+    return reducePart(cfg, log, plan, grid, workers, shardLines(log.length, opts.shard), stores, opts);
+  }
+  if (opts.part) return reducePart(cfg, log, plan, grid, workers, opts.part.lines, opts.part.stores, opts);
   const tmp = await beginOutput(cfg.out, RUN_COMMAND, [".work"]);
   const work = join(tmp, ".work");
   await mkdir(work, { recursive: true });
@@ -232,6 +263,7 @@ async function reduceAndAnalyse(
       join(work, "shards"),
       `no shards to merge: run \`swaxs run ${cfg.file} --shard K/N\` for K = 0 … N−1 first`,
     );
+  const parts = nShards !== null ? shardParts(work, nShards, log.length, cfg.file) : opts.parts;
   // every frame that could not be reduced: skipped from the start, or lost during the run
   const lost = new Set<number>();
   let done = 0;
@@ -251,13 +283,13 @@ async function reduceAndAnalyse(
         workers,
         onRecords: stage.onRecords,
         onReduced: stage.onReduced,
-        ...(nShards !== null && { shards: { work, n: nShards } }),
+        ...(parts && { parts }),
         ...(opts.onNote && { onNote: opts.onNote }),
       })),
     );
     const resumed = dets.reduce((a, d) => a + d.resumed, 0);
     if (nShards !== null) opts.onNote?.(`merged: ${resumed} frames from ${nShards} shards`);
-    else if (resumed > 0)
+    else if (!parts && resumed > 0)
       opts.onNote?.(`resumed: ${resumed} frames were already reduced by an interrupted run`);
     const { found, peakFits, warnings, saxs } = await stage.finish(dets);
     for (const w of warnings) opts.onNote?.(`warning: ${w}`);
@@ -305,29 +337,30 @@ async function reduceAndAnalyse(
 }
 
 /**
- * A shard's run (`--shard K/N`): its lines of the scan log reduced into its own stores under
- * `<out>.partial/.work/shards/K-of-N/`, resumable as a whole run is; nothing else is written
- * (`swaxs merge` analyses). Every shard shares the output's `.partial` folder, so none empties it.
+ * A part's run: its lines of the scan log reduced into its own stores, resumable as a whole run
+ * is; nothing else is written. A shard's (`--shard K/N`: `<out>.partial/.work/shards/K-of-N/`,
+ * then `swaxs merge`; every shard shares the output's `.partial` folder, so none empties it) or a
+ * live run's batch (follow.ts).
  */
-async function reduceShard(
+async function reducePart(
   cfg: ExperimentConfig,
   log: ScanLog,
   plan: FramePlan,
   grid: Grid,
   workers: PipelineWorkers | null,
-  shard: Shard,
+  lines: [number, number],
+  stores: string,
   opts: RunOptions,
 ): Promise<RunSummary> {
-  const tmp = `${resolve(cfg.out)}.partial`;
-  const stores = shardDir(join(tmp, ".work"), shard);
   try {
     await mkdir(stores, { recursive: true });
   } catch (err) {
-    throw new InputError(stores, `cannot create the shard's folder: ${(err as Error).message}`);
+    throw new InputError(stores, `cannot create the stores' folder: ${(err as Error).message}`);
   }
-  if (!existsSync(join(tmp, MARKER))) markFolder(tmp, RUN_COMMAND);
-  const lines = shardLines(log.length, shard);
+  const tmp = `${resolve(cfg.out)}.partial`;
+  if (existsSync(tmp) && !existsSync(join(tmp, MARKER))) markFolder(tmp, RUN_COMMAND);
   const lost = new Set<number>();
+  const counting: Record<string, { exposureS: number; i0: number }> = {};
   const mine = (i: number) => i >= lines[0] && i < lines[1] && !plan.skipped.has(i);
   const total = log.timeS.reduce((a, _, i) => a + (mine(i) ? 1 : 0), 0);
   let done = 0;
@@ -340,6 +373,9 @@ async function reduceShard(
     onLost: (i) => lost.add(i),
     workers,
     lines,
+    onCounting: (name, c) => {
+      counting[name] = c;
+    },
     ...(opts.onNote && { onNote: opts.onNote }),
   });
   for (const d of dets) d.store.close();
@@ -354,6 +390,7 @@ async function reduceShard(
     regions: [],
     out: cfg.out,
     shard: { lines, stores },
+    counting,
   };
 }
 

@@ -60,48 +60,68 @@ export function shardCount(work: string): number | null {
   return [...ns][0]!;
 }
 
+/** Stores made for a range of scan-log lines (a shard's, or a live run's batch): what merging reads. */
+export interface Part {
+  /** Scan-log lines [from, to). */
+  lines: [number, number];
+  /** Its folder of stores (`<det>.curves`). */
+  stores: string;
+  /** How messages name it ("shard 1/3"). */
+  name: string;
+  /** What makes it again (said when it is missing or stale). */
+  redo: string;
+}
+
+/** The n shards under `work` as parts of a scan log of `length` lines. */
+export function shardParts(work: string, n: number, length: number, config: string): Part[] {
+  return Array.from({ length: n }, (_, k) => ({
+    lines: shardLines(length, { k, n }),
+    stores: shardDir(work, { k, n }),
+    name: `shard ${k}/${n}`,
+    redo: `run \`swaxs run ${config} --shard ${k}/${n}\``,
+  }));
+}
+
 /**
- * Copies every shard's records of detector `name` into `store` (of the whole run), in order, after
- * checking them all: a missing, incomplete or foreign shard is refused before anything is copied.
- * `expected(s)` is the header shard s must have (its key: the same settings and frames).
+ * Copies every part's records of detector `name` into `store` (of the whole run), in order, after
+ * checking them all: a missing, incomplete or foreign part is refused before anything is copied.
+ * `expected(lines)` is the header the part of those lines must have (its key: the same settings
+ * and frames).
  */
-export function mergeShards(
+export function mergeParts(
   store: CurveStore,
-  work: string,
   name: string,
-  n: number,
-  expected: (s: Shard) => StoreHeader,
+  parts: Part[],
+  expected: (lines: [number, number]) => StoreHeader,
 ): void {
-  const parts: CurveStore[] = [];
+  const open: CurveStore[] = [];
   try {
-    for (let k = 0; k < n; k++) {
-      const s = { k, n };
-      const path = join(shardDir(work, s), `${name}.curves`);
-      const want = expected(s);
-      const rerun = `run \`swaxs run CONFIG --shard ${k}/${n}\``;
+    for (const p of parts) {
+      const path = join(p.stores, `${name}.curves`);
+      const want = expected(p.lines);
       if (!existsSync(path) || !existsSync(`${path}.json`))
-        throw new InputError(path, `shard ${k}/${n} has not reduced detector ${name}: ${rerun}`);
+        throw new InputError(path, `${p.name} has not reduced detector ${name}: ${p.redo}`);
       const part = CurveStore.open(path, want, { readOnly: true });
-      parts.push(part);
+      open.push(part);
       if (!part.matches)
         throw new InputError(
           path,
-          `shard ${k}/${n} was reduced with other settings or other frames than this config's: ${rerun} again`,
+          `${p.name} was reduced with other settings or other frames than this config's: ${p.redo} again`,
         );
       if (!part.complete)
         throw new InputError(
           path,
-          `shard ${k}/${n} holds ${part.length} of ${want.frames} frames: ${rerun} again`,
+          `${p.name} holds ${part.length} of ${want.frames} frames: ${p.redo} again`,
         );
     }
     // a merge cut short is made again whole, never resumed from its middle
     store.truncate(0);
-    for (const part of parts)
+    for (const part of open)
       for (let a = 0; a < part.length; a += 64) {
         const b = Math.min(part.length, a + 64);
         store.appendBlock(part.readBlock(a, b), b - a);
       }
   } finally {
-    for (const p of parts) p.close();
+    for (const p of open) p.close();
   }
 }
