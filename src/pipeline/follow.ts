@@ -25,7 +25,7 @@ import type { Part } from "./shards.js";
 export interface FollowOptions {
   /** Seconds between looks (default 2). */
   pollS?: number;
-  /** Stop once nothing new has come for this long [s] (default: follow until stopped). */
+  /** Stop once the scan log has not grown for this long [s] (default: follow until stopped). */
   idleS?: number;
   onNote?: (m: string) => void;
   /** After each update of the results: frames analysed, frames logged. */
@@ -108,10 +108,16 @@ export async function followExperiment(configPath: string, o: FollowOptions = {}
     ? (JSON.parse(await readFile(pinFile, "utf8")) as Record<string, { exposureS: number; i0: number }>)
     : undefined;
   let quietSince = Date.now();
+  let lastLogged = 0;
   let analysed = 0;
   for (;;) {
     const seen = Date.now() / 1000;
     const { text, ready, logged, newestS } = await readyLines(configPath);
+    // idle means the scan log stopped growing (lines waiting for their frames or the cycler are not idle)
+    if (logged > lastLogged) {
+      lastLogged = logged;
+      quietSince = Date.now();
+    }
     if (ready > done || (ready > 0 && analysed < ready)) {
       if (ready > done) {
         const part = batch(dir, [done, ready], cfg.file);
