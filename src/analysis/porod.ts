@@ -13,6 +13,7 @@
  *   weights 1/σᵢ²; σ_K, σ_B from the covariance (AᵀWA)⁻¹, scaled by χ²_red where that exceeds 1
  *   (a model that does not fit the bins as well as their σ say widens its errors, never narrows them).
  */
+import { spdInverse } from "../numeric/index.js";
 import { bandIntegral } from "./bands.js";
 
 export interface Invariant {
@@ -69,13 +70,7 @@ export function porodFit(
 ): PorodFit {
   const withB = opts.background !== false;
   const useSigma = sigma !== null;
-  // normal equations of the model columns x = q⁻⁴ and 1, weights w = 1/σ²
-  let sxx = 0;
-  let sx = 0;
-  let s1 = 0;
-  let sxy = 0;
-  let sy = 0;
-  let n = 0;
+  // the model's columns x = q⁻⁴ (and 1 for B), weights w = 1/σ²
   const rows: [number, number, number][] = [];
   for (let i = 0; i < qNm.length; i++) {
     const q = qNm[i]!;
@@ -87,35 +82,31 @@ export function porodFit(
       if (!(e > 0 && Number.isFinite(e))) continue;
       w = 1 / (e * e);
     }
-    const x = q ** -4;
-    sxx += w * x * x;
-    sx += w * x;
-    s1 += w;
-    sxy += w * x * v;
-    sy += w * v;
-    rows.push([x, v, w]);
-    n++;
+    rows.push([q ** -4, v, w]);
   }
+  const n = rows.length;
   const p = withB ? 2 : 1;
   const nan = { k: Number.NaN, kErr: Number.NaN, b: Number.NaN, bErr: Number.NaN, chi2Red: Number.NaN };
   if (n < p) return { ...nan, n, ok: false };
-  let k: number;
-  let b: number;
-  let varK: number;
-  let varB: number;
-  if (withB) {
-    const det = sxx * s1 - sx * sx;
-    if (!(Math.abs(det) > 0)) return { ...nan, n, ok: false };
-    k = (s1 * sxy - sx * sy) / det;
-    b = (sxx * sy - sx * sxy) / det;
-    varK = s1 / det;
-    varB = sxx / det;
-  } else {
-    k = sxy / sxx;
-    b = 0;
-    varK = 1 / sxx;
-    varB = 0;
+  // the normal equations and their inverse (numeric/: the coefficients and their covariance)
+  const a = new Float64Array(p * p);
+  const rhs = new Float64Array(p);
+  for (const [x, v, w] of rows) {
+    a[0]! += w * x * x;
+    rhs[0]! += w * x * v;
+    if (withB) {
+      a[1]! += w * x;
+      a[3]! += w;
+      rhs[1]! += w * v;
+    }
   }
+  if (withB) a[2] = a[1]!;
+  const inv = spdInverse(a, p);
+  if (!inv) return { ...nan, n, ok: false };
+  const k = withB ? inv[0]! * rhs[0]! + inv[1]! * rhs[1]! : inv[0]! * rhs[0]!;
+  const b = withB ? inv[2]! * rhs[0]! + inv[3]! * rhs[1]! : 0;
+  const varK = inv[0]!;
+  const varB = withB ? inv[3]! : 0;
   let chi2 = 0;
   for (const [x, v, w] of rows) chi2 += w * (v - k * x - b) ** 2;
   const dof = n - p;
