@@ -66,6 +66,8 @@ function batch(dir: string, lines: [number, number], config: string): Part {
  */
 export async function readyLines(
   configPath: string,
+  /** Lines already found complete (a live run's reduced ones): not looked at again. */
+  known = 0,
 ): Promise<{ text: string; ready: number; logged: number; newestS: number }> {
   const cfg = await loadConfig(configPath);
   if (cfg.scanSource)
@@ -79,7 +81,8 @@ export async function readyLines(
   const lines = whole.split("\n");
   if (lines.length < 3) return { text: whole, ready: 0, logged: 0, newestS: Number.NaN };
   const log = midExposure(parseScanLog(whole, cfg.scan));
-  let ready = 0;
+  // each look at a CBF waits for its size to settle: only the lines not yet known complete
+  let ready = Math.min(known, log.length);
   while (ready < log.length && (await frameReady(log.file[ready]!))) ready++;
   if (ready > 0 && existsSync(cfg.echem.file)) {
     const series = buildSeries(await readCycler(cfg.echem.file), {
@@ -112,7 +115,7 @@ export async function followExperiment(configPath: string, o: FollowOptions = {}
   let analysed = 0;
   for (;;) {
     const seen = Date.now() / 1000;
-    const { text, ready, logged, newestS } = await readyLines(configPath);
+    const { text, ready, logged, newestS } = await readyLines(configPath, done);
     // idle means the scan log stopped growing (lines waiting for their frames or the cycler are not idle)
     if (logged > lastLogged) {
       lastLogged = logged;
