@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -57,6 +57,21 @@ describe("swaxs slurm", () => {
     const sameBut = (t: string) => t.replace(/\d{4}-\d\d-\d\dT[\d:.+Z-]+/g, "T");
     expect(sameBut(viaRun.stdout)).toBe(sameBut(direct.stdout));
   });
+
+  it("out: . (the inputs' folder) is refused before anything is written or submitted", async () => {
+    const { simulate, PRESETS } = await import("../simulate/index.js");
+    const sim = join(dir, "sim");
+    await simulate({ ...PRESETS.tiny, rows: 2, cols: 1, sweeps: 2 }, sim, { seed: 2 });
+    const yaml = join(sim, "experiment.yaml");
+    writeFileSync(yaml, readFileSync(yaml, "utf8").replace(/^out: .*$/m, "out: ."));
+    const before = readdirSync(sim).sort();
+    const around = readdirSync(dir).sort();
+    const r = swaxs("slurm", yaml, "--shards", "2");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/out: .* is the config's folder; choose a new folder\n$/);
+    expect(readdirSync(sim).sort()).toEqual(before);
+    expect(readdirSync(dir).sort()).toEqual(around);
+  }, 60_000);
 
   it("bad input is one line and exit 2", () => {
     const bad = swaxs("slurm", join(dir, "a"), "--shards", "0", "--dry-run");

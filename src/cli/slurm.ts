@@ -98,6 +98,11 @@ export async function slurmCommand(config: string, o: SlurmCliOptions): Promise<
     }
     return;
   }
+  // the run's own output check first: `<out>.slurm/` is written beside an output the run accepts
+  // (out: . — the inputs' folder — is refused here, before any script or log is written)
+  const { loadConfig } = await import("../pipeline/config.js");
+  const { checkRunOutput } = await import("../pipeline/preflight.js");
+  for (const p of plans) checkRunOutput(await loadConfig(p.config));
   const reports = await cluster.runOnSlurm(plans, {
     shardCommand,
     mergeCommand,
