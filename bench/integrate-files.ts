@@ -3,7 +3,7 @@
  * side in one run (issue 11): an Eiger-style HDF5 stack of Pilatus 1M frames (int32, bitshuffle-LZ4,
  * one chunk per frame) and the same frames as a CBF series.
  *
- *   npm run bench:integrate-files [-- --frames 100 --repeat 3]
+ *   npm run bench:integrate-files [-- --frames 100 --repeat 3 --keep DIR]
  *
  * Both sides are timed as whole processes, set-up included (start-up, calibration, the pixel→bin
  * matrix, reading, decoding, integrating, writing). Ours is the built CLI (dist/, `npm run build`
@@ -13,7 +13,7 @@
  * Poisson errors. `same_answer` is the share of (frame, bin) intensities within 1e-3 relative of
  * pyFAI's (issue 11 asks ≥ 99 %). Peak RSS through /usr/bin/time where present. Prints one JSON object.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -26,6 +26,8 @@ import { median, round, timed } from "./measure.js";
 
 const FRAMES = Number(arg("--frames") ?? 100);
 const REPEAT = Number(arg("--repeat") ?? 3);
+/** Keep the generated inputs in this folder (created) for profiling, instead of a removed temporary one. */
+const KEEP = arg("--keep");
 const root = fileURLToPath(new URL("..", import.meta.url));
 const cli = join(root, "bin", "swaxs.js");
 const poni = fixturePath("pyfai", "ref_saxs.poni");
@@ -101,7 +103,8 @@ async function main() {
   if (!existsSync(join(root, "dist", "cli", "main.js"))) throw new Error("run `npm run build` first");
   const py = pythonWith(["pyFAI", "fabio", "h5py"]);
   if (!py) log("bench: no python3 with pyFAI, fabio and h5py (Debian python3-pyfai …): ours only");
-  const dir = mkdtempSync(join(tmpdir(), "swaxs-bench-files-"));
+  const dir = KEEP ?? mkdtempSync(join(tmpdir(), "swaxs-bench-files-"));
+  if (KEEP) mkdirSync(KEEP, { recursive: true });
   try {
     log(`bench: writing ${FRAMES} Pilatus 1M frames (HDF5 bitshuffle-LZ4 stack, CBF series)…`);
     const { h5, cbfs } = await writeInputs(dir);
@@ -178,7 +181,7 @@ async function main() {
       ),
     );
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (!KEEP) rmSync(dir, { recursive: true, force: true });
   }
 }
 

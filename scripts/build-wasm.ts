@@ -43,9 +43,12 @@ export const pathOf = (m: WasmModule) => fileURLToPath(new URL(`../${m.file}`, i
 
 export async function compile(m: WasmModule): Promise<Uint8Array> {
   const wabt = await wabtInit();
-  const mod = wabt.parseWat(`${m.constant}.wat`, m.wat());
+  // threads: the integration kernel imports a shared memory (one matrix read by every worker thread)
+  const features = { threads: true };
+  const mod = wabt.parseWat(`${m.constant}.wat`, m.wat(), features);
   try {
-    mod.validate();
+    // validate takes the features too (wabt's typings omit the parameter)
+    (mod as unknown as { validate(f: typeof features): void }).validate(features);
     return mod.toBinary({}).buffer;
   } finally {
     mod.destroy();

@@ -159,6 +159,7 @@ export async function integrateCommand(files: string[], o: IntegrateCliOptions):
       jobs.length > 4 && nWorkers > 0 && H5_EXT.has(s.ext)
         ? new FramePool(nWorkers, { ...(o.dataset !== undefined && { dataset: o.dataset }), flipUd: flip })
         : null;
+    await pool?.warmFor([jobs[0]!.source.path]);
     const first = await readJob(jobs[0]!, flip);
     // pyFAI users pass mask = (image < 0) with Pilatus data; the first frame's invalid pixels join
     // the static mask (so the radial range ignores them) and later frames are checked per frame.

@@ -19,13 +19,16 @@ export {
   withPixelSize,
 } from "./detectors.js";
 export {
+  type CentreFieldsWanted,
   type CornerGrid,
+  centreFields,
   centreRadial,
   chiHalfWidth,
   computeCentres,
   computeCornerGrid,
   cornerChi,
   cornerRadial,
+  cornerRadialGrid,
   type PixelCentres,
   pixelCentreLab,
   pixelCorners,

@@ -1,12 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { fixturePath, readCsvTable } from "../../test/support/fixtures.js";
+import { expectSameArray } from "../../test/support/same-array.js";
 import {
+  centreFields,
   centreRadial,
   computeCentres,
   computeCornerGrid,
   cornerRadial,
+  cornerRadialGrid,
   pixelCentreLab,
   polarization,
+  radialBase,
   radialExtent,
   radialHalfWidth,
   radialUnit,
@@ -37,9 +41,9 @@ describe.each(["saxs", "waxs"])("per-pixel geometry vs pyFAI 0.21.3 (%s)", (name
     const c = computeCentres(cal, shape);
     const unit = radialUnit("q_nm^-1")!;
     const q = centreRadial(c, unit, cal.wavelengthM);
-    const grid = computeCornerGrid(cal, shape);
-    const corners = cornerRadial(grid, unit, cal.wavelengthM);
-    const dq = radialHalfWidth(q, grid, unit, cal.wavelengthM);
+    const grid = cornerRadialGrid(cal, shape, unit);
+    const corners = cornerRadial(grid, shape);
+    const dq = radialHalfWidth(q, grid, shape);
     const sa = solidAngleRelative(c);
     const saAbs = solidAngleAbsolute(c, cal);
     const pol = polarization(c, 0.99);
@@ -78,6 +82,47 @@ describe("radialExtent", () => {
         for (const v of r) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
         expect(radialExtent(cal, shape, unit)).toEqual([lo * unit.scale, hi * unit.scale]);
       }
+    },
+  );
+});
+
+describe("centreFields and cornerRadialGrid", () => {
+  it.each(["ref_waxs.poni", "v21_eiger2_orientation.poni"])(
+    "%s: bit for bit the values of computeCentres → centreRadial, polarisation × solid angle, and computeCornerGrid",
+    async (name) => {
+      const cal = await readPoni(fixturePath("poni", name));
+      // a 300 × 400 corner of the detector: the same arithmetic, and vitest compares it quickly
+      const shape: [number, number] = [300, 400];
+      const c = computeCentres(cal, shape);
+      const g = computeCornerGrid(cal, shape, false);
+      for (const u of ["q_nm^-1", "2th_deg"] as const) {
+        const unit = radialUnit(u)!;
+        for (const f of [0.99, null]) {
+          for (const solidAngle of [true, false]) {
+            const got = centreFields(cal, shape, {
+              unit,
+              normalisation: { polarizationFactor: f, solidAngle },
+            });
+            expectSameArray(got.radial, centreRadial(c, unit, cal.wavelengthM), `${u} radial`);
+            const pol = f === null ? null : polarization(c, f);
+            const sa = solidAngleRelative(c);
+            const want = new Float32Array(c.tthRad.length);
+            for (let k = 0; k < want.length; k++) {
+              let v = pol ? Math.fround(pol[k]!) : 1;
+              if (solidAngle) v = Math.fround(v * Math.fround(sa[k]!));
+              want[k] = v;
+            }
+            expectSameArray(got.norm, want, `${u} ${f} ${solidAngle} norm`);
+          }
+        }
+        const grid = cornerRadialGrid(cal, shape, unit);
+        expectSameArray(
+          grid,
+          Float32Array.from(g.tthRad, (t) => radialBase(unit, t, cal.wavelengthM)),
+          u,
+        );
+      }
+      expect(centreFields(cal, shape, {})).toEqual({ radial: null, norm: null });
     },
   );
 });

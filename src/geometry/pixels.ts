@@ -13,6 +13,7 @@
  * float32 values; the trigonometry is float64. Corner positions are float64, and corner results are
  * stored as float32 (`corner_array`). Emulating this reproduces pyFAI to ~1e-12 instead of ~1e-7.
  */
+import { polarizationAt, solidAngleAt } from "./corrections.js";
 import type { Calibration, PoniGeometry } from "./types.js";
 import { qNmFromTth, type RadialUnit } from "./units.js";
 
@@ -163,6 +164,63 @@ export function computeCentres(cal: Calibration, shape: [number, number]): Pixel
   return { shape, tthRad, chiRad, cosIncidence };
 }
 
+/** What `centreFields` computes in its one pass over the pixel centres. */
+export interface CentreFieldsWanted {
+  /** Each centre's radial value in this unit's base (unscaled), as `centreRadial(computeCentres(…))`. */
+  unit?: RadialUnit;
+  /**
+   * Each centre's static normalisation, float32: polarisation (factor f, or none when null) times the
+   * relative solid angle (when `solidAngle`), rounded as the integrators store it.
+   */
+  normalisation?: { polarizationFactor: number | null; solidAngle: boolean };
+}
+
+/**
+ * The radial value and the static normalisation of every pixel centre in one pass, without the three
+ * float64 arrays of `computeCentres` (2θ, χ, cos α: 24 MB for a Pilatus 1M). Why: a fresh page of
+ * memory costs ~11 µs at its first write on the machines we measure (a virtual machine's page fault),
+ * so each 8 MB array written once costs ~25 ms, more than the arithmetic that fills it (issue 11).
+ * Value for value the same arithmetic as computeCentres → radialBase / polarizationAt ·
+ * solidAngleAt (same operations in the same order), so the results are bit-identical.
+ */
+export function centreFields(
+  cal: Calibration,
+  shape: [number, number],
+  want: CentreFieldsWanted,
+): { radial: Float64Array | null; norm: Float32Array | null } {
+  const [n1, n2] = shape;
+  const n = n1 * n2;
+  const unit = want.unit ?? null;
+  const radial = unit ? new Float64Array(n) : null;
+  const norm = want.normalisation ? new Float32Array(n) : null;
+  const f = want.normalisation?.polarizationFactor ?? null;
+  const sa = want.normalisation?.solidAngle === true;
+  const lambda = cal.wavelengthM;
+  const { a, L, p1col, p2row } = centreOffsets(cal, shape);
+  for (let d1 = 0; d1 < n1; d1++) {
+    const p1 = p1col[d1]!;
+    const b1 = a.a11 * p1 + a.a13 * L;
+    const b2 = a.a21 * p1 + a.a23 * L;
+    const b3 = a.a31 * p1 + a.a33 * L;
+    const row = d1 * n2;
+    for (let d2 = 0; d2 < n2; d2++) {
+      const p2 = p2row[d2]!;
+      const t1 = b1 + a.a12 * p2;
+      const t2 = b2 + a.a22 * p2;
+      const t3 = b3 + a.a32 * p2;
+      const tth = Math.atan2(Math.sqrt(t1 * t1 + t2 * t2), t3);
+      if (radial) radial[row + d2] = radialBase(unit!, tth, lambda);
+      if (norm) {
+        let v = 1;
+        if (f !== null) v = Math.fround(polarizationAt(tth, Math.atan2(t1, t2), f));
+        if (sa) v = Math.fround(v * Math.fround(solidAngleAt(L / Math.sqrt(L * L + p1 * p1 + p2 * p2))));
+        norm[row + d2] = v;
+      }
+    }
+  }
+  return { radial, norm };
+}
+
 /**
  * 2θ and χ at the (n1+1)×(n2+1) pixel-corner grid, float64 (pyFAI computes corners in float64 and
  * stores the converted values as float32; conversion happens in `cornerRadial`/`cornerChi`).
@@ -199,6 +257,33 @@ export function computeCornerGrid(cal: Calibration, shape: [number, number], wit
     }
   }
   return { shape, tthRad, chiRad };
+}
+
+/**
+ * The radial value (unit base, float32 as pyFAI's `corner_array`) at every point of the
+ * (n1+1)×(n2+1) pixel-corner grid: computeCornerGrid's 2θ converted, without its float64 array.
+ */
+export function cornerRadialGrid(cal: Calibration, shape: [number, number], unit: RadialUnit): Float32Array {
+  const m1 = shape[0] + 1;
+  const m2 = shape[1] + 1;
+  const grid = new Float32Array(m1 * m2);
+  const a = rotationTerms(cal);
+  const L = cal.distM;
+  const lambda = cal.wavelengthM;
+  const [flip1, flip2] = flips(cal.detector.orientation);
+  for (let i = 0; i < m1; i++) {
+    const p1 = orient(flip1, i, m1 - 1) * cal.detector.pixel1M - cal.poni1M;
+    const b1 = a.a11 * p1 + a.a13 * L;
+    const b2 = a.a21 * p1 + a.a23 * L;
+    const b3 = a.a31 * p1 + a.a33 * L;
+    for (let j = 0; j < m2; j++) {
+      const p2 = orient(flip2, j, m2 - 1) * cal.detector.pixel2M - cal.poni2M;
+      const t1 = b1 + a.a12 * p2;
+      const t2 = b2 + a.a22 * p2;
+      grid[i * m2 + j] = radialBase(unit, Math.atan2(Math.sqrt(t1 * t1 + t2 * t2), b3 + a.a32 * p2), lambda);
+    }
+  }
+  return grid;
 }
 
 /** Radial value in the unit's internal base (q nm⁻¹ or 2θ rad) from 2θ, float64. */
@@ -244,12 +329,11 @@ export function radialExtent(cal: Calibration, shape: [number, number], unit: Ra
 }
 
 /**
- * Radial value at each pixel's 4 corners (A,B,C,D), float32 as pyFAI's `corner_array`: shape (n, 4).
+ * Radial value at each pixel's 4 corners (A,B,C,D), float32 as pyFAI's `corner_array`: shape (n, 4),
+ * from `cornerRadialGrid`.
  */
-export function cornerRadial(g: CornerGrid, unit: RadialUnit, wavelengthM: number): Float32Array {
-  const grid = new Float32Array(g.tthRad.length);
-  for (let k = 0; k < grid.length; k++) grid[k] = radialBase(unit, g.tthRad[k]!, wavelengthM);
-  return gatherCorners(grid, g.shape);
+export function cornerRadial(grid: Float32Array, shape: [number, number]): Float32Array {
+  return gatherCorners(grid, shape);
 }
 
 /** χ at each pixel's 4 corners (A,B,C,D), float32: shape (n, 4). */
@@ -277,18 +361,15 @@ function gatherCorners(grid: Float32Array, shape: [number, number]): Float32Arra
 
 /**
  * Half-width of each pixel in the radial unit: max over the 4 corners of |corner − centre|
- * (pyFAI `Geometry.delta_array`, used by bounding-box splitting), the corners' values float32 as in
- * `cornerRadial`. Read straight from the corner grid: no (n, 4) corner array is built.
+ * (pyFAI `Geometry.delta_array`, used by bounding-box splitting), the corners' values float32 from
+ * `cornerRadialGrid`. Read straight from the corner grid: no (n, 4) corner array is built.
  */
 export function radialHalfWidth(
   centre: Float64Array,
-  g: CornerGrid,
-  unit: RadialUnit,
-  wavelengthM: number,
+  grid: Float32Array,
+  shape: [number, number],
 ): Float64Array {
-  const grid = new Float32Array(g.tthRad.length);
-  for (let k = 0; k < grid.length; k++) grid[k] = radialBase(unit, g.tthRad[k]!, wavelengthM);
-  const [n1, n2] = g.shape;
+  const [n1, n2] = shape;
   const m2 = n2 + 1;
   const out = new Float64Array(centre.length);
   for (let d1 = 0; d1 < n1; d1++) {

@@ -1,14 +1,19 @@
 /**
  * Per-geometry arrays computed once and shared by every integrator on the same calibration and
- * frame shape (pyFAI keeps the same cache on its AzimuthalIntegrator).
+ * frame shape (pyFAI keeps the same cache on its AzimuthalIntegrator). Each array is computed on
+ * demand and only what is asked for: a 1D integration needs the centres' radial values, their
+ * half-widths and the static normalisation, not the 2θ, χ and cos α arrays of `centres()` (a fresh
+ * 8 MB array costs ~25 ms of page faults alone on the machines we measure; issue 11).
  */
 import {
   type Calibration,
   type CornerGrid,
+  centreFields,
   centreRadial,
   computeCentres,
   computeCornerGrid,
   cornerChi,
+  cornerRadialGrid,
   type PixelCentres,
   type RadialUnit,
   radialHalfWidth,
@@ -21,6 +26,7 @@ export class GeometryCache {
   private chiC: Float32Array | null = null;
   private readonly radials = new Map<string, Float64Array>();
   private readonly halves = new Map<string, Float64Array>();
+  private readonly cornerGrids = new Map<string, Float32Array>();
 
   constructor(
     readonly cal: Calibration,
@@ -34,14 +40,14 @@ export class GeometryCache {
     return this.c;
   }
 
-  /** The corner grid; χ there only when `withChi` (or asked for before): 1D bbox needs 2θ alone. */
-  corners(withChi = false): CornerGrid {
-    if (!this.g || (withChi && !this.g.chiRad)) this.g = computeCornerGrid(this.cal, this.shape, withChi);
+  /** The corner grid of 2θ and χ (2D splitting's χ half-widths and full splitting's χ corners). */
+  corners(): CornerGrid {
+    this.g ??= computeCornerGrid(this.cal, this.shape, true);
     return this.g;
   }
 
   chiCorners(): Float32Array {
-    this.chiC ??= cornerChi(this.corners(true));
+    this.chiC ??= cornerChi(this.corners());
     return this.chiC;
   }
 
@@ -49,19 +55,40 @@ export class GeometryCache {
   radial(unit: RadialUnit): Float64Array {
     let r = this.radials.get(unit.base);
     if (!r) {
-      r = centreRadial(this.centres(), unit, this.cal.wavelengthM);
+      // from the 2θ already there, else straight from the geometry without keeping 2θ, χ, cos α
+      r = this.c
+        ? centreRadial(this.c, unit, this.cal.wavelengthM)
+        : centreFields(this.cal, this.shape, { unit }).radial!;
       this.radials.set(unit.base, r);
     }
     return r;
+  }
+
+  /** Radial value (unit base, float32) at the pixel-corner grid. */
+  cornerRadialGrid(unit: RadialUnit): Float32Array {
+    let g = this.cornerGrids.get(unit.base);
+    if (!g) {
+      g = cornerRadialGrid(this.cal, this.shape, unit);
+      this.cornerGrids.set(unit.base, g);
+    }
+    return g;
   }
 
   /** Bounding-box half-widths in the unit's base (unscaled). */
   radialHalf(unit: RadialUnit): Float64Array {
     let h = this.halves.get(unit.base);
     if (!h) {
-      h = radialHalfWidth(this.radial(unit), this.corners(), unit, this.cal.wavelengthM);
+      h = radialHalfWidth(this.radial(unit), this.cornerRadialGrid(unit), this.shape);
       this.halves.set(unit.base, h);
     }
     return h;
+  }
+
+  /**
+   * Polarisation (factor, or none when null) × relative solid angle (when asked), float32 per pixel:
+   * a new array each call, the caller's to change (an integrator folds its flat and mask into it).
+   */
+  normalisation(polarizationFactor: number | null, solidAngle: boolean): Float32Array {
+    return centreFields(this.cal, this.shape, { normalisation: { polarizationFactor, solidAngle } }).norm!;
   }
 }

@@ -10,11 +10,9 @@ import {
   chiHalfWidth,
   cornerRadial,
   detectorMask,
-  polarizationAt,
   type RadialUnit,
   type RadialUnitName,
   radialUnit,
-  solidAngleAt,
 } from "../geometry/index.js";
 import { InputError } from "../util/errors.js";
 import { type BinGrid, binCentres } from "./bins.js";
@@ -123,17 +121,11 @@ class Corrections {
     }
     checkLength("dark", opts.dark, n);
     checkLength("flat", opts.flat, n);
-    // polarisation (float32, as pyFAI stores it), solid angle and flat in one pass over the pixels
-    // (the arithmetic of geometry's `polarization` and `solidAngleRelative`, pixel by pixel)
-    const sa = opts.correctSolidAngle !== false;
-    const f = opts.polarizationFactor ?? null;
-    const { tthRad, chiRad, cosIncidence } = geo.centres();
+    // polarisation × solid angle (float32, as pyFAI stores it) from the geometry, then the flat
+    const norm = geo.normalisation(opts.polarizationFactor ?? null, opts.correctSolidAngle !== false);
     const flat = opts.flat ?? null;
-    const norm = new Float32Array(n);
     for (let k = 0; k < n; k++) {
-      let v = 1;
-      if (f !== null) v = Math.fround(polarizationAt(tthRad[k]!, chiRad[k]!, f));
-      if (sa) v = Math.fround(v * Math.fround(solidAngleAt(cosIncidence[k]!)));
+      let v = norm[k]!;
       if (flat) v = Math.fround(v * flat[k]!);
       if (!(Number.isFinite(v) && v !== 0)) mask[k] = 1;
       norm[k] = mask[k] ? 0 : v;
@@ -215,7 +207,6 @@ export class Integrator1d {
     this.corr = new Corrections(geo, opts);
     const range = scaledRange(opts.radialRange, this.unit.scale);
     const method = opts.method ?? "bbox";
-    const lambda = cal.wavelengthM;
     let built: { matrix: PixelBins; grid: BinGrid };
     if (method === "no") {
       built = buildNoSplit(geo.radial(this.unit), this.corr.mask, opts.npt, range);
@@ -223,7 +214,7 @@ export class Integrator1d {
       built = buildBBox1d(geo.radial(this.unit), geo.radialHalf(this.unit), this.corr.mask, opts.npt, range);
     } else if (method === "full") {
       built = buildFull1d(
-        cornerRadial(geo.corners(), this.unit, lambda),
+        cornerRadial(geo.cornerRadialGrid(this.unit), shape),
         geo.chiCorners(),
         this.corr.mask,
         opts.npt,

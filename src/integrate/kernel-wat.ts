@@ -11,9 +11,9 @@
  *   S_b += c·sig;  V_b += c·c·var   (c: float32 coefficient promoted to float64)
  * so the sums are bit-identical and the JavaScript loop stays beside it as the reference.
  *
- * Memory (imported, laid out by kernel.js): the matrix's ptr (int32 per pixel + 1), its bins stored
- * as byte offsets into the accumulators (b·16, uint16 or uint32), its coefficients (float32), the
- * frame, an optional float32 dark, the accumulators S and V interleaved (S_b at sv + 16b, V_b
+ * Memory (imported, laid out by wasm-sums.js): the matrix's ptr (int32 per pixel + 1), its bins
+ * (uint16 or uint32, the matrix's own arrays, so one copy in a shared memory serves the JavaScript
+ * reference and every thread's kernel), its coefficients (float32), the frame, an optional float32 dark, the accumulators S and V interleaved (S_b at sv + 16b, V_b
  * at sv + 16b + 8), and room for a list of pixels (int32). Returns the number of pixels in the
  * matrix whose raw value is outside [lo, hi) (NaN included) and lists them: kernel.js takes their
  * share back out of the static sums.
@@ -34,7 +34,7 @@ const LOADS = {
 export type WasmDtype = keyof typeof LOADS;
 export const WASM_DTYPES = Object.keys(LOADS) as WasmDtype[];
 
-/** Bin indices 2 bytes wide (≤ 4096 bins: b·16 fits a uint16) or 4. */
+/** Bin indices 2 bytes wide (≤ 65 536 bins, as PixelBins stores them) or 4. */
 export const BIN_WIDTHS = [2, 4] as const;
 
 export function functionName(dtype: WasmDtype, binWidth: 2 | 4): string {
@@ -45,7 +45,7 @@ export function functionName(dtype: WasmDtype, binWidth: 2 | 4): string {
 function entry(binWidth: 2 | 4, variance: boolean): string {
   const loadBin = binWidth === 2 ? "i32.load16_u" : "i32.load";
   return `
-          (local.set $a (i32.add (local.get $sv) (${loadBin} (local.get $pb))))
+          (local.set $a (i32.add (local.get $sv) (i32.shl (${loadBin} (local.get $pb)) (i32.const 4))))
           (local.set $c (f64.promote_f32 (f32.load (local.get $pc))))
           (f64.store (local.get $a) (f64.add (f64.load (local.get $a)) (f64.mul (local.get $c) (local.get $sig))))${
             variance
@@ -108,11 +108,15 @@ function sumsFunction(dtype: WasmDtype, binWidth: 2 | 4): string {
     (local.get $invalid))`;
 }
 
-/** The whole module: its memory imported as env.memory. */
+/**
+ * The whole module: its memory imported as env.memory, shared (a SharedArrayBuffer behind it), so
+ * worker threads can all read one copy of the matrix; each instance keeps its frame and
+ * accumulators in a region of its own (wasm-sums.js).
+ */
 export function kernelWat(): string {
   const fns = WASM_DTYPES.flatMap((d) => BIN_WIDTHS.map((w) => sumsFunction(d, w)));
   return `(module
-  (import "env" "memory" (memory 1))${fns.join("")}
+  (import "env" "memory" (memory 1 65536 shared))${fns.join("")}
 )
 `;
 }

@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
+import { expectSameArray } from "../../test/support/same-array.js";
 import { allocate } from "../formats/dtype.js";
 import { DTYPES } from "../formats/index.js";
 import type { Dtype } from "../formats/types.js";
 import { validWindow } from "./integrator.js";
 import { type FramePrep, frameSums, staticSums } from "./kernel.js";
 import { CooBuilder, type PixelBins } from "./sparse.js";
-import { wasmSums } from "./wasm-sums.js";
+import { sharedMatrix, WasmSums, wasmSums } from "./wasm-sums.js";
 
 /** xorshift32: the same matrices and frames on every run. */
 function rng(seed: number) {
@@ -73,8 +74,8 @@ describe("per-frame sums: WebAssembly = the JavaScript reference, bit for bit", 
     { dark: true, poisson: true, floor: Number.NEGATIVE_INFINITY },
     { dark: true, poisson: false, floor: 1 },
   ];
-  // 300 bins: 2-byte bin offsets; 5000 bins (as 2D caking): 4-byte ones
-  it.each([300, 5000])("every frame dtype, with and without dark and σ (%i bins)", (nBins) => {
+  // 300 bins: 2-byte bin indices; 70 000 bins (more than a uint16 holds): 4-byte ones
+  it.each([300, 70_000])("every frame dtype, with and without dark and σ (%i bins)", (nBins) => {
     const rand = rng(nBins);
     const m = matrix(20_000, nBins, rand);
     expect(wasmSums(m)).not.toBeNull();
@@ -84,10 +85,11 @@ describe("per-frame sums: WebAssembly = the JavaScript reference, bit for bit", 
         const p = prep(m, dtype, o, rand);
         const js = frameSums(m, f, { ...p, kernel: "js" });
         const wasm = frameSums(m, f, { ...p, kernel: "wasm" });
-        expect(wasm.signal, `${dtype} ${JSON.stringify(o)}`).toEqual(js.signal);
-        expect(wasm.variance).toEqual(js.variance);
-        expect(wasm.normalization).toEqual(js.normalization);
-        expect(wasm.count).toEqual(js.count);
+        const what = `${dtype} ${JSON.stringify(o)}`;
+        expectSameArray(wasm.signal, js.signal, what);
+        expectSameArray(wasm.variance, js.variance, what);
+        expectSameArray(wasm.normalization, js.normalization, what);
+        expectSameArray(wasm.count, js.count, what);
         // the invalid pixels' share came out of the static sums
         expect(js.count).not.toEqual(p.staticCount);
         if (o.poisson) expect(js.variance.some((v) => v > 0)).toBe(true);
@@ -105,5 +107,29 @@ describe("per-frame sums: WebAssembly = the JavaScript reference, bit for bit", 
     const first = frameSums(m, a, p);
     frameSums(m, b, { ...p, dark: null });
     expect(frameSums(m, a, p).signal).toEqual(first.signal);
+  });
+
+  it("engines on one shared copy of the matrix (as worker threads) each sum in a region of their own", () => {
+    const rand = rng(11);
+    const m = matrix(8000, 300, rand);
+    const shared = sharedMatrix(m, 2);
+    expect(shared.memory?.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(shared.ptr.buffer).toBe(shared.bins.buffer);
+    expect([shared.ptr, shared.bins, shared.coef]).toEqual([m.ptr, m.bins, m.coef]);
+    expect(sharedMatrix(shared, 2)).toBe(shared);
+    // two regions grown on the shared memory; a third finds no room and takes a copy of its own
+    const engines = [0, 1, 2].map(() => WasmSums.create(shared)!);
+    const sizes = engines.map((e) => e.buf.byteLength);
+    expect(sizes[1]).toBeGreaterThan(sizes[0]!);
+    expect(engines[2]!.buf).not.toBe(engines[1]!.buf);
+    const p = prep(m, "int32", options[0]!, rand);
+    const frames = engines.map(() => frame("int32", m.nPixels, rand));
+    // interleaved: each engine's frame and sums stay where the others do not write
+    const first = engines.map((e, k) => e.sums(frames[k]!, p)!.S.slice());
+    for (const [k, e] of engines.entries()) {
+      const js = frameSums(m, frames[k]!, { ...p, kernel: "js" });
+      expect(first[k]).toEqual(js.signal);
+      expect(e.sums(frames[k]!, p)!.S).toEqual(js.signal);
+    }
   });
 });

@@ -9,6 +9,7 @@ import { TaskWorkers } from "../util/task-workers.js";
 import { finishSums, type Integrator1d, type Result1d, validWindow } from "./integrator.js";
 import type { FramePrep, Sums } from "./kernel.js";
 import type { PixelBins } from "./sparse.js";
+import { sharedMatrix } from "./wasm-sums.js";
 
 export interface WorkerInit {
   matrix: PixelBins;
@@ -35,16 +36,21 @@ function share<T extends Shareable>(a: T): T {
  * The pixel→bin matrix and the static normalisation of an integrator in SharedArrayBuffers: what
  * every worker thread reads (one copy for all).
  */
-export function sharedInit(integ: Integrator1d): WorkerInit {
+export function sharedInit(integ: Integrator1d, nWorkers: number): WorkerInit {
   const p = integ.framePrep("float32");
+  // in the kernel's shared WebAssembly memory, with room for each worker's frame and sums (and the
+  // main thread's); else (no WebAssembly) in SharedArrayBuffers for the JavaScript loop
+  const m = sharedMatrix(integ.matrix, nWorkers + 1);
   return {
-    matrix: {
-      nBins: integ.matrix.nBins,
-      nPixels: integ.matrix.nPixels,
-      ptr: share(integ.matrix.ptr),
-      bins: share(integ.matrix.bins),
-      coef: share(integ.matrix.coef),
-    },
+    matrix: m.memory
+      ? m
+      : {
+          nBins: m.nBins,
+          nPixels: m.nPixels,
+          ptr: share(m.ptr),
+          bins: share(m.bins),
+          coef: share(m.coef),
+        },
     prep: {
       norm: share(p.norm),
       staticNorm: p.staticNorm,
@@ -69,7 +75,7 @@ export class IntegrationPool {
     nWorkers: number,
     private readonly maskInvalid = true,
   ) {
-    this.workers = new TaskWorkers<Sums>(workerUrl(), sharedInit(integ), nWorkers);
+    this.workers = new TaskWorkers<Sums>(workerUrl(), sharedInit(integ, nWorkers), nWorkers);
   }
 
   get size(): number {

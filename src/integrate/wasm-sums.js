@@ -1,9 +1,12 @@
 /**
- * The WebAssembly path of `frameSums` (kernel.js): one instance per pixel→bin matrix, holding a copy
- * of the matrix in its own memory, so each frame costs one copy in (the frame) and the two
- * accumulator arrays out. The code is kernel-wat.ts compiled into kernel-wasm.js; its sums are
- * bit-identical to the JavaScript loop's (same operations, same order), which stays as the reference
- * (`kernel: "js"`, or SWAXS_KERNEL=js).
+ * The WebAssembly path of `frameSums` (kernel.js). The kernel's memory is shared (a
+ * SharedArrayBuffer behind it): `sharedMatrix` copies a matrix into one such memory once, and every
+ * thread that receives it (workers get it through postMessage, not copied) runs its kernel on that
+ * one copy, with a region of its own for the frame and the accumulators grown at the memory's end.
+ * A matrix that is not in a shared memory yet is copied into a memory of its engine's own. Each frame
+ * then costs one copy in (the frame) and the two accumulator arrays out. The code is kernel-wat.ts
+ * compiled into kernel-wasm.js; its sums are bit-identical to the JavaScript loop's (same operations,
+ * same order), which stays as the reference (`kernel: "js"`, or SWAXS_KERNEL=js).
  *
  * Plain JavaScript typed with JSDoc, like kernel.js, so worker threads load it without a loader.
  */
@@ -34,6 +37,7 @@ const DTYPE_OF = /** @type {Record<string, string>} */ ({
 
 /** WebAssembly's 32-bit address space, less a margin: a larger matrix stays on the JavaScript path. */
 const MAX_BYTES = 3.5 * 2 ** 30;
+const PAGE = 65536;
 
 /** @type {WebAssembly.Module | null} */
 let compiled = null;
@@ -55,6 +59,80 @@ export function wasmSums(m) {
   return e;
 }
 
+/** @param {number} bytes */
+const align16 = (bytes) => Math.ceil(bytes / 16) * 16;
+
+/**
+ * Where the matrix's arrays go in a memory, from `at` on, each 16-byte aligned, and where they end.
+ * @param {PixelBins} m
+ * @param {number} at
+ */
+function matrixLayout(m, at) {
+  const ptr = at;
+  const bins = align16(ptr + 4 * (m.nPixels + 1));
+  const coef = align16(bins + m.bins.BYTES_PER_ELEMENT * m.coef.length);
+  return { ptr, bins, coef, end: align16(coef + 4 * m.coef.length) };
+}
+
+/**
+ * An instance's own region from `at` on: the frame (room for float64), a dark, the accumulators S
+ * and V interleaved, the list of invalid pixels; and where it ends.
+ * @param {PixelBins} m
+ * @param {number} at
+ */
+function scratchLayout(m, at) {
+  const n = m.nPixels;
+  const frame = at;
+  const dark = align16(frame + 8 * n);
+  const sv = align16(dark + 4 * n);
+  const invalid = align16(sv + 16 * m.nBins);
+  return { frame, dark, sv, invalid, end: align16(invalid + 4 * n) };
+}
+
+/**
+ * A shared WebAssembly memory (pages) initially `initial` long, growable to `maximum`; null where
+ * this JavaScript engine has no shared WebAssembly memory.
+ * @param {number} initial
+ * @param {number} maximum
+ */
+function sharedMemory(initial, maximum) {
+  try {
+    return new WebAssembly.Memory({ initial, maximum, shared: true });
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Matrix `m` copied once into a shared WebAssembly memory, with room for `instances` kernels' own
+ * regions after it: the returned matrix's arrays are views of that memory (the same values), and it
+ * carries the memory, so the threads it is sent to read this one copy instead of copying it each.
+ * `m` itself when WebAssembly cannot take it (the JavaScript loop reads it as it is).
+ * @param {PixelBins} m
+ * @param {number} instances
+ * @returns {PixelBins}
+ */
+export function sharedMatrix(m, instances) {
+  if (typeof WebAssembly === "undefined" || m.memory) return m;
+  const lay = matrixLayout(m, 0);
+  const scratch = scratchLayout(m, 0).end + PAGE;
+  const maximum = Math.ceil((lay.end + instances * scratch) / PAGE);
+  if (maximum * PAGE > MAX_BYTES) return m;
+  const memory = sharedMemory(Math.ceil(lay.end / PAGE), maximum);
+  if (!memory) return m;
+  const buf = memory.buffer;
+  const ptr = new Int32Array(buf, lay.ptr, m.nPixels + 1);
+  ptr.set(m.ptr);
+  const bins =
+    m.bins instanceof Uint16Array
+      ? new Uint16Array(buf, lay.bins, m.bins.length)
+      : new Int32Array(buf, lay.bins, m.bins.length);
+  bins.set(m.bins);
+  const coef = new Float32Array(buf, lay.coef, m.coef.length);
+  coef.set(m.coef);
+  return { nBins: m.nBins, nPixels: m.nPixels, ptr, bins, coef, memory };
+}
+
 export class WasmSums {
   /**
    * @param {PixelBins} m
@@ -62,40 +140,48 @@ export class WasmSums {
    */
   static create(m) {
     if (typeof WebAssembly === "undefined") return null;
-    const binWidth = m.nBins * 16 <= 0xffff ? 2 : 4;
-    const nnz = m.coef.length;
-    const n = m.nPixels;
-    // layout: ptr at 0 (so a dark offset is never 0, which means "no dark"), then bins, coef,
-    // frame (room for float64), dark, accumulators; each 16-byte aligned
-    let end = 0;
-    const take = (/** @type {number} */ bytes) => {
-      const at = end;
-      end = Math.ceil((end + bytes) / 16) * 16;
-      return at;
-    };
-    const ptr = take(4 * (n + 1));
-    const bins = take(binWidth * nnz);
-    const coef = take(4 * nnz);
-    const frame = take(8 * n);
-    const dark = take(4 * n);
-    const sv = take(16 * m.nBins);
-    const invalid = take(4 * n);
-    if (end > MAX_BYTES) return null;
+    const binWidth = m.bins.BYTES_PER_ELEMENT === 2 ? 2 : 4;
     compiled ??= new WebAssembly.Module(Buffer.from(KERNEL_WASM_BASE64, "base64"));
-    const memory = new WebAssembly.Memory({ initial: Math.ceil(end / 65536) });
+    const scratchBytes = scratchLayout(m, 0).end;
+    /** @type {WebAssembly.Memory | null} */
+    let memory = m.memory ?? null;
+    let base = 0;
+    let mat = { ptr: m.ptr.byteOffset, bins: m.bins.byteOffset, coef: m.coef.byteOffset };
+    if (memory) {
+      // a region of our own at the memory's end: grow is atomic, so each instance gets its own
+      try {
+        base = memory.grow(Math.ceil(scratchBytes / PAGE)) * PAGE;
+      } catch {
+        memory = null; // no room left: a copy of our own below
+      }
+    }
+    if (!memory) {
+      // layout: ptr at 0 (so a dark offset is never 0, which means "no dark"), then bins, coef, our region
+      const lay = matrixLayout(m, 0);
+      base = lay.end;
+      const pages = Math.ceil((base + scratchBytes) / PAGE);
+      if (pages * PAGE > MAX_BYTES) return null;
+      memory = sharedMemory(pages, pages);
+      if (!memory) return null;
+      const b = memory.buffer;
+      new Int32Array(b, lay.ptr, m.nPixels + 1).set(m.ptr);
+      const bins =
+        binWidth === 2
+          ? new Uint16Array(b, lay.bins, m.bins.length)
+          : new Int32Array(b, lay.bins, m.bins.length);
+      bins.set(m.bins);
+      new Float32Array(b, lay.coef, m.coef.length).set(m.coef);
+      mat = lay;
+    }
     const instance = new WebAssembly.Instance(compiled, { env: { memory } });
-    const buf = memory.buffer;
-    new Int32Array(buf, ptr, n + 1).set(m.ptr);
-    const offsets = binWidth === 2 ? new Uint16Array(buf, bins, nnz) : new Uint32Array(buf, bins, nnz);
-    for (let k = 0; k < nnz; k++) offsets[k] = /** @type {number} */ (m.bins[k]) * 16;
-    new Float32Array(buf, coef, nnz).set(m.coef);
-    return new WasmSums(m, instance, buf, binWidth, { ptr, bins, coef, frame, dark, sv, invalid });
+    const own = scratchLayout(m, base);
+    return new WasmSums(m, instance, memory.buffer, binWidth, { ...mat, ...own });
   }
 
   /**
    * @param {PixelBins} m
    * @param {WebAssembly.Instance} instance
-   * @param {ArrayBuffer} buf
+   * @param {ArrayBuffer | SharedArrayBuffer} buf
    * @param {2 | 4} binWidth
    * @param {{ ptr: number, bins: number, coef: number, frame: number, dark: number, sv: number, invalid: number }} at
    */
@@ -121,7 +207,10 @@ export class WasmSums {
     const { m, at, buf } = this;
     if (dtype === undefined || frame.length !== m.nPixels) return null;
     const fn = /** @type {SumsFn} */ (this.exports[`sums_${dtype}_b${this.binWidth}`]);
-    const Ctor = /** @type {new (b: ArrayBuffer, at: number, n: number) => PixelArray} */ (frame.constructor);
+    const Ctor =
+      /** @type {new (b: ArrayBuffer | SharedArrayBuffer, at: number, n: number) => PixelArray} */ (
+        frame.constructor
+      );
     new Ctor(buf, at.frame, m.nPixels).set(frame);
     if (prep.dark && prep.dark !== this.darkIn) {
       new Float32Array(buf, at.dark, m.nPixels).set(prep.dark);

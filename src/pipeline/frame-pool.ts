@@ -29,10 +29,15 @@ export class FramePool {
     this.workers = typeof workers === "number" ? new PipelineWorkers(workers) : workers;
   }
 
+  /** Have the threads load what reading these files takes, before the detector is set up. */
+  warmFor(files: string[]): Promise<void> {
+    return this.workers.warmFor(files);
+  }
+
   /** Give the workers the detector (its matrix shared, not copied); frames may follow at once. */
   setup(integ: Integrator1d): this {
     const detector: FrameDetectorInit = {
-      ...sharedInit(integ),
+      ...sharedInit(integ, this.workers.size),
       shape: integ.shape,
       windows: Object.fromEntries(DTYPES.map((d) => [d, integ.validWindow(d)])),
     };

@@ -7,6 +7,7 @@
  * reach a thread in order, so a job's setup always precedes its tasks.
  */
 import { parentPort } from "node:worker_threads";
+import { initH5 } from "../formats/index.js";
 import { errorReply, type TaskReply } from "../util/task-workers.js";
 import { fitJob } from "./fit-work.js";
 import { frameJob } from "./frame-work.js";
@@ -45,7 +46,12 @@ async function slot<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-port.on("message", (m: { setup: JobSetup } | { drop: number } | JobTask) => {
+port.on("message", (m: { setup: JobSetup } | { drop: number } | { warm: "hdf5" } | JobTask) => {
+  if ("warm" in m) {
+    // loaded now, while the main thread builds the matrix; a failure shows where a file is read
+    initH5().catch(() => {});
+    return;
+  }
   if ("setup" in m) {
     jobs.set(m.setup.key, m.setup.kind === "frames" ? frameJob(m.setup) : fitJob(m.setup));
     return;

@@ -7,7 +7,7 @@
  * exists already can take the next detector's frames while this thread builds that detector's
  * matrix. The worker side is pipeline-work.ts.
  */
-import type { Dtype } from "../formats/index.js";
+import { type Dtype, detectFormat } from "../formats/index.js";
 import type { WorkerInit } from "../integrate/index.js";
 import type { Reflection } from "../physics/index.js";
 import { TaskWorkers } from "../util/task-workers.js";
@@ -91,6 +91,22 @@ export class PipelineWorkers {
     cost = 1,
   ): Promise<R> {
     return this.workers.run(task, transfer, cost) as Promise<R>;
+  }
+
+  /**
+   * Have every thread load what reading these frame files takes (h5wasm, ~0.25 s of a core, for
+   * HDF5) while it waits for its first job: the main thread is building the matrix meanwhile, so
+   * the load no longer delays the first frame (issue 11). Files that cannot be looked at are left to
+   * the reading, which says what is wrong with them.
+   */
+  async warmFor(files: string[]): Promise<void> {
+    for (const f of new Set(files)) {
+      const format = await detectFormat(f).catch(() => null);
+      if (format === "hdf5") {
+        this.workers.broadcast({ warm: "hdf5" });
+        return;
+      }
+    }
   }
 
   /** Free a job's state on every thread (its matrix, its open files). */

@@ -149,6 +149,7 @@ export async function runExperiment(configPath: string, opts: RunOptions = {}): 
   // the run's worker threads start now: their start-up overlaps the checks and the first matrix
   const workers = runWorkers(loaded, log.length - plan.skipped.size, opts.onNote);
   try {
+    await workers?.warmFor(log.detectors().map((d) => log.file[log.detector.indexOf(d)]!));
     return await reduceAndAnalyse(loaded, log, plan, grid, workers, opts);
   } finally {
     await workers?.close();
