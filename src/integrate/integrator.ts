@@ -4,6 +4,7 @@
  * `integrate1d_ng` / `integrate2d_ng` (method ("no"|"bbox"|"full", "csr")); see `kernel.js`
  * for the per-frame arithmetic and `split1d.ts` / `split2d.ts` for the splitting.
  */
+import { availableParallelism } from "node:os";
 import type { Dtype, PixelArray } from "../formats/types.js";
 import {
   type Calibration,
@@ -21,6 +22,7 @@ import { type FramePrep, frameSums, type Kernel, type Sums, staticSums } from ".
 import type { PixelBins } from "./sparse.js";
 import { buildBBox1d, buildFull1d, buildNoSplit, type Range } from "./split1d.js";
 import { build2d } from "./split2d.js";
+import { sharedMatrix } from "./wasm-sums.js";
 
 export type SplitMethod = "no" | "bbox" | "full";
 export type ErrorModel = "poisson" | "none";
@@ -85,6 +87,14 @@ export interface Result2d {
   sigma: Float64Array | null;
   count: Float64Array;
 }
+
+/**
+ * Kernels that can read one matrix in place (wasm-sums.js `sharedMatrix`): this thread's and one
+ * per core's worst case of worker threads. A matrix goes into the kernel's shared memory once, as
+ * it is built, so neither this thread nor a worker copies it again (each copy of a Pilatus 1M matrix
+ * is ~20 MB of fresh memory: ~60 ms). More kernels than this take copies of their own.
+ */
+const KERNEL_INSTANCES = availableParallelism() + 1;
 
 function unitOrThrow(name: string | undefined): RadialUnit {
   const u = radialUnit(name ?? "q_nm^-1");
@@ -223,7 +233,7 @@ export class Integrator1d {
     } else {
       throw new InputError("", `unknown splitting method "${method}" (use no, bbox or full)`);
     }
-    this.matrix = built.matrix;
+    this.matrix = sharedMatrix(built.matrix, KERNEL_INSTANCES);
     this.grid = built.grid;
     this.radial = binCentres(built.grid).map((v) => v * this.unit.scale);
   }
@@ -296,7 +306,7 @@ export class Integrator2d {
       scaledRange(opts.radialRange, this.unit.scale),
       opts.azimuthRange ? [opts.azimuthRange[0] * deg, opts.azimuthRange[1] * deg] : null,
     );
-    this.matrix = built.matrix;
+    this.matrix = sharedMatrix(built.matrix, KERNEL_INSTANCES);
     this.radial = binCentres(built.radial).map((v) => v * this.unit.scale);
     this.azimuthalDeg = binCentres(built.azimuthal).map((v) => v / deg);
   }

@@ -16,6 +16,7 @@ import { type PhaseName, type Reflection, reflections } from "../physics/index.j
 import { RESULTS } from "../results/index.js";
 import type { Grid, ScanLog } from "../scan/index.js";
 import { InputError, PROGRAM, VERSION } from "../util/index.js";
+import { quiet } from "../util/quiet.js";
 import { type OcvResult, ocvPass, type PassContext, type StreamResult } from "./analyse.js";
 import type { ExperimentConfig } from "./config.js";
 import { ROLES, type RunContext } from "./context.js";
@@ -29,6 +30,7 @@ import { regionStage } from "./regions-stage.js";
 import { ResultsH5 } from "./results-h5.js";
 import { peakBase, peakReflections } from "./size-fit.js";
 import { streamDetector } from "./stream-stage.js";
+import { startSweepFits } from "./sweep-fits.js";
 import { writeCakes } from "./write/cakes.js";
 import { writeCanSas } from "./write/cansas.js";
 import { writeCrystallite } from "./write/crystallite.js";
@@ -48,12 +50,13 @@ const PRODUCTS: ((c: RunContext) => Promise<void> | void)[] = [
   writeMaps,
   writeEchem,
   writeSeries,
-  writeCrystallite,
   writeCanSas,
   writeXye,
   writeCakes,
   writeSaxs,
   writeExtra,
+  // last: its fits run on the worker threads meanwhile (sweep-fits.ts)
+  writeCrystallite,
 ];
 /** …and those written last, once the frame-by-frame sizes (RunContext.sizes) are in. */
 const NEEDS_FRAME_SIZES = [writeFrames];
@@ -72,12 +75,6 @@ function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void } {
     resolve = r;
   });
   return { promise, resolve };
-}
-
-/** Handled where awaited; this keeps a failure meanwhile from being an unhandled rejection. */
-function quiet<T>(p: Promise<T>): Promise<T> {
-  p.catch(() => {});
-  return p;
 }
 
 export class AnalysisStage {
@@ -210,6 +207,9 @@ export class AnalysisStage {
         sizes: new Map(),
         peakFits,
       };
+      // the per-sweep peak fits on the run's threads (idle now) while the other products are written
+      c.sweepFits = startSweepFits(c, this.pool);
+      for (const fits of c.sweepFits.values()) quiet(fits);
       for (const write of PRODUCTS) await write(c);
       for (const [k, v] of await this.sizes) c.sizes.set(k, v);
       for (const write of NEEDS_FRAME_SIZES) await write(c);

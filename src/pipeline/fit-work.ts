@@ -1,8 +1,9 @@
 /**
- * A peak's frame-by-frame fits on a pipeline worker (pipeline-work.ts; frame-sizes.ts on the main
- * thread): each task is a block of frames' curves (base already subtracted) and their σ; the answer
- * is each frame's crystallite size [nm], NaN where there is none. The fits are the main thread's
- * (sizeFit), so the sizes are the same wherever they are computed.
+ * A peak's fits on a pipeline worker (pipeline-work.ts): each task is a block of curves (base
+ * already subtracted) and their σ; the answer is each curve's crystallite size [nm], NaN where there
+ * is none (frame by frame: frame-sizes.ts), or each curve's whole fit (`whole`: the per-sweep region
+ * fits, sweep-fits.ts). The fits are the main thread's (sizeFit), so the results are the same
+ * wherever they are computed.
  */
 
 import type { Job } from "./pipeline-work.js";
@@ -15,10 +16,17 @@ export function fitJob(setup: FitsSetup): Job {
   return {
     run: async (t) => {
       const task = t as FitTask;
-      const sizes = new Float64Array(task.y.length / npt).fill(Number.NaN);
-      for (let f = 0; f < sizes.length; f++) {
-        const row = (a: Float64Array) => a.subarray(f * npt, (f + 1) * npt);
-        const L = sizeFit(pk, radial, row(task.y), row(task.sigma), refl).size;
+      const rows = task.y.length / npt;
+      const row = (a: Float64Array, f: number) => a.subarray(f * npt, (f + 1) * npt);
+      if (task.whole) {
+        const fits = Array.from({ length: rows }, (_, f) =>
+          sizeFit(pk, radial, row(task.y, f), row(task.sigma, f), refl),
+        );
+        return { result: fits, transfer: [] };
+      }
+      const sizes = new Float64Array(rows).fill(Number.NaN);
+      for (let f = 0; f < rows; f++) {
+        const L = sizeFit(pk, radial, row(task.y, f), row(task.sigma, f), refl).size;
         if (L) sizes[f] = L.sizeNm;
       }
       return { result: sizes, transfer: [sizes.buffer] };

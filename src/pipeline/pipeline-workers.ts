@@ -57,6 +57,8 @@ export interface FitTask {
   /** frames × npt, row after row */
   y: Float64Array;
   sigma: Float64Array;
+  /** Answer each curve's whole fit (SizeFitResult, the per-sweep fits) instead of its size alone. */
+  whole?: boolean;
 }
 
 export type JobTask = FrameTask | FitTask;

@@ -10,7 +10,7 @@ import type { Reflection } from "../physics/index.js";
 import { columnsOf, csv, csvLine, fmt, RESULTS } from "../results/index.js";
 import type { RegionSweep } from "./analyse.js";
 import type { PeakConfig } from "./config.js";
-import { phaseDetected, sizeFit } from "./size-fit.js";
+import { phaseDetected, type SizeFitResult, sizeFit } from "./size-fit.js";
 
 /**
  * When the cell reached `sodPct` of its first discharge [Unix s], from the cycler records (linear
@@ -115,13 +115,18 @@ export interface PeakSweeps {
   clock: FrameClock;
 }
 
+/** Sweep k's curve as it is fitted: the region's mean minus its base. */
+export function sweepCurve(x: PeakSweeps, k: number): Float64Array {
+  return x.sweeps[k]!.raw.map((v, j) => v - x.base[j]!);
+}
+
 /**
  * Scherrer sizes per sweep: the phase's reflections in the window fitted together on the region's
  * mean curve minus `base` (the peak's base: see writeCrystallite), then L = 2πK/FWHM of the size
  * broadening (size-fit.ts).
  */
-export function crystalliteSeries(x: PeakSweeps): SizeSeries {
-  const { pk, sweeps, base, radial, refl, timeS, clock } = x;
+export function crystalliteSeries(x: PeakSweeps, fitted?: SizeFitResult[]): SizeSeries {
+  const { pk, sweeps, radial, refl, timeS, clock } = x;
   const lines = [csvLine(columnsOf(RESULTS.crystallite))];
   const t: number[] = [];
   const size: number[] = [];
@@ -129,9 +134,9 @@ export function crystalliteSeries(x: PeakSweeps): SizeSeries {
   const model = { ratio: 0, free: 0, disagree: 0 };
   const phaseFits: PeakFit[] = [];
   const etas: number[] = [];
-  for (const s of sweeps) {
-    const y = s.raw.map((v, j) => v - base[j]!);
-    const r = sizeFit(pk, radial, y, s.sigma, refl);
+  for (const [k, s] of sweeps.entries()) {
+    // fitted already (on the run's threads: sweep-fits.ts), else here
+    const r = fitted?.[k] ?? sizeFit(pk, radial, sweepCurve(x, k), s.sigma, refl);
     phaseFits.push(r.fit);
     const { fit, size: L } = r;
     const seen = phaseDetected(fit);

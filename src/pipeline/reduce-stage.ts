@@ -9,13 +9,21 @@ import { statSync } from "node:fs";
 import { join } from "node:path";
 import type { ScanLog } from "../scan/index.js";
 import { InputError } from "../util/errors.js";
+import { quiet } from "../util/quiet.js";
 import { workerCount } from "../util/task-workers.js";
 import type { ExperimentConfig } from "./config.js";
 import { FramePool } from "./frame-pool.js";
 import type { PipelineWorkers } from "./pipeline-workers.js";
-import { DetectorReducer, type FrameRef, type ReducedCurve, reductionOf } from "./reduce.js";
+import {
+  DetectorReducer,
+  type FrameRef,
+  type ReducedAsMeasured,
+  type ReducedCurve,
+  reductionOf,
+} from "./reduce.js";
 import { mergeParts, type Part } from "./shards.js";
 import { CurveStore } from "./store.js";
+import { extraRef } from "./write/extra.js";
 
 export interface DetectorFrames {
   name: string;
@@ -28,6 +36,12 @@ export interface DetectorFrames {
   resumed: number;
   /** The caked frames (2D caking asked for this detector): records of nptAzim × nptRad. */
   cakes: { store: CurveStore; radial: Float64Array; azimuthalDeg: Float64Array; nptAzim: number } | null;
+  /**
+   * This detector's extra measurements (config `extra:`, by name), reduced by its reducer beside its
+   * frames — on the run's threads, with the matrix already built — as they were measured (no
+   * empty-cell subtraction; write/extra.ts). Empty in a shard's run, which writes no products.
+   */
+  extras: Map<string, Promise<ReducedAsMeasured>>;
 }
 
 /**
@@ -192,6 +206,14 @@ export async function prepareDetector(
       cakes.store.truncate(n);
     }
     const resumed = store.length;
+    // the extras first: they are few, and their results wait where they are written
+    const extras = new Map(
+      lines
+        ? []
+        : cfg.extra
+            .filter((x) => x.detector === name)
+            .map((x) => [x.name, quiet(red.reduceAsMeasured(extraRef(cfg, x, log)))] as const),
+    );
     const frames: DetectorFrames = {
       name,
       radial: red.radial,
@@ -200,6 +222,7 @@ export async function prepareDetector(
       store,
       resumed,
       cakes,
+      extras,
     };
     opts.tick(resumed);
     opts.onRecords?.(frames, store.length);
@@ -253,8 +276,10 @@ export async function prepareDetector(
         if (queue.length >= depth) put(await queue.shift()!);
       }
       while (queue.length) put(await queue.shift()!);
+      // settled before the reducer closes (their failure is thrown where they are written)
+      await Promise.allSettled(extras.values());
     } catch (err) {
-      await Promise.allSettled(queue);
+      await Promise.allSettled([...queue, ...extras.values()]);
       store.close();
       cakes?.store.close();
       throw err;

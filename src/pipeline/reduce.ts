@@ -120,22 +120,25 @@ export function countCutoffOf(f: Frame, detectorName: string): number | null {
   return /^pilatus/i.test(detectorName) ? 2 ** 20 - 1 : null;
 }
 
+/** A frame reduced as it was measured: I / (exposure × monitor), no empty cell, σ (float32 values). */
+export interface ReducedAsMeasured {
+  radial: Float64Array;
+  intensity: Float64Array;
+  sigma: Float64Array;
+}
+
 /**
  * One frame (a calibrant, an extra measurement) reduced on its own as the detector's frames are,
- * counted as `ref` says: its own matrix, built and dropped.
+ * counted as `ref` says: its own matrix, built and dropped (a run reduces its extra measurements
+ * with the detector's reducer instead, beside its frames: reduce-stage.ts).
  */
 export async function reduceOne(
   d: Parameters<typeof reductionOf>[0],
   ref: FrameRef,
-): Promise<{ radial: Float64Array; intensity: Float64Array; sigma: Float64Array }> {
+): Promise<ReducedAsMeasured> {
   const red = await DetectorReducer.create(reductionOf(d), ref);
   try {
-    const r = await red.reduce(ref);
-    return {
-      radial: red.radial,
-      intensity: Float64Array.from(r.intensity),
-      sigma: Float64Array.from(r.sigma),
-    };
+    return await red.reduceAsMeasured(ref);
   } finally {
     await red.close();
   }
@@ -254,7 +257,30 @@ export class DetectorReducer {
     this.pool = new IntegrationPool(this.integ, workers);
   }
 
+  /**
+   * A frame as it was measured (a calibrant, an extra measurement): integrated and counted as the
+   * frames are, without the empty cell or a transmission (stored as float32, as the frames' curves).
+   */
+  async reduceAsMeasured(ref: FrameRef): Promise<ReducedAsMeasured> {
+    const { r } = await this.integrate(ref);
+    const c = subtract(r.intensity, r.sigma!, null, null, 1);
+    return {
+      radial: this.radial,
+      intensity: Float64Array.from(c.intensity),
+      sigma: Float64Array.from(c.sigma),
+    };
+  }
+
   async reduce(ref: FrameRef): Promise<ReducedCurve> {
+    const { r, c } = await this.integrate(ref);
+    const T = ref.i0 > 0 ? ref.it / ref.i0 / this.opts.emptyItOverI0 : 1;
+    const out: ReducedCurve = { ...subtract(r.intensity, r.sigma!, this.bgI, this.bgS, T), transmission: T };
+    if (c) out.cake = subtract(c.intensity, c.sigma!, this.cakeBg?.I ?? null, this.cakeBg?.S ?? null, T);
+    return out;
+  }
+
+  /** The frame's 1D curve (and its cake, with caking), divided by exposure × monitor. */
+  private async integrate(ref: FrameRef): Promise<{ r: Result1d; c?: Result2d }> {
     const norm = ref.exposureS * ref.monitor;
     if (!(norm > 0 && Number.isFinite(norm)))
       throw new InputError(ref.file, `exposure × monitor must be > 0, got ${ref.exposureS} × ${ref.monitor}`);
@@ -269,10 +295,7 @@ export class DetectorReducer {
         ? await this.pool.integrate(f.data, f.dtype, norm)
         : this.integ.integrate(f.data, f.dtype, norm);
     }
-    const T = ref.i0 > 0 ? ref.it / ref.i0 / this.opts.emptyItOverI0 : 1;
-    const out: ReducedCurve = { ...subtract(r.intensity, r.sigma!, this.bgI, this.bgS, T), transmission: T };
-    if (c) out.cake = subtract(c.intensity, c.sigma!, this.cakeBg?.I ?? null, this.cakeBg?.S ?? null, T);
-    return out;
+    return c ? { r, c } : { r };
   }
 
   closeAll(): void {

@@ -7,7 +7,8 @@
  *   limit, by no more than the contrast calculator's expectation (an upper bound: the cell's other
  *   scattering does not change);
  * - an extra frame made independently (pyFAI's calcfrom1d paints a known curve, fabio writes it as
- *   EDF) comes back within 1e-3 of pyFAI's own integrate1d of it with the same geometry and mask;
+ *   EDF) comes back from a whole run (reduced by the detector's own reducer, beside its frames)
+ *   within 1e-3 of pyFAI's own integrate1d of it with the same geometry and mask;
  * - a missing extra file is one line naming its config key.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -20,7 +21,6 @@ import { PRESETS, simulate } from "../simulate/index.js";
 import { InputError } from "../util/index.js";
 import { loadConfig } from "./config.js";
 import { runExperiment } from "./run.js";
-import { reduceExtra } from "./write/extra.js";
 
 const root = mkdtempSync(join(tmpdir(), "swaxs-saxs-"));
 const stable = join(root, "stable");
@@ -126,11 +126,17 @@ print(json.dumps({"radial": r.radial.tolist(), "I": r.intensity.tolist()}))
       const ref = JSON.parse(out) as { radial: number[]; I: number[] };
       const cfg = await loadConfig(join(stable, "experiment.yaml"));
       expect(cfg.detectors.saxs!.npt).toBe(500);
-      const curve = await reduceExtra(
-        cfg,
-        { name: "known", detector: "saxs", file: join(stable, "extra_known.edf"), exposureS, monitor },
-        { exposureS: [], monitor: [] },
-      );
+      // the whole run, its frames and this extra measurement reduced side by side
+      const yaml = readFileSync(join(stable, "experiment.yaml"), "utf8")
+        .replace(
+          /extra: .*\n/,
+          `extra: [{name: known, detector: saxs, file: extra_known.edf, exposure_s: ${exposureS}, monitor: ${monitor}}]\n`,
+        )
+        .replace(/^out: .*$/m, "out: results-known");
+      writeFileSync(join(stable, "known.yaml"), yaml);
+      await runExperiment(join(stable, "known.yaml"));
+      const t = readCsvSync(join(stable, "results-known", "extra", "known_saxs.csv"));
+      const curve = { radial: numbers(t, "radial"), intensity: numbers(t, "intensity") };
       let worstQ = 0;
       let worstI = 0;
       let compared = 0;

@@ -10,6 +10,7 @@ export {
   markFolder,
   type OutputGuard,
 } from "./outdir.js";
+export { quiet } from "./quiet.js";
 export { errorReply, type TaskReply, TaskWorkers, workerCount } from "./task-workers.js";
 export { PROGRAM, VERSION } from "./version.js";
 export { readYaml, toYaml, type YamlFile, type YamlValue } from "./yaml.js";

@@ -8,35 +8,15 @@ import { RESULTS, resultPath } from "../../results/index.js";
 import type { RunContext } from "../context.js";
 import { crystalliteSeries } from "../products.js";
 import { reflectionSeries } from "../reflection-series.js";
-import { peakBase, regionBase } from "../size-fit.js";
+import { crystalliteInput } from "../sweep-fits.js";
 
 export async function writeCrystallite(c: RunContext): Promise<void> {
-  const { cfg, log, clock, regions } = c;
-  for (const pk of cfg.peaks) {
-    const d = c.dets.find((x) => x.name === pk.detector);
-    if (!d) continue;
-    const sweeps = c.streams.get(d.name)!.regions.get(pk.region);
-    const npt = d.radial.length;
-    // the region's base: its pixels' base curves (initial-OCV means weighted by their OCV frame
-    // counts; reference-state curves alike; none for base: none)
-    const o = c.ocv.get(d.name)!;
-    const base = regionBase(
-      peakBase(pk, o, c.streams.get(d.name), npt),
-      (p) => regions[p] === pk.region,
-      (p) => (pk.base === "ocv" ? o.count[p]! : 1),
-      o.count.length,
-      npt,
-    );
-    const input = {
-      pk,
-      sweeps: sweeps ?? [],
-      base,
-      radial: d.radial,
-      refl: c.refl.get(pk.name)!,
-      timeS: log.timeS,
-      clock,
-    };
-    const sz = crystalliteSeries(input);
+  for (const pk of c.cfg.peaks) {
+    const input = crystalliteInput(c, pk);
+    if (!input) continue;
+    // fitted on the run's threads while the other products were written (sweep-fits.ts), else here
+    const fits = await c.sweepFits?.get(pk.name);
+    const sz = crystalliteSeries(input, fits);
     await writeFile(join(c.tmp, resultPath.crystallite(pk.name)), sz.csv);
     const rs = reflectionSeries(input, sz.phaseFits);
     await writeFile(join(c.tmp, resultPath.reflections(pk.name)), rs.csv);

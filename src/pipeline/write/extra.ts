@@ -8,7 +8,7 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { columnsOf, csv, csvLine, fmt, RESULTS, resultPath } from "../../results/index.js";
-import { logColumn } from "../../scan/index.js";
+import { logColumn, type ScanLog } from "../../scan/index.js";
 import { InputError } from "../../util/index.js";
 import type { ExperimentConfig, ExtraConfig } from "../config.js";
 import type { RunContext } from "../context.js";
@@ -26,24 +26,21 @@ const median = (a: number[]) => {
 };
 
 /**
- * One extra measurement reduced as its detector's frames: counted as the config says, else like
- * the frames (their median exposure and monitor, as the empty cell: `frames` gives them).
+ * How one extra measurement is counted: as the config says, else like the frames (their median
+ * exposure and monitor, as the empty cell).
  */
-export async function reduceExtra(
-  cfg: ExperimentConfig,
-  x: ExtraConfig,
-  frames: { exposureS: number[]; monitor: number[] },
-): Promise<ExtraCurve> {
+export function extraRef(cfg: ExperimentConfig, x: ExtraConfig, log: ScanLog): FrameRef {
   const d = cfg.detectors[x.detector]!;
-  const exposureS = x.exposureS ?? median(frames.exposureS);
-  const monitor = d.monitor === null ? 1 : (x.monitor ?? median(frames.monitor));
+  const rows = [...Array(log.length).keys()].filter((i) => log.detector[i] === x.detector);
+  const col = d.monitor === null ? null : logColumn(log, d.monitor);
+  const exposureS = x.exposureS ?? median(rows.map((i) => log.exposureS[i]!));
+  const monitor = d.monitor === null ? 1 : (x.monitor ?? median(col ? rows.map((i) => col[i]!) : []));
   if (!(exposureS > 0) || !(monitor > 0))
     throw new InputError(
       cfg.file,
       `extra "${x.name}": no exposure or monitor to count it by (give exposure_s and monitor)`,
     );
-  const ref: FrameRef = { file: x.file, frame: 0, exposureS, monitor, i0: 0, it: 0 };
-  return reduceOne(d, ref);
+  return { file: x.file, frame: 0, exposureS, monitor, i0: 0, it: 0 };
 }
 
 export function extraCsv(curve: ExtraCurve): string {
@@ -56,13 +53,10 @@ export function extraCsv(curve: ExtraCurve): string {
 export async function writeExtra(c: RunContext): Promise<void> {
   const { cfg, log } = c;
   for (const x of cfg.extra) {
-    const rows = [...Array(log.length).keys()].filter((i) => log.detector[i] === x.detector);
-    const mon = cfg.detectors[x.detector]!.monitor;
-    const col = mon === null ? null : logColumn(log, mon);
-    const curve = await reduceExtra(cfg, x, {
-      exposureS: rows.map((i) => log.exposureS[i]!),
-      monitor: col ? rows.map((i) => col[i]!) : [],
-    });
+    // reduced by the detector's own reducer while its frames were (reduce-stage.ts), else here
+    const curve =
+      (await c.dets.find((d) => d.name === x.detector)?.extras.get(x.name)) ??
+      (await reduceOne(cfg.detectors[x.detector]!, extraRef(cfg, x, log)));
     await writeFile(join(c.tmp, resultPath.extra(x.name, x.detector)), extraCsv(curve));
   }
 }
