@@ -12,7 +12,7 @@ import type { ExperimentConfig } from "./config.js";
 import type { PeakFitSummary } from "./products.js";
 import type { DetectorFrames } from "./reduce-stage.js";
 import type { ResultsH5 } from "./results-h5.js";
-import type { SizeFitResult } from "./size-fit.js";
+import type { SweepFit } from "./sweep-fits.js";
 import type { SaxsSummary } from "./write/saxs.js";
 
 export interface RunContext {
@@ -43,7 +43,7 @@ export interface RunContext {
   /** Crystallite size per scan-log line, by peak name. */
   sizes: Map<string, Float64Array>;
   /** Each peak's per-sweep fits, started on the run's threads before the products (sweep-fits.ts). */
-  sweepFits?: Map<string, Promise<SizeFitResult[]>>;
+  sweepFits?: Map<string, Promise<SweepFit[]>>;
   /** Filled by the crystallite product: how each peak's sweep fits went (run.json `peak_fits`). */
   peakFits: Map<string, PeakFitSummary>;
   /** Filled by the SAXS product (config saxs:): run.json `saxs`. */

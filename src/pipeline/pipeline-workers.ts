@@ -57,7 +57,7 @@ export interface FitTask {
   /** frames × npt, row after row */
   y: Float64Array;
   sigma: Float64Array;
-  /** Answer each curve's whole fit (SizeFitResult, the per-sweep fits) instead of its size alone. */
+  /** Answer each curve's whole fits (SweepFit: the per-sweep fits) instead of its size alone. */
   whole?: boolean;
 }
 

@@ -12,7 +12,7 @@ import { isoUtc } from "../echem/index.js";
 import { type PhaseName, type Reflection, structure } from "../physics/index.js";
 import { columnsOf, csv, csvLine, fmt, RESULTS } from "../results/index.js";
 import type { PeakConfig } from "./config.js";
-import type { PeakSweeps } from "./products.js";
+import { type PeakSweeps, sweepCurve } from "./products.js";
 import { phaseDetected } from "./size-fit.js";
 
 /** `111` for (1, 1, 1); signed indices keep their sign (`1-10`). */
@@ -41,53 +41,78 @@ export interface ReflectionTable {
   columns: Map<string, Float64Array>;
 }
 
-/** `phaseFits`: each sweep's phase fit, as crystalliteSeries made it (not fitted again here). */
-export function reflectionSeries(x: PeakSweeps, phaseFits: readonly PeakFit[]): ReflectionTable {
-  const { pk, sweeps, base, radial, refl, timeS, clock } = x;
+/**
+ * One sweep's per-reflection cells (area, its σ, centre, its σ, FWHM, its σ for each tracked
+ * reflection; NaN where there is none), from its curve minus base and its phase fit.
+ */
+export function reflectionCells(
+  pk: PeakConfig,
+  refl: Reflection[],
+  radial: Float64Array,
+  y: Float64Array,
+  sigma: Float64Array,
+  phase: PeakFit,
+): number[] {
+  const tracked = trackedReflections(pk, refl);
+  const seen = phaseDetected(phase);
+  const scale = seen ? phase.latticeScale : 1;
+  const width = seen ? phase.fwhmQ : 0.5;
+  // the areas from one fit of all the lines with free areas, a shared width and background: a line
+  // fitted alone in a window cut between it and an overlapping neighbour loses area to the cut
+  const joint = fitPhasePeaks(radial, y, sigma, {
+    window: pk.q,
+    reflections: refl,
+    amplitudes: "free",
+    eta: "free",
+    ...(pk.instrumentFwhmQ !== undefined && { instrumentFwhmQ: pk.instrumentFwhmQ }),
+  });
+  const cells: number[] = [];
+  tracked.forEach((r, k) => {
+    const q0 = scale * r.qNm;
+    // ±1.5 FWHM, but not past halfway to a neighbour
+    const prev = k > 0 ? scale * tracked[k - 1]!.qNm : Number.NEGATIVE_INFINITY;
+    const next = k + 1 < tracked.length ? scale * tracked[k + 1]!.qNm : Number.POSITIVE_INFINITY;
+    const lo = Math.max(q0 - 1.5 * width, 0.5 * (prev + q0));
+    const hi = Math.min(q0 + 1.5 * width, 0.5 * (q0 + next));
+    const fit = fitPhasePeaks(radial, y, sigma, {
+      window: [lo, hi],
+      reflections: [{ qNm: r.qNm, intensity: 1 }],
+      amplitudes: "ratio",
+      eta: "free",
+      ...(pk.instrumentFwhmQ !== undefined && { instrumentFwhmQ: pk.instrumentFwhmQ }),
+    });
+    const ok = phaseDetected(fit);
+    const a = joint.ok
+      ? joint.peaks.find((x) => Math.abs(x.qNm - joint.latticeScale * r.qNm) < 1e-6)
+      : undefined;
+    const none = Number.NaN;
+    const area = a && a.area > 3 * a.areaErr ? [a.area, a.areaErr] : [none, none];
+    const shape = ok ? [fit.centerQ, fit.centerErr, fit.fwhmQ, fit.fwhmErr] : [none, none, none, none];
+    cells.push(...area, ...shape);
+  });
+  return cells;
+}
+
+/**
+ * `phaseFits`: each sweep's phase fit, as crystalliteSeries made it (not fitted again here);
+ * `fitted`: each sweep's reflectionCells where they are computed already (on the run's threads:
+ * sweep-fits.ts), else they are computed here.
+ */
+export function reflectionSeries(
+  x: PeakSweeps,
+  phaseFits: readonly PeakFit[],
+  fitted?: readonly (readonly number[])[],
+): ReflectionTable {
+  const { pk, sweeps, radial, refl, timeS, clock } = x;
   const tracked = trackedReflections(pk, refl);
   const names = [...columnsOf(RESULTS.reflections).slice(1), ...reflectionColumns(tracked)];
   const columns = new Map(names.map((n) => [n, new Float64Array(sweeps.length)]));
   const lines = [csvLine(["time", ...names])];
   const a0Nm = structure(pk.phase as PhaseName).a / 10;
   for (const [i, s] of sweeps.entries()) {
-    const y = s.raw.map((v, j) => v - base[j]!);
     const phase = phaseFits[i]!;
     const seen = phaseDetected(phase);
-    const scale = seen ? phase.latticeScale : 1;
-    const width = seen ? phase.fwhmQ : 0.5;
-    // the areas from one fit of all the lines with free areas, a shared width and background: a line
-    // fitted alone in a window cut between it and an overlapping neighbour loses area to the cut
-    const joint = fitPhasePeaks(radial, y, s.sigma, {
-      window: pk.q,
-      reflections: refl,
-      amplitudes: "free",
-      eta: "free",
-      ...(pk.instrumentFwhmQ !== undefined && { instrumentFwhmQ: pk.instrumentFwhmQ }),
-    });
-    const cells: number[] = [];
-    tracked.forEach((r, k) => {
-      const q0 = scale * r.qNm;
-      // ±1.5 FWHM, but not past halfway to a neighbour
-      const prev = k > 0 ? scale * tracked[k - 1]!.qNm : Number.NEGATIVE_INFINITY;
-      const next = k + 1 < tracked.length ? scale * tracked[k + 1]!.qNm : Number.POSITIVE_INFINITY;
-      const lo = Math.max(q0 - 1.5 * width, 0.5 * (prev + q0));
-      const hi = Math.min(q0 + 1.5 * width, 0.5 * (q0 + next));
-      const fit = fitPhasePeaks(radial, y, s.sigma, {
-        window: [lo, hi],
-        reflections: [{ qNm: r.qNm, intensity: 1 }],
-        amplitudes: "ratio",
-        eta: "free",
-        ...(pk.instrumentFwhmQ !== undefined && { instrumentFwhmQ: pk.instrumentFwhmQ }),
-      });
-      const ok = phaseDetected(fit);
-      const a = joint.ok
-        ? joint.peaks.find((x) => Math.abs(x.qNm - joint.latticeScale * r.qNm) < 1e-6)
-        : undefined;
-      const none = Number.NaN;
-      const area = a && a.area > 3 * a.areaErr ? [a.area, a.areaErr] : [none, none];
-      const shape = ok ? [fit.centerQ, fit.centerErr, fit.fwhmQ, fit.fwhmErr] : [none, none, none, none];
-      cells.push(...area, ...shape);
-    });
+    const cells = fitted?.[i] ?? reflectionCells(pk, refl, radial, sweepCurve(x, i), s.sigma, phase);
     const m = s.mid;
     // every centre at s·q_hkl: the cell scaled by 1/s (a = a₀/s, σ_a = a·σ_s/s), the strain vs time
     const s0 = seen ? phase.latticeScale : Number.NaN;

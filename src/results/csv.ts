@@ -7,9 +7,38 @@ import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { InputError } from "../util/index.js";
 
-/** Numbers as written in every CSV: 8 significant digits, "" for NaN/±∞. */
+/**
+ * Numbers as written in every CSV: 8 significant digits, then the shortest form of that number
+ * (`String(Number(v.toPrecision(8)))`, `fmtReference`), "" for NaN/±∞.
+ *
+ * Why not that expression alone: a run writes millions of numbers and the parse and print back
+ * were ~60 % of it (issue 11). Where toPrecision writes plain digits (1e-6 ≤ |v| < 1e8) its string
+ * less trailing zeros is that shortest form already: a decimal of at most 8 significant digits
+ * is the shortest that reads back as the double nearest to it (doubles tell all 15-digit
+ * decimals apart). Elsewhere (exponents, the 1e8 boundary) the expression itself is used.
+ */
 export function fmt(v: number): string {
+  if (!Number.isFinite(v)) return "";
+  const a = Math.abs(v);
+  if (a >= 1e-6 && a < 1e8) {
+    const p = v.toPrecision(8);
+    if (!p.includes("e")) return withoutTrailingZeros(p);
+  }
+  return String(Number(v.toPrecision(8)));
+}
+
+/** The definition fmt keeps to, as one expression (tests compare the two). */
+export function fmtReference(v: number): string {
   return Number.isFinite(v) ? String(Number(v.toPrecision(8))) : "";
+}
+
+/** "12.340000" → "12.34", "5.0000000" → "5"; digits without a point are left alone. */
+function withoutTrailingZeros(p: string): string {
+  if (!p.includes(".")) return p;
+  let end = p.length;
+  while (p.charCodeAt(end - 1) === 48) end--; // "0"
+  if (p.charCodeAt(end - 1) === 46) end--; // "."
+  return p.slice(0, end);
 }
 
 /**

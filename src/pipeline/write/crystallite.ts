@@ -16,9 +16,16 @@ export async function writeCrystallite(c: RunContext): Promise<void> {
     if (!input) continue;
     // fitted on the run's threads while the other products were written (sweep-fits.ts), else here
     const fits = await c.sweepFits?.get(pk.name);
-    const sz = crystalliteSeries(input, fits);
+    const sz = crystalliteSeries(
+      input,
+      fits?.map((f) => f.size),
+    );
     await writeFile(join(c.tmp, resultPath.crystallite(pk.name)), sz.csv);
-    const rs = reflectionSeries(input, sz.phaseFits);
+    const rs = reflectionSeries(
+      input,
+      sz.phaseFits,
+      fits?.map((f) => f.cells),
+    );
     await writeFile(join(c.tmp, resultPath.reflections(pk.name)), rs.csv);
     // the same columns in results.h5, each σ as <name>_errors (NeXus) rather than <name>_err (CSV)
     const h5Name = (n: string) => (n.endsWith("_err") ? `${n.slice(0, -4)}_errors` : n);
