@@ -4,8 +4,9 @@
  *
  *   npm run build && npm run bench [-- --quick]
  *
- * - integrate_files: `swaxs integrate` vs pyFAI (+ h5py / fabio) on 100 Pilatus 1M frames as an
- *   HDF5 bitshuffle-LZ4 stack and as a CBF series, whole processes, set-up included (ratio ≥ 2 asked)
+ * - integrate_files: `swaxs integrate` vs pyFAI (+ h5py / fabio) on 100 and 400 Pilatus 1M frames
+ *   (--quick: 100) as HDF5 bitshuffle-LZ4 stacks and as CBF series, whole processes, set-up
+ *   included (ratio ≥ 2 asked), and the set-up and per-frame costs told apart (`marginal`)
  * - run_demo, run_paper_assb: the whole `swaxs run` vs pyFAI + fabio reading and integrating the
  *   same frames (ratio ≥ 1.5 asked); paper-assb at three sizes (sweeps 10, 20, 40 = all; --quick:
  *   2, 4, 8) for linear cost and flat memory
@@ -40,7 +41,12 @@ const out = {
     cpu: cpus()[0]?.model,
     memory_gb: Math.round(totalmem() / 2 ** 30),
   },
-  integrate_files: bench("./integrate-files.ts", ["--frames", "100", "--repeat", quick ? "1" : "3"]),
+  integrate_files: bench("./integrate-files.ts", [
+    "--frames",
+    quick ? "100" : "100,400",
+    "--repeat",
+    quick ? "1" : "3",
+  ]),
   run_demo: bench("./run-vs-pyfai.ts", ["--preset", "demo"]),
   run_paper_assb: bench("./run-vs-pyfai.ts", [
     "--preset",
