@@ -1,6 +1,5 @@
 /** `swaxs run experiment.yaml|FOLDER [--allow-missing] [--shard K/N]`, and `swaxs merge` */
 
-import { followExperiment } from "../pipeline/follow.js";
 import { runExperiment } from "../pipeline/run.js";
 import { parseShard } from "../pipeline/shards.js";
 import { InputError } from "../util/errors.js";
@@ -29,6 +28,8 @@ export async function runCommand(
     };
     const pollS = seconds(o.pollS, "--poll-s");
     const idleS = seconds(o.idleS, "--idle-s");
+    // loaded only here: live mode's folder watching (chokidar) is not every run's start-up
+    const { followExperiment } = await import("../pipeline/follow.js");
     const n = await followExperiment(config, {
       ...(pollS !== undefined && { pollS }),
       ...(idleS !== undefined && { idleS }),

@@ -7,11 +7,11 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectInputErrorSync as expectInputError } from "../../test/support/errors.js";
 import { readFixture } from "../../test/support/fixtures.js";
 import { toolAvailable } from "../../test/support/tools.js";
-import { parseArbinRes } from "./arbin-res.js";
+import { loadArbinRes, parseArbinRes } from "./arbin-res.js";
 import { counterIncrements, cumulative, intervalCharge } from "./csv-text.js";
 import { parseCycler } from "./read.js";
 import { sniffCyclerFormat } from "./sniff.js";
@@ -20,6 +20,8 @@ const NAME = "cellpy_20210210_FC_01_cc_01.res.gz";
 const res = new Uint8Array(readFixture("echem", NAME));
 const dir = mkdtempSync(join(tmpdir(), "swaxs-res-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// mdb-reader is loaded on first need (readCycler does it); the parser alone says so when it was not
+beforeAll(() => loadArbinRes());
 
 const hasMdbtools = spawnSync("mdb-export", ["--version"]).status === 0;
 

@@ -12,7 +12,7 @@
  * discharge); the net charge is the charge-counter increments minus the discharge-counter ones.
  * Rows are taken in Data_Point order. A file holding several tests (several Test_IDs) is refused.
  */
-import MDBReader from "mdb-reader";
+import type MdbReader from "mdb-reader";
 import { InputError } from "../util/errors.js";
 import { counterIncrements, cumulative, formatLocal, intervalCharge, startFromDates } from "./csv-text.js";
 import type { CyclerRecords } from "./types.js";
@@ -39,9 +39,26 @@ function num(v: unknown): number {
   return Number.NaN;
 }
 
-/** Reads an Arbin .res file. Throws InputError on anything it cannot read. */
+/**
+ * mdb-reader, loaded on first need (`loadArbinRes`), not with the program: it brings an XML parser
+ * and eight packages, ~0.2 s of every `swaxs run` start for a format few runs read (issue 11).
+ */
+let Reader: typeof MdbReader | null = null;
+
+/** Load what reading a .res file takes (readCycler does, before parseCycler meets one). */
+export async function loadArbinRes(): Promise<void> {
+  Reader ??= (await import("mdb-reader")).default;
+}
+
+/** Reads an Arbin .res file (after `loadArbinRes`). Throws InputError on anything it cannot read. */
 export function parseArbinRes(bytes: Uint8Array, file: string): CyclerRecords {
   if (!isAccessDb(bytes)) throw new InputError(file, "not an Arbin .res file (no Access database signature)");
+  const MDBReader = Reader;
+  if (!MDBReader)
+    throw new InputError(
+      file,
+      "an Arbin .res file is read whole (swaxs echem, swaxs run), not followed as it grows",
+    );
   let rows: Record<string, unknown>[];
   let global: Record<string, unknown>[] = [];
   let tables: string[];

@@ -1,7 +1,7 @@
 /** Electrochemistry: cycler files, segmentation, SODC, and the join of X-ray frames to the cycler clock. */
 
 export { parseArbin } from "./arbin.js";
-export { parseArbinRes } from "./arbin-res.js";
+export { loadArbinRes, parseArbinRes } from "./arbin-res.js";
 export { parseMpr, readMpr } from "./biologic-mpr.js";
 export { parseMpt, readMpt } from "./biologic-mpt.js";
 export { CUT_LINE_KEY } from "./csv-text.js";

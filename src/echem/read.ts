@@ -6,7 +6,7 @@ import { readFile } from "node:fs/promises";
 import { gunzipSync } from "node:zlib";
 import { InputError } from "../util/errors.js";
 import { parseArbin } from "./arbin.js";
-import { parseArbinRes } from "./arbin-res.js";
+import { isAccessDb, loadArbinRes, parseArbinRes } from "./arbin-res.js";
 import { parseMpr } from "./biologic-mpr.js";
 import { parseMpt } from "./biologic-mpt.js";
 import { type GenericCsvMapping, parseGenericCsv } from "./generic-csv.js";
@@ -69,5 +69,7 @@ export function parseCycler(bytes: Uint8Array, path: string, opts: ReadCyclerOpt
 }
 
 export async function readCycler(path: string, opts: ReadCyclerOptions = {}): Promise<CyclerRecords> {
-  return parseCycler(await readCyclerBytes(path), path, opts);
+  const bytes = await readCyclerBytes(path);
+  if (!opts.columns && isAccessDb(bytes)) await loadArbinRes();
+  return parseCycler(bytes, path, opts);
 }
