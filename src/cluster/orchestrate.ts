@@ -69,15 +69,8 @@ export interface ExperimentReport {
   /** the arrays submitted, first attempt first */
   arrays: string[];
   runs: ShardRun[];
-  merge: {
-    job: string;
-    state: string;
-    exitCode: string;
-    nodes: string;
-    start: string;
-    end: string;
-    seconds: number | null;
-  } | null;
+  /** the merge job, as a shard's run but for which shard, attempt and log */
+  merge: Omit<ShardRun, "shard" | "attempt" | "log"> | null;
   /** shards still failed after the retries */
   failedShards: number[];
   /** every shard succeeded and the merge (if any) too; null when not waited for */

@@ -9,7 +9,6 @@ import { TaskWorkers } from "../util/task-workers.js";
 import { finishSums, type Integrator1d, type Result1d, validWindow } from "./integrator.js";
 import type { FramePrep, Sums } from "./kernel.js";
 import type { PixelBins } from "./sparse.js";
-import { sharedMatrix } from "./wasm-sums.js";
 
 export interface WorkerInit {
   matrix: PixelBins;
@@ -36,11 +35,11 @@ function share<T extends Shareable>(a: T): T {
  * The pixel→bin matrix and the static normalisation of an integrator in SharedArrayBuffers: what
  * every worker thread reads (one copy for all).
  */
-export function sharedInit(integ: Integrator1d, nWorkers: number): WorkerInit {
+export function sharedInit(integ: Integrator1d): WorkerInit {
   const p = integ.framePrep("float32");
-  // in the kernel's shared WebAssembly memory, with room for each worker's frame and sums (and the
-  // main thread's); else (no WebAssembly) in SharedArrayBuffers for the JavaScript loop
-  const m = sharedMatrix(integ.matrix, nWorkers + 1);
+  // in the kernel's shared WebAssembly memory since it was built (Integrator1d); else (no
+  // WebAssembly, or too large for it) in SharedArrayBuffers for the JavaScript loop
+  const m = integ.matrix;
   return {
     matrix: m.memory
       ? m
@@ -75,7 +74,7 @@ export class IntegrationPool {
     nWorkers: number,
     private readonly maskInvalid = true,
   ) {
-    this.workers = new TaskWorkers<Sums>(workerUrl(), sharedInit(integ, nWorkers), nWorkers);
+    this.workers = new TaskWorkers<Sums>(workerUrl(), sharedInit(integ), nWorkers);
   }
 
   get size(): number {

@@ -120,7 +120,16 @@ export function sharedMatrix(m, instances) {
   if (maximum * PAGE > MAX_BYTES) return m;
   const memory = sharedMemory(Math.ceil(lay.end / PAGE), maximum);
   if (!memory) return m;
-  const buf = memory.buffer;
+  return { nBins: m.nBins, nPixels: m.nPixels, ...copyMatrix(m, memory.buffer, lay), memory };
+}
+
+/**
+ * The matrix's three arrays copied to `lay` in `buf`: the copies, views of `buf`.
+ * @param {PixelBins} m
+ * @param {ArrayBuffer | SharedArrayBuffer} buf
+ * @param {{ ptr: number, bins: number, coef: number }} lay
+ */
+function copyMatrix(m, buf, lay) {
   const ptr = new Int32Array(buf, lay.ptr, m.nPixels + 1);
   ptr.set(m.ptr);
   const bins =
@@ -130,7 +139,7 @@ export function sharedMatrix(m, instances) {
   bins.set(m.bins);
   const coef = new Float32Array(buf, lay.coef, m.coef.length);
   coef.set(m.coef);
-  return { nBins: m.nBins, nPixels: m.nPixels, ptr, bins, coef, memory };
+  return { ptr, bins, coef };
 }
 
 export class WasmSums {
@@ -163,14 +172,7 @@ export class WasmSums {
       if (pages * PAGE > MAX_BYTES) return null;
       memory = sharedMemory(pages, pages);
       if (!memory) return null;
-      const b = memory.buffer;
-      new Int32Array(b, lay.ptr, m.nPixels + 1).set(m.ptr);
-      const bins =
-        binWidth === 2
-          ? new Uint16Array(b, lay.bins, m.bins.length)
-          : new Int32Array(b, lay.bins, m.bins.length);
-      bins.set(m.bins);
-      new Float32Array(b, lay.coef, m.coef.length).set(m.coef);
+      copyMatrix(m, memory.buffer, lay);
       mat = lay;
     }
     const instance = new WebAssembly.Instance(compiled, { env: { memory } });

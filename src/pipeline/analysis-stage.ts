@@ -209,7 +209,6 @@ export class AnalysisStage {
       };
       // the per-sweep peak fits on the run's threads (idle now) while the other products are written
       c.sweepFits = startSweepFits(c, this.pool);
-      for (const fits of c.sweepFits.values()) quiet(fits);
       for (const write of PRODUCTS) await write(c);
       for (const [k, v] of await this.sizes) c.sizes.set(k, v);
       for (const write of NEEDS_FRAME_SIZES) await write(c);

@@ -2,8 +2,8 @@
  * A peak's fits on a pipeline worker (pipeline-work.ts): each task is a block of curves (base
  * already subtracted) and their σ; the answer is each curve's crystallite size [nm], NaN where there
  * is none (frame by frame: frame-sizes.ts), or each curve's whole fits (`whole`: the per-sweep
- * region fits and per-reflection fits, sweep-fits.ts). The fits are the main thread's (sizeFit), so the results are the same
- * wherever they are computed.
+ * region fits and per-reflection fits, sweep-fits.ts). The fits are the main thread's (sizeFit,
+ * fitSweep), so the results are the same wherever they are computed.
  */
 
 import type { Job } from "./pipeline-work.js";

@@ -37,7 +37,7 @@ export class FramePool {
   /** Give the workers the detector (its matrix shared, not copied); frames may follow at once. */
   setup(integ: Integrator1d): this {
     const detector: FrameDetectorInit = {
-      ...sharedInit(integ, this.workers.size),
+      ...sharedInit(integ),
       shape: integ.shape,
       windows: Object.fromEntries(DTYPES.map((d) => [d, integ.validWindow(d)])),
     };

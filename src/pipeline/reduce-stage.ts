@@ -181,6 +181,10 @@ export async function prepareDetector(
       unit: red.unitName,
       frames: of.length,
     });
+    // how each extra measurement is counted, checked before any store is opened (none in a shard's run)
+    const extraRefs = lines
+      ? []
+      : cfg.extra.filter((x) => x.detector === name).map((x) => [x.name, extraRef(cfg, x, log)] as const);
     const store = CurveStore.open(join(workDir, `${name}.curves`), header(stored));
     if (opts.parts)
       mergeParts(store, name, opts.parts, ([a, b]) => header(index.filter((i) => i >= a && i < b)));
@@ -207,13 +211,7 @@ export async function prepareDetector(
     }
     const resumed = store.length;
     // the extras first: they are few, and their results wait where they are written
-    const extras = new Map(
-      lines
-        ? []
-        : cfg.extra
-            .filter((x) => x.detector === name)
-            .map((x) => [x.name, quiet(red.reduceAsMeasured(extraRef(cfg, x, log)))] as const),
-    );
+    const extras = new Map(extraRefs.map(([x, r]) => [x, quiet(red.reduceAsMeasured(r))] as const));
     const frames: DetectorFrames = {
       name,
       radial: red.radial,

@@ -262,7 +262,7 @@ export class DetectorReducer {
    * frames are, without the empty cell or a transmission (stored as float32, as the frames' curves).
    */
   async reduceAsMeasured(ref: FrameRef): Promise<ReducedAsMeasured> {
-    const { r } = await this.integrate(ref);
+    const { r } = await this.integrate(ref, false);
     const c = subtract(r.intensity, r.sigma!, null, null, 1);
     return {
       radial: this.radial,
@@ -272,15 +272,15 @@ export class DetectorReducer {
   }
 
   async reduce(ref: FrameRef): Promise<ReducedCurve> {
-    const { r, c } = await this.integrate(ref);
+    const { r, c } = await this.integrate(ref, true);
     const T = ref.i0 > 0 ? ref.it / ref.i0 / this.opts.emptyItOverI0 : 1;
     const out: ReducedCurve = { ...subtract(r.intensity, r.sigma!, this.bgI, this.bgS, T), transmission: T };
     if (c) out.cake = subtract(c.intensity, c.sigma!, this.cakeBg?.I ?? null, this.cakeBg?.S ?? null, T);
     return out;
   }
 
-  /** The frame's 1D curve (and its cake, with caking), divided by exposure × monitor. */
-  private async integrate(ref: FrameRef): Promise<{ r: Result1d; c?: Result2d }> {
+  /** The frame's 1D curve (and its cake, with caking and `cake`), divided by exposure × monitor. */
+  private async integrate(ref: FrameRef, cake: boolean): Promise<{ r: Result1d; c?: Result2d }> {
     const norm = ref.exposureS * ref.monitor;
     if (!(norm > 0 && Number.isFinite(norm)))
       throw new InputError(ref.file, `exposure × monitor must be > 0, got ${ref.exposureS} × ${ref.monitor}`);
@@ -290,7 +290,7 @@ export class DetectorReducer {
     else {
       const f = await this.files.read(ref.file, ref.frame);
       // the cake first: a frame sent to a worker is transferred away
-      c = this.caker?.integrate(f.data, f.dtype, norm);
+      if (cake) c = this.caker?.integrate(f.data, f.dtype, norm);
       r = this.pool
         ? await this.pool.integrate(f.data, f.dtype, norm)
         : this.integ.integrate(f.data, f.dtype, norm);

@@ -1,13 +1,14 @@
 /**
  * The per-sweep region fits of each peak (crystallite/ and reflections/): its phase's reflections on
  * the region's mean curve minus the region's base, sweep by sweep, and each reflection on its own
- * (reflection-series.ts). They can start as soon as the
- * streams give the region means, and the run's worker threads are idle by then (the frames are all
- * reduced), so they go there while this thread writes the other products (issue 11: they were
- * ~0.4 s of the demo's main thread after its last frame). Without workers, writeCrystallite fits
+ * (reflection-series.ts). They can start as soon as the streams give the region means, and the
+ * run's worker threads are idle by then (the frames are all reduced), so they go there while this
+ * thread writes the other products (issue 11: they were ~0.4 s of the demo's main thread after its
+ * last frame). Without workers, writeCrystallite fits
  * them itself; either way the same fits on the same curves, so the results are identical.
  */
 
+import { quiet } from "../util/quiet.js";
 import type { PeakConfig } from "./config.js";
 import type { RunContext } from "./context.js";
 import type { PipelineWorkers } from "./pipeline-workers.js";
@@ -72,7 +73,8 @@ export function startSweepFits(
   for (const pk of c.cfg.peaks) {
     const x = crystalliteInput(c, pk);
     if (!x || x.sweeps.length === 0) continue;
-    out.set(pk.name, onWorkers(pool, x));
+    // awaited by writeCrystallite, after other products: a failure meanwhile is not unhandled
+    out.set(pk.name, quiet(onWorkers(pool, x)));
   }
   return out;
 }

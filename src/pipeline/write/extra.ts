@@ -12,13 +12,7 @@ import { logColumn, type ScanLog } from "../../scan/index.js";
 import { InputError } from "../../util/index.js";
 import type { ExperimentConfig, ExtraConfig } from "../config.js";
 import type { RunContext } from "../context.js";
-import { type FrameRef, reduceOne } from "../reduce.js";
-
-export interface ExtraCurve {
-  radial: Float64Array;
-  intensity: Float64Array;
-  sigma: Float64Array;
-}
+import { type FrameRef, type ReducedAsMeasured, reduceOne } from "../reduce.js";
 
 const median = (a: number[]) => {
   const s = a.filter(Number.isFinite).sort((x, y) => x - y);
@@ -43,7 +37,7 @@ export function extraRef(cfg: ExperimentConfig, x: ExtraConfig, log: ScanLog): F
   return { file: x.file, frame: 0, exposureS, monitor, i0: 0, it: 0 };
 }
 
-export function extraCsv(curve: ExtraCurve): string {
+export function extraCsv(curve: ReducedAsMeasured): string {
   const lines = [csvLine(columnsOf(RESULTS.extra))];
   for (let j = 0; j < curve.radial.length; j++)
     lines.push(`${fmt(curve.radial[j]!)},${fmt(curve.intensity[j]!)},${fmt(curve.sigma[j]!)}`);
