@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // one scratch folder per run, removed at its end (test/support/tmp-root.ts)
+    globalSetup: ["test/support/tmp-root.ts"],
   },
 });

@@ -56,6 +56,23 @@ describe("one error path", () => {
     expect(r.text).toBe("swaxs: frames/a.cbf: truncated at byte 12\n");
   });
 
+  it("bad input with long paths: cut in the middle to 1000 characters, the file and the cause kept", () => {
+    const deep = `/data/visitor/${"d".repeat(400)}`;
+    const msg = `${deep}/exp.yaml: poni ${deep}/saxs.poni: frames are 195×487 (${deep}/frames/w_s002.cbf)`;
+    const r = captured(() =>
+      reportFailure(new InputError(`${deep}/exp.yaml`, msg.slice(deep.length + 11)), false),
+    );
+    expect(r.code).toBe(2);
+    expect(r.text.split("\n").filter(Boolean)).toHaveLength(1);
+    expect(r.text.length).toBe(1000 + 1);
+    expect(r.text).toMatch(/^swaxs: \/data\/visitor\/d+\/exp\.yaml: poni /);
+    expect(r.text).toContain("…");
+    expect(r.text).toMatch(/frames\/w_s002\.cbf\)\n$/);
+    // a short one is never cut
+    const short = captured(() => reportFailure(new InputError("a.cbf", "x".repeat(600)), false));
+    expect(short.text).toBe(`swaxs: a.cbf: ${"x".repeat(600)}\n`);
+  });
+
   it("what the machine refuses (full disk, read-only, permission): one line naming the path, exit 2", () => {
     const sys = (code: string, path: string) =>
       Object.assign(new Error(`${code}: x, write '${path}'`), { code, path });

@@ -5,7 +5,7 @@
  */
 import { Command, CommanderError, Option } from "commander";
 import { RADIAL_UNIT_NAMES } from "../geometry/index.js";
-import { clip, fsProblem, isInputError, VERSION } from "../util/index.js";
+import { clip, clipMiddle, fsProblem, isInputError, VERSION } from "../util/index.js";
 import { registerAlign } from "./align.js";
 import { registerConfig } from "./config-check.js";
 import { registerDesign } from "./design.js";
@@ -13,8 +13,12 @@ import { registerInit } from "./init.js";
 import { registerScanlog } from "./scanlog.js";
 import { registerSlurm } from "./slurm.js";
 
-/** No error line is longer than this, whatever the input. */
+/** No line about a bug is longer than this, whatever its source. */
 const MAX_MESSAGE = 300;
+/** A line about bad input names files, and users' paths are long (three 100-character paths are
+ * common at a beamline), so it may be longer; cut in the middle, keeping the first file and the
+ * cause at the end. */
+const MAX_INPUT_MESSAGE = 1000;
 
 export function buildProgram(): Command {
   const program = new Command("swaxs")
@@ -201,6 +205,7 @@ function takeDebug(argv: string[]): { argv: string[]; debug: boolean } {
 }
 
 const oneLine = (s: string, n: number) => clip(s.replace(/\s+/g, " ").trim(), n);
+const oneInputLine = (s: string) => clipMiddle(s.replace(/\s+/g, " ").trim(), MAX_INPUT_MESSAGE - 7);
 
 /**
  * The one way a failure ends the command, whatever raised it (our code, h5wasm, a worker thread,
@@ -212,12 +217,12 @@ const oneLine = (s: string, n: number) => clip(s.replace(/\s+/g, " ").trim(), n)
 export function reportFailure(err: unknown, debug: boolean): number {
   const fs = fileSystemProblem(err);
   if (fs) {
-    process.stderr.write(`swaxs: ${oneLine(fs, MAX_MESSAGE - 7)}\n`);
+    process.stderr.write(`swaxs: ${oneInputLine(fs)}\n`);
     return 2;
   }
   if (isInputError(err)) {
     // one line, whatever the input put into the message (a 300,000-character path, a newline)
-    process.stderr.write(`swaxs: ${oneLine(err.message, MAX_MESSAGE - 7)}\n`);
+    process.stderr.write(`swaxs: ${oneInputLine(err.message)}\n`);
     return 2;
   }
   const e = err instanceof Error ? err : new Error(typeof err === "string" ? err : String(err));

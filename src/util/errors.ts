@@ -21,6 +21,13 @@ export function isInputError(err: unknown): err is InputError {
 /** Cuts a user-supplied value for a message. */
 export const clip = (s: string, n = 80): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
+/** Cuts a message to `n` characters in its middle: its start (the file) and end (the cause) stay. */
+export function clipMiddle(s: string, n: number): string {
+  if (s.length <= n) return s;
+  const head = Math.ceil((n - 1) / 2);
+  return `${s.slice(0, head)}…${s.slice(s.length - (n - 1 - head))}`;
+}
+
 /** What the machine refused, by Node's error code: the one wording of each, for every message. */
 const FS_PROBLEMS: Record<string, string> = {
   ENOSPC: "no space left on the device",

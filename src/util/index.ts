@@ -1,4 +1,4 @@
-export { clip, fsProblem, InputError, isInputError } from "./errors.js";
+export { clip, clipMiddle, fsProblem, InputError, isInputError } from "./errors.js";
 export { readHead } from "./head.js";
 export {
   beginOutput,
