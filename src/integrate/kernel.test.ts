@@ -73,6 +73,9 @@ describe("per-frame sums: WebAssembly = the JavaScript reference, bit for bit", 
     { dark: false, poisson: true, floor: 1 },
     { dark: true, poisson: true, floor: Number.NEGATIVE_INFINITY },
     { dark: true, poisson: false, floor: 1 },
+    { dark: false, poisson: false, floor: 1 },
+    // a floor inside the counts' range: some pixels take it, others keep their count (the kernel's branch-free max)
+    { dark: false, poisson: true, floor: 2.5 },
   ];
   // 300 bins: 2-byte bin indices; 70 000 bins (more than a uint16 holds): 4-byte ones
   it.each([300, 70_000])("every frame dtype, with and without dark and σ (%i bins)", (nBins) => {

@@ -16,7 +16,7 @@ import { KERNEL_WASM_BASE64 } from "./kernel-wasm.js";
  * @typedef {import("../formats/types.js").PixelArray} PixelArray
  * @typedef {import("./sparse.js").PixelBins} PixelBins
  * @typedef {(n: number, ptr: number, bins: number, coef: number, frame: number, dark: number, sv: number,
- *   lo: number, hi: number, floor: number, poisson: number, invalidList: number) => number} SumsFn
+ *   lo: number, hi: number, floor: number, invalidList: number) => number} SumsFn
  */
 
 /**
@@ -208,7 +208,9 @@ export class WasmSums {
     const dtype = DTYPE_OF[frame.constructor.name];
     const { m, at, buf } = this;
     if (dtype === undefined || frame.length !== m.nPixels) return null;
-    const fn = /** @type {SumsFn} */ (this.exports[`sums_${dtype}_b${this.binWidth}`]);
+    // kernel-wat.ts functionName: one function per dtype, bin width, Poisson or not, dark or not
+    const variant = `${prep.poisson ? "_var" : ""}${prep.dark ? "_dark" : ""}`;
+    const fn = /** @type {SumsFn} */ (this.exports[`sums_${dtype}_b${this.binWidth}${variant}`]);
     const Ctor =
       /** @type {new (b: ArrayBuffer | SharedArrayBuffer, at: number, n: number) => PixelArray} */ (
         frame.constructor
@@ -232,7 +234,6 @@ export class WasmSums {
       prep.validLow,
       prep.validHigh,
       prep.varianceFloor,
-      prep.poisson ? 1 : 0,
       at.invalid,
     );
     const S = new Float64Array(nb);
