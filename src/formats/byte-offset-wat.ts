@@ -41,13 +41,65 @@ function code(checked: boolean, exit: string): string {
         (local.set $o (i32.add (local.get $o) (i32.const 4)))`;
 }
 
-/** A loop decoding codes while pixels are wanted and $p is below `limit`. */
-function loop(name: string, limit: string, checked: boolean): string {
+/** Lane shifts of an i32x4 towards higher lanes by one and by two lanes, zeros shifted in. */
+const SHIFT1 = "0 1 2 3 16 17 18 19 20 21 22 23 24 25 26 27";
+const SHIFT2 = "0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23";
+
+/**
+ * Four one-byte deltas (an i32x4 in $q) to four pixels: their running sums (a prefix sum by two
+ * lane shifts) plus the last pixel $v, stored at $o; $v becomes the fourth.
+ */
+function fourPixels(at: number): string {
+  return `(local.set $q (i32x4.add (local.get $q) (i8x16.shuffle ${SHIFT1} (v128.const i32x4 0 0 0 0) (local.get $q))))
+            (local.set $q (i32x4.add (local.get $q) (i8x16.shuffle ${SHIFT2} (v128.const i32x4 0 0 0 0) (local.get $q))))
+            (local.set $q (i32x4.add (local.get $q) (i32x4.splat (local.get $v))))
+            (v128.store offset=${at} (local.get $o) (local.get $q))
+            (local.set $v (i32x4.extract_lane 3 (local.get $q)))`;
+}
+
+/**
+ * Sixteen pixels at once where the next 16 codes are all one byte (no −128 among the next 16
+ * bytes: most of a frame, whose neighbouring pixels differ little). The scalar loop decodes each
+ * code after the last one's length is known, a chain of dependent loads (~2 ms per Pilatus 1M
+ * frame); this block sign-extends the 16 deltas to four i32x4 and sums them (sums wrap modulo 2³²,
+ * as the scalar code's do), so the pixels are the reference's bit for bit.
+ */
+function sixteenPixels(exit: string): string {
+  return `(local.set $x (v128.load (local.get $p)))
+        (if (i32.eqz (v128.any_true (i8x16.eq (local.get $x) (v128.const i8x16 -128 -128 -128 -128 -128 -128 -128 -128 -128 -128 -128 -128 -128 -128 -128 -128))))
+          (then
+            (local.set $h (i16x8.extend_low_i8x16_s (local.get $x)))
+            (local.set $q (i32x4.extend_low_i16x8_s (local.get $h)))
+            ${fourPixels(0)}
+            (local.set $q (i32x4.extend_high_i16x8_s (local.get $h)))
+            ${fourPixels(16)}
+            (local.set $h (i16x8.extend_high_i8x16_s (local.get $x)))
+            (local.set $q (i32x4.extend_low_i16x8_s (local.get $h)))
+            ${fourPixels(32)}
+            (local.set $q (i32x4.extend_high_i16x8_s (local.get $h)))
+            ${fourPixels(48)}
+            (local.set $p (i32.add (local.get $p) (i32.const 16)))
+            (local.set $o (i32.add (local.get $o) (i32.const 64)))
+            (br ${exit})))`;
+}
+
+/**
+ * A loop decoding codes while pixels are wanted and $p is below `limit`; `simd`: sixteen at once
+ * where they are all one byte and 16 pixels are still wanted (the fast loop's limit leaves 15
+ * bytes, so a 16-byte load at $p stays inside the input).
+ */
+function loop(name: string, limit: string, checked: boolean, simd = false): string {
   return `(block $${name}Done
       (loop $${name}
         (br_if $${name}Done (i32.ge_u (local.get $o) (local.get $oend)))
         (br_if $${name}Done (i32.ge_u (local.get $p) (local.get ${limit})))
-        ${code(checked, `$${name}Done`)}
+        ${
+          simd
+            ? `(if (i32.le_u (i32.add (local.get $o) (i32.const 64)) (local.get $oend))
+          (then ${sixteenPixels(`$${name}`)}))
+        `
+            : ""
+        }${code(checked, `$${name}Done`)}
         (br $${name})))`;
 }
 
@@ -57,7 +109,7 @@ export function byteOffsetWat(): string {
   (func (export "decode")
     (param $src i32) (param $len i32) (param $out i32) (param $n i32) (param $info i32) (result i32)
     (local $p i32) (local $end i32) (local $safe i32) (local $o i32) (local $oend i32)
-    (local $v i32) (local $d i32)
+    (local $v i32) (local $d i32) (local $x v128) (local $h v128) (local $q v128)
     (local.set $p (local.get $src))
     (local.set $end (i32.add (local.get $src) (local.get $len)))
     (local.set $o (local.get $out))
@@ -65,7 +117,7 @@ export function byteOffsetWat(): string {
     ;; while 15 bytes (the longest code) remain, no code can run past the end
     (local.set $safe (select (i32.sub (local.get $end) (i32.const 15)) (local.get $src)
       (i32.ge_u (local.get $len) (i32.const 15))))
-    ${loop("fast", "$safe", false)}
+    ${loop("fast", "$safe", false, true)}
     ;; the tail, each code checked against the end
     ${loop("tail", "$end", true)}
     (i32.store (local.get $info) (i32.sub (local.get $p) (local.get $src)))

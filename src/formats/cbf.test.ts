@@ -7,6 +7,7 @@ import { gunzipSync } from "node:zlib";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { expectInputError } from "../../test/support/errors.js";
+import { expectSameArray } from "../../test/support/same-array.js";
 import { pythonWith, runPython, toolAvailable } from "../../test/support/tools.js";
 import { decodeByteOffsetWasm } from "./byte-offset.js";
 import {
@@ -159,7 +160,7 @@ describe("byte-offset decoding in WebAssembly = the JavaScript reference", () =>
     const b = new Int32Array(n);
     const js = decodeByteOffset(bytes, a);
     expect(decodeByteOffsetWasm(bytes, b)).toEqual(js);
-    expect(b).toEqual(a);
+    expectSameArray(b, a);
     return js;
   };
 
@@ -177,6 +178,33 @@ describe("byte-offset decoding in WebAssembly = the JavaScript reference", () =>
         },
       ),
       { numRuns: 300 },
+    );
+  });
+
+  it("long runs of one-byte codes (the sixteen-at-once path), escapes anywhere, cut anywhere", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            { weight: 30, arbitrary: fc.integer({ min: -127, max: 127 }) },
+            { weight: 1, arbitrary: fc.constantFrom(-128, 128, -32768, 40_000, 2 ** 31 - 1, -(2 ** 31)) },
+          ),
+          // size "max": fast-check otherwise keeps arrays to ~10 elements, under one 16-code block
+          { minLength: 0, maxLength: 400, size: "max" },
+        ),
+        fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }),
+        fc.nat(),
+        (deltas, start, cutSeed) => {
+          // pixels from deltas, wrapping modulo 2³² as the format does
+          let v = start;
+          const vals = Int32Array.from(deltas, (d) => (v = (v + d) | 0));
+          const enc = encodeByteOffset(vals);
+          expect(same(enc, vals.length).decoded).toBe(vals.length);
+          same(enc.subarray(0, cutSeed % (enc.length + 1)), vals.length);
+          same(enc, Math.max(0, vals.length - (cutSeed % 20))); // fewer pixels wanted than coded
+        },
+      ),
+      { numRuns: 400 },
     );
   });
 
