@@ -14,10 +14,10 @@
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createH5 } from "../src/formats/h5.js";
 import { openHdf5 } from "../src/formats/hdf5.js";
 import type { PixelArray } from "../src/formats/types.js";
 import { readRefFrame } from "../test/support/fixtures.js";
+import { writeBslz4Stack } from "../test/support/h5-stack.js";
 
 const FRAMES = Number(process.argv[2] ?? 50);
 const ROUNDS = 3;
@@ -62,29 +62,13 @@ function pilatusFrame(k: number, base: Int32Array): Int32Array {
   return f;
 }
 
-async function writeStack(
+function writeStack(
   path: string,
   shape: [number, number],
   dtype: "<H" | "<i",
   frame: (k: number) => PixelArray,
 ): Promise<void> {
-  const f = await createH5(path);
-  const ds = f
-    .create_group("entry")
-    .create_group("data")
-    .create_dataset({
-      name: "data",
-      data: dtype === "<H" ? new Uint16Array(0) : new Int32Array(0),
-      shape: [0, ...shape],
-      maxshape: [FRAMES, ...shape],
-      dtype,
-      chunks: [1, ...shape],
-      compression: 32008,
-      compression_opts: [0, 2], // block size auto, LZ4
-    });
-  ds.resize([FRAMES, ...shape]);
-  for (let k = 0; k < FRAMES; k++) ds.write_slice([[k, k + 1], [], []], frame(k));
-  f.close();
+  return writeBslz4Stack(path, { dtype, shape, frames: FRAMES, frame });
 }
 
 /** openHdf5 + readFrame of every frame; SWAXS_KERNEL=js (h5wasm) or not (direct). */

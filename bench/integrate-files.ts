@@ -23,8 +23,9 @@ import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { encodeCbf } from "../src/formats/cbf.js";
-import { createH5, openH5 } from "../src/formats/h5.js";
+import { openH5 } from "../src/formats/h5.js";
 import { fixturePath, readRefFrame } from "../test/support/fixtures.js";
+import { writeBslz4Stack } from "../test/support/h5-stack.js";
 import { pythonWith } from "../test/support/tools.js";
 import { arg } from "./args.js";
 import { median, round, timed } from "./measure.js";
@@ -64,23 +65,7 @@ async function writeInputs(dir: string) {
   const h5s = new Map<number, string>();
   for (const n of SIZES) {
     const h5 = join(dir, `stack_${n}.h5`);
-    const f = await createH5(h5);
-    const ds = f
-      .create_group("entry")
-      .create_group("data")
-      .create_dataset({
-        name: "data",
-        data: new Int32Array(0),
-        shape: [0, ...shape],
-        maxshape: [n, ...shape],
-        dtype: "<i",
-        chunks: [1, ...shape],
-        compression: 32008,
-        compression_opts: [0, 2], // bitshuffle, block size auto, LZ4 (as DECTRIS writes it)
-      });
-    ds.resize([n, ...shape]);
-    for (let k = 0; k < n; k++) ds.write_slice([[k, k + 1], [], []], data[k]!);
-    f.close();
+    await writeBslz4Stack(h5, { dtype: "<i", shape, frames: n, frame: (k) => data[k]! });
     h5s.set(n, h5);
   }
   const cbfs = data.map((d, k) => {

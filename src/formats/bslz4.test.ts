@@ -2,10 +2,11 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { writeBslz4Stack } from "../../test/support/h5-stack.js";
 import { pythonWith, runPython, toolAvailable } from "../../test/support/tools.js";
 import { InputError } from "../util/errors.js";
 import { decodeBslz4, type ElementArray, lz4Js } from "./bslz4.js";
-import { createH5, h5wasm, openH5 } from "./h5.js";
+import { h5wasm, openH5 } from "./h5.js";
 import { H5Bytes, readChunkedDataset } from "./h5-chunks.js";
 
 const dir = mkdtempSync(join(tmpdir(), "swaxs-bslz4-"));
@@ -77,24 +78,14 @@ const TYPES = [
 /** Raw bitshuffle-LZ4 chunks of a stack h5wasm wrote (its bitshuffle plugin compressed them). */
 async function h5wasmChunks(t: (typeof TYPES)[number], rows: number, cols: number, frames: number) {
   const path = join(dir, `chunks_${t.dtype.slice(1)}_${rows}x${cols}.h5`);
-  const f = await createH5(path);
   const values = Array.from({ length: frames }, (_, k) => frameValues(t.make(rows * cols), k));
-  f.create_dataset({
-    name: "data",
-    data: t.make(0),
-    shape: [0, rows, cols],
-    maxshape: [frames, rows, cols],
+  await writeBslz4Stack(path, {
     dtype: t.dtype,
-    chunks: [1, rows, cols],
-    compression: 32008,
-    compression_opts: [0, 2],
+    shape: [rows, cols],
+    frames,
+    frame: (k) => values[k]!,
+    groups: [],
   });
-  const ds = f.get("data") as InstanceType<typeof h5wasm.Dataset>;
-  ds.resize([frames, rows, cols]);
-  values.forEach((v, k) => {
-    ds.write_slice([[k, k + 1], [], []], v);
-  });
-  f.close();
   const h5 = await openH5(path);
   const ref = new h5wasm.Dataset(h5.file_id, "/data").create_reference().ref_data as Uint8Array;
   h5.close();

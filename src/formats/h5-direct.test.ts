@@ -2,9 +2,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { writeBslz4Stack } from "../../test/support/h5-stack.js";
 import { pythonWith, runPython, toolAvailable } from "../../test/support/tools.js";
 import { InputError } from "../util/errors.js";
-import { createH5, h5wasm, openH5 } from "./h5.js";
+import { h5wasm, openH5 } from "./h5.js";
 import { H5Bytes, readChunkedDataset } from "./h5-chunks.js";
 import { DirectFrames } from "./h5-direct.js";
 import { chunkLayout, MSG } from "./h5-messages.js";
@@ -78,29 +79,18 @@ async function h5wasmStack(
   name: string,
 ) {
   const path = join(dir, name);
-  const f = await createH5(path);
-  const ds = f
-    .create_group("entry")
-    .create_group("data")
-    .create_dataset({
-      name: "data",
-      data: t.make(0),
-      shape: [0, rows, cols],
-      maxshape: [frames, rows, cols],
-      dtype: t.dtype,
-      chunks: [1, rows, cols],
-      compression: 32008,
-      compression_opts: [0, 2],
-    });
-  ds.resize([frames, rows, cols]);
-  for (let k = 0; k < frames; k++) {
-    if (k === 2) continue;
-    const v = t.make(rows * cols);
-    for (let i = 0; i < v.length; i++)
-      v[i] = i % 53 === 0 ? 65535 : ((i * 7919 + k * 31) % 97) + (i % 3 ? 0 : 0.5);
-    ds.write_slice([[k, k + 1], [], []], v);
-  }
-  f.close();
+  await writeBslz4Stack(path, {
+    dtype: t.dtype,
+    shape: [rows, cols],
+    frames,
+    frame: (k) => {
+      if (k === 2) return null;
+      const v = t.make(rows * cols);
+      for (let i = 0; i < v.length; i++)
+        v[i] = i % 53 === 0 ? 65535 : ((i * 7919 + k * 31) % 97) + (i % 3 ? 0 : 0.5);
+      return v;
+    },
+  });
   return path;
 }
 

@@ -165,7 +165,7 @@ export class WasmSums {
       }
     }
     if (!memory) {
-      // layout: ptr at 0 (so a dark offset is never 0, which means "no dark"), then bins, coef, our region
+      // layout: ptr at 0, then bins, coef, our region
       const lay = matrixLayout(m, 0);
       base = lay.end;
       const pages = Math.ceil((base + scratchBytes) / PAGE);
