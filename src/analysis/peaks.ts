@@ -23,7 +23,8 @@
  */
 
 import { ColumnsLsq, levenbergMarquardt } from "../numeric/index.js";
-import { addPseudoVoigt as addPeak, addPseudoVoigtTerms, peakSupport, tchEta } from "../physics/index.js";
+import { addPseudoVoigt as addPeak, addPseudoVoigtTerms, tchEta } from "../physics/index.js";
+import { gridColumns } from "./peak-grid.js";
 
 export interface PhaseReflection {
   /** Position [nm⁻¹] at lattice scale 1. */
@@ -200,19 +201,6 @@ export function fitPhasePeaks(
   const etaOf = (p: Float64Array): number =>
     etaMode === "free" ? p[iEta]! : etaMode === "tch" ? tchEta(p[1]!, gammaG) : etaMode;
 
-  /** Peaks only into the solver's varying columns, unit areas per column (ratio: one column Σ relₖ·PVₖ). */
-  const fillPeakColumns = (lsq: ColumnsLsq, s: number, fwhm: number, eta: number): void => {
-    lsq.clear();
-    refl.forEach((r, k) => {
-      const col = ratio ? 0 : k;
-      const c = s * r.qNm;
-      addPeak(lsq.cols[col]!, qw, c, fwhm, eta, ratio ? r.rel : 1, cut);
-      const [i0, i1] = peakSupport(qw, c, fwhm, cut);
-      if (i0 >= i1) return;
-      if (lsq.hi[col]! <= lsq.lo[col]!) [lsq.lo[col], lsq.hi[col]] = [i0, i1];
-      else [lsq.lo[col], lsq.hi[col]] = [Math.min(lsq.lo[col]!, i0), Math.max(lsq.hi[col]!, i1)];
-    });
-  };
   const modelAt = (qs: Float64Array, p: Float64Array, out: Float64Array): void => {
     const s = p[0]!;
     const fwhm = p[1]!;
@@ -287,16 +275,17 @@ export function fitPhasePeaks(
   };
   // the linear parameters at each node by the normal equations, the background's part summed once
   const lsq = new ColumnsLsq(yw, ww, bgCols, nAmp);
-  for (const g of gammas) {
-    const eta = etaMode === "tch" ? tchEta(g, gammaG) : eta0;
-    const ds = Math.max((0.25 * g) / qRefMax, 5e-4);
-    const nS = Math.min(200, Math.ceil(0.1 / ds));
+  const etas = gammas.map((g) => (etaMode === "tch" ? tchEta(g, gammaG) : eta0));
+  // the highest line moves by a quarter of the FWHM from one node to the next
+  const steps = gammas.map((g) => Math.min(200, Math.ceil(0.1 / Math.max((0.25 * g) / qRefMax, 5e-4))));
+  const node = gridColumns({ qw, refl, ratio, cut, gammas, etas, steps });
+  gammas.forEach((g, gi) => {
+    const nS = steps[gi]!;
     const at = (j: number): number => {
-      const s = 0.95 + (0.1 * j) / nS;
-      fillPeakColumns(lsq, s, g, eta);
-      const sol = lsq.solve();
+      const { cols, lo, hi } = node(gi, j);
+      const sol = lsq.solveCompact(cols, lo, hi);
       if (!sol) return Number.POSITIVE_INFINITY;
-      if (sol.chi2 < best.chi2) best = { chi2: sol.chi2, s, fwhm: g, lin: sol.x };
+      if (sol.chi2 < best.chi2) best = { chi2: sol.chi2, s: 0.95 + (0.1 * j) / nS, fwhm: g, lin: sol.x };
       return sol.chi2;
     };
     // every other node first (the highest line moves by half a FWHM between them, less than the
@@ -308,7 +297,7 @@ export function fitPhasePeaks(
       if (c2 < cBest) [cBest, jBest] = [c2, j];
     }
     for (const j of [jBest - 1, jBest + 1]) if (j > 0 && j <= nS) at(j);
-  }
+  });
   if (!Number.isFinite(best.chi2))
     return fail("no starting point: the linear fits are all singular", { points: m });
 

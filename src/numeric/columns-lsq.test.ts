@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ColumnsLsq } from "./columns-lsq.js";
+import { spdInverse, spdSolve } from "./linalg.js";
 import { linearLeastSquares } from "./lm.js";
 
 /** A peak-like column: a bump on [lo, hi), zero elsewhere. */
@@ -56,5 +57,41 @@ describe("ColumnsLsq", () => {
     const lsq = new ColumnsLsq(y, w, [ones, x], 1);
     lsq.clear();
     expect(lsq.solve()).toBeNull();
+  });
+});
+
+describe("spdSolve", () => {
+  it("solves as the inverse does (to rounding), and refuses a singular matrix", () => {
+    const n = 5;
+    const rng = (k: number) =>
+      Math.sin(12.9898 * k) * 43758.5453 - Math.floor(Math.sin(12.9898 * k) * 43758.5453);
+    for (let trial = 0; trial < 20; trial++) {
+      // A = MᵀM + small ridge, entries over several orders of magnitude (fit parameters do)
+      const m = Float64Array.from({ length: n * n }, (_, k) => (rng(trial * 100 + k) - 0.5) * 10 ** (k % n));
+      const a = new Float64Array(n * n);
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < n; j++) {
+          let s = i === j ? 1e-6 : 0;
+          for (let k = 0; k < n; k++) s += m[k * n + i]! * m[k * n + j]!;
+          a[i * n + j] = s;
+        }
+      const b = Float64Array.from({ length: n }, (_, k) => rng(trial * 7 + k) - 0.3);
+      const inv = spdInverse(a, n)!;
+      const x = spdSolve(a, b, n)!;
+      // A·x = b, checked in the scaled system (each row by its diagonal)
+      for (let i = 0; i < n; i++) {
+        let r = 0;
+        for (let j = 0; j < n; j++) r += a[i * n + j]! * x[j]!;
+        expect(Math.abs(r - b[i]!) / Math.sqrt(a[i * n + i]!)).toBeLessThan(1e-6);
+        let viaInv = 0;
+        for (let j = 0; j < n; j++) viaInv += inv[i * n + j]! * b[j]!;
+        expect(x[i]).toBeCloseTo(viaInv, 6);
+      }
+    }
+    // rank one: not positive definite
+    const v = [1, 2, 3];
+    const a = Float64Array.from({ length: 9 }, (_, k) => v[Math.floor(k / 3)]! * v[k % 3]!);
+    expect(spdSolve(a, Float64Array.from([1, 0, 0]), 3)).toBeNull();
+    expect(spdSolve(new Float64Array(4), Float64Array.from([1, 1]), 2)).toBeNull();
   });
 });

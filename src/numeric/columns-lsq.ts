@@ -68,29 +68,52 @@ export class ColumnsLsq {
 
   /** The coefficients (varying columns first, then the fixed ones) and χ², or null where A is singular. */
   solve(): { x: Float64Array; chi2: number } | null {
-    const { a, b, w, y, n, fixed, cols, lo, hi } = this;
+    return this.solveWith(this.cols, this.lo, this.hi, false);
+  }
+
+  /**
+   * As `solve`, with varying columns given from outside, each kept over its support only: column
+   * k's value at point i is cols[k][i − lo[k]] (analysis/peak-grid.ts keeps them so between fits).
+   */
+  solveCompact(
+    cols: Float64Array[],
+    lo: Int32Array,
+    hi: Int32Array,
+  ): { x: Float64Array; chi2: number } | null {
+    return this.solveWith(cols, lo, hi, true);
+  }
+
+  private solveWith(
+    cols: Float64Array[],
+    lo: Int32Array,
+    hi: Int32Array,
+    compact: boolean,
+  ): { x: Float64Array; chi2: number } | null {
+    const { a, b, w, y, n, fixed } = this;
     const nv = cols.length;
     for (let r = 0; r < nv; r++) {
       const cr = cols[r]!;
       const r0 = lo[r]!;
       const r1 = hi[r]!;
+      const or = compact ? r0 : 0;
       for (let c = r; c < nv; c++) {
         const cc = cols[c]!;
+        const oc = compact ? lo[c]! : 0;
         let s = 0;
         const i1 = Math.min(r1, hi[c]!);
-        for (let i = Math.max(r0, lo[c]!); i < i1; i++) s += w[i]! * cr[i]! * cc[i]!;
+        for (let i = Math.max(r0, lo[c]!); i < i1; i++) s += w[i]! * cr[i - or]! * cc[i - oc]!;
         a[r * n + c] = s;
         a[c * n + r] = s;
       }
       for (let c = 0; c < fixed.length; c++) {
         const cc = fixed[c]!;
         let s = 0;
-        for (let i = r0; i < r1; i++) s += w[i]! * cr[i]! * cc[i]!;
+        for (let i = r0; i < r1; i++) s += w[i]! * cr[i - or]! * cc[i]!;
         a[r * n + nv + c] = s;
         a[(nv + c) * n + r] = s;
       }
       let s = 0;
-      for (let i = r0; i < r1; i++) s += w[i]! * cr[i]! * y[i]!;
+      for (let i = r0; i < r1; i++) s += w[i]! * cr[i - or]! * y[i]!;
       b[r] = s;
     }
     const x = spdSolve(a, b, n);

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { makeCell, regionInputsOf } from "../../test/support/stack-cells.js";
 import { numbers, readCsvSync, strings } from "../results/index.js";
@@ -61,6 +62,44 @@ describe("hotBins", () => {
     });
     const hot = hotBins(curves);
     expect([...hot.keys()].filter((i) => hot[i])).toEqual([120, 121]);
+  });
+  it("votes as the definition does: the median of every window, sorted (its skip of most bins changes nothing)", () => {
+    /** The definition itself: every bin's window sorted, no shortcut. */
+    const byDefinition = (curves: Float64Array[], half: number, factor: number) => {
+      const n = curves[0]!.length;
+      const votes = new Int32Array(n);
+      for (const y of curves)
+        for (let i = 0; i < n; i++) {
+          const win: number[] = [];
+          for (let j = Math.max(0, i - half); j <= Math.min(n - 1, i + half); j++)
+            if (j !== i && Number.isFinite(y[j]!)) win.push(y[j]!);
+          if (!win.length || !Number.isFinite(y[i]!)) continue;
+          win.sort((a, b) => a - b);
+          if (y[i]! > factor * Math.abs(win[win.length >> 1]!) && y[i]! > 0) votes[i]!++;
+        }
+      return Uint8Array.from(votes, (v) => (v * 2 >= curves.length ? 1 : 0));
+    };
+    // curves near zero and of both signs (background-subtracted), NaN bins, spikes of any size
+    const value = fc.oneof(
+      fc.double({ min: -5, max: 5, noNaN: true }),
+      fc.double({ min: 1, max: 1e4, noNaN: true }),
+      fc.constant(Number.NaN),
+      fc.constant(0),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(value, { minLength: 30, maxLength: 30 }), { minLength: 1, maxLength: 5 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.double({ min: 1, max: 30, noNaN: true }),
+        (rows, half, factor) => {
+          const curves = rows.map((r) => Float64Array.from(r));
+          expect(Array.from(hotBins(curves, half, factor))).toEqual(
+            Array.from(byDefinition(curves, half, factor)),
+          );
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
 

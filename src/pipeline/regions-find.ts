@@ -76,10 +76,19 @@ export function hotBins(curves: readonly Float64Array[], half = 10, factor = 20)
   const win: number[] = [];
   for (const y of curves) {
     for (let i = 0; i < n; i++) {
+      const yi = y[i]!;
+      if (!(yi > 0 && Number.isFinite(yi))) continue;
       win.length = 0;
-      for (let j = Math.max(0, i - half); j <= Math.min(n - 1, i + half); j++)
-        if (j !== i && Number.isFinite(y[j]!)) win.push(y[j]!);
-      if (!win.length || !Number.isFinite(y[i]!)) continue;
+      // the median is one of the window's values, so |median| ≥ their smallest |value|: a bin no
+      // more than `factor` times that is no spike, and needs no sort (nearly every bin of a curve)
+      let least = Number.POSITIVE_INFINITY;
+      for (let j = Math.max(0, i - half); j <= Math.min(n - 1, i + half); j++) {
+        const v = y[j]!;
+        if (j === i || !Number.isFinite(v)) continue;
+        win.push(v);
+        least = Math.min(least, Math.abs(v));
+      }
+      if (!win.length || yi <= factor * least) continue;
       win.sort((a, b) => a - b);
       const med = Math.abs(win[win.length >> 1]!);
       if (y[i]! > factor * med && y[i]! > 0) votes[i]!++;
