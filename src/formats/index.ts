@@ -8,7 +8,7 @@ export { cbfDeclaredBytes, decodeCbf, encodeCbf, openCbf, writeCbf } from "./cbf
 export { DTYPES, dtypeMax, isFloat, isInteger, isSigned } from "./dtype.js";
 export { decodeEdf, edfDeclaredBytes, encodeEdf, openEdf, writeEdf } from "./edf.js";
 export type { Dataset, H5File } from "./h5.js";
-export { CURVE_FILTER, GZIP_LEVEL, h5wasm, initH5, openH5 } from "./h5.js";
+export { CURVE_FILTER, GZIP_LEVEL, h5WriteProblem, h5wasm, initH5, openH5 } from "./h5.js";
 export { createTempH5, discardTempH5, publishTempH5 } from "./h5-temp.js";
 export { type Hdf5DatasetInfo, listDatasets, openHdf5, readHdf5Mask } from "./hdf5.js";
 export { combineMasks, flipRows, flipUd, invalidPixelMask, maskFromFrame } from "./invalid.js";

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { fixturePath, readCsvTable } from "../../test/support/fixtures.js";
 import { expectSameArray } from "../../test/support/same-array.js";
@@ -18,6 +19,7 @@ import {
   solidAngleAbsolute,
   solidAngleRelative,
 } from "./index.js";
+import { tthExtentByScan } from "./pixels.js";
 
 // Columns of ref_*_pixels.csv (pyFAI 0.21.3 per-pixel output, 32 pixels per geometry)
 const D1 = 0,
@@ -84,6 +86,47 @@ describe("radialExtent", () => {
       }
     },
   );
+});
+
+describe("radialExtent without visiting every pixel", () => {
+  it("equals the full pass on random geometries: tilted, rotated, beam on and off the detector, flipped", async () => {
+    const base = await readPoni(fixturePath("poni", "ref_waxs.poni"));
+    const unit = radialUnit("2th_rad")!;
+    fc.assert(
+      fc.property(
+        fc.record({
+          distM: fc.double({ min: 0.005, max: 3, noNaN: true }),
+          poni1M: fc.double({ min: -0.3, max: 0.3, noNaN: true }),
+          poni2M: fc.double({ min: -0.3, max: 0.3, noNaN: true }),
+          rot1Rad: fc.double({ min: -0.8, max: 0.8, noNaN: true }),
+          rot2Rad: fc.double({ min: -0.8, max: 0.8, noNaN: true }),
+          rot3Rad: fc.double({ min: -3.2, max: 3.2, noNaN: true }),
+          orientation: fc.constantFrom(0, 1, 2, 3, 4),
+          n1: fc.integer({ min: 1, max: 120 }),
+          n2: fc.integer({ min: 1, max: 200 }),
+        }),
+        (g) => {
+          const cal = {
+            ...base,
+            ...g,
+            detector: { ...base.detector, orientation: g.orientation },
+          } as typeof base;
+          const shape: [number, number] = [g.n1, g.n2];
+          const [lo, hi] = tthExtentByScan(cal, shape);
+          const got = radialExtent(cal, shape, unit);
+          expect(got[1]).toBe(hi);
+          // the lowest pixel to rounding: where 2θ is flat, neighbours differ in the last bits
+          expect(Math.abs(got[0] - lo)).toBeLessThanOrEqual(1e-14 + 1e-12 * lo);
+        },
+      ),
+      { numRuns: 400 },
+    );
+    // back-scattering, where it visits every pixel: a detector 1 cm away, tilted, reaching past 90°
+    const back = { ...base, distM: 0.01, poni1M: 0.01, poni2M: -0.05, rot1Rad: 0.8, rot2Rad: 0, rot3Rad: 0 };
+    const [lo, hi] = tthExtentByScan(back, [100, 150]);
+    expect(hi).toBeGreaterThan(Math.PI / 2);
+    expect(radialExtent(back, [100, 150], unit)).toEqual([lo, hi]);
+  });
 });
 
 describe("centreFields and cornerRadialGrid", () => {

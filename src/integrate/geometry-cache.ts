@@ -87,8 +87,21 @@ export class GeometryCache {
   /**
    * Polarisation (factor, or none when null) × relative solid angle (when asked), float32 per pixel:
    * a new array each call, the caller's to change (an integrator folds its flat and mask into it).
+   * `alsoRadial`: the unit whose pixel-centre radial values are wanted next (kept, as `radial` does).
    */
-  normalisation(polarizationFactor: number | null, solidAngle: boolean): Float32Array {
-    return centreFields(this.cal, this.shape, { normalisation: { polarizationFactor, solidAngle } }).norm!;
+  normalisation(
+    polarizationFactor: number | null,
+    solidAngle: boolean,
+    alsoRadial?: RadialUnit,
+  ): Float32Array {
+    // the radial values a matrix will ask for next, from the same pass over the pixels (the 2θ of
+    // each pixel is the costly part of both: one pass instead of two, ~0.1 s on a Pilatus 1M)
+    const unit = alsoRadial && !this.c && !this.radials.has(alsoRadial.base) ? alsoRadial : undefined;
+    const f = centreFields(this.cal, this.shape, {
+      normalisation: { polarizationFactor, solidAngle },
+      ...(unit && { unit }),
+    });
+    if (unit) this.radials.set(unit.base, f.radial!);
+    return f.norm!;
   }
 }

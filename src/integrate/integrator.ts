@@ -121,7 +121,7 @@ class Corrections {
   readonly kernel: Kernel | undefined;
   private statics: { staticNorm: Float64Array; staticCount: Float64Array } | null = null;
 
-  constructor(geo: GeometryCache, opts: CorrectionOptions) {
+  constructor(geo: GeometryCache, opts: CorrectionOptions, unit: RadialUnit) {
     const n = geo.size;
     const mask = detectorMask(geo.cal.detector, geo.shape);
     if (opts.mask) {
@@ -132,7 +132,7 @@ class Corrections {
     checkLength("dark", opts.dark, n);
     checkLength("flat", opts.flat, n);
     // polarisation × solid angle (float32, as pyFAI stores it) from the geometry, then the flat
-    const norm = geo.normalisation(opts.polarizationFactor ?? null, opts.correctSolidAngle !== false);
+    const norm = geo.normalisation(opts.polarizationFactor ?? null, opts.correctSolidAngle !== false, unit);
     const flat = opts.flat ?? null;
     for (let k = 0; k < n; k++) {
       let v = norm[k]!;
@@ -214,7 +214,7 @@ export class Integrator1d {
     this.unit = unitOrThrow(opts.unit);
     if (!(Number.isInteger(opts.npt) && opts.npt > 0))
       throw new InputError("", `npt must be a positive integer`);
-    this.corr = new Corrections(geo, opts);
+    this.corr = new Corrections(geo, opts, this.unit);
     const range = scaledRange(opts.radialRange, this.unit.scale);
     const method = opts.method ?? "bbox";
     let built: { matrix: PixelBins; grid: BinGrid };
@@ -287,7 +287,7 @@ export class Integrator2d {
     this.unit = unitOrThrow(opts.unit);
     this.nptRad = opts.nptRad;
     this.nptAzim = opts.nptAzim ?? 360;
-    this.corr = new Corrections(geo, opts);
+    this.corr = new Corrections(geo, opts, this.unit);
     const method = opts.method ?? "bbox";
     if (method !== "no" && method !== "bbox")
       throw new InputError("", `2D integration supports splitting "no" or "bbox", not "${method}"`);

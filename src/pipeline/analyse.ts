@@ -12,6 +12,7 @@
 import { bandIntegral } from "../analysis/bands.js";
 import type { Role } from "../analysis/regions.js";
 import type { DetectorFrames } from "./reduce-stage.js";
+import type { StoredCurve } from "./store.js";
 
 export interface PassContext {
   nPix: number;
@@ -195,43 +196,76 @@ export interface StreamResult {
   referenceGapPct?: number;
 }
 
+export interface StreamOptions {
+  /** nPix × npt divisor of each pixel's curves and its σ, or null (no normalisation). */
+  reference: Reference | null;
+  bands: { name: string; q: [number, number] }[];
+  sweep: Int32Array;
+  /** Called with each finished sweep's pixel × q slab of I and σ (NaN where no frame). */
+  onSweep?: (sweep: number, intensity: Float32Array, sigma: Float32Array) => void;
+  /** Called with every record in order (NaN rows for skipped frames). */
+  onRecord?: (k: number, intensity: Float32Array, sigma: Float32Array) => void;
+}
+
+/** streamPass over the whole store at once. */
 export function streamPass(
   d: DetectorFrames,
   ctx: PassContext,
   logLength: number,
-  opts: {
-    /** nPix × npt divisor of each pixel's curves and its σ, or null (no normalisation). */
-    reference: Reference | null;
-    bands: { name: string; q: [number, number] }[];
-    sweep: Int32Array;
-    /** Called with each finished sweep's pixel × q slab of I and σ (NaN where no frame). */
-    onSweep?: (sweep: number, intensity: Float32Array, sigma: Float32Array) => void;
-    /** Called with every record in order (NaN rows for skipped frames). */
-    onRecord?: (k: number, intensity: Float32Array, sigma: Float32Array) => void;
-  },
+  opts: StreamOptions,
 ): StreamResult {
-  const npt = d.radial.length;
-  const perFrame = () =>
-    new Map(opts.bands.map((b) => [b.name, new Float64Array(logLength).fill(Number.NaN)]));
-  const bandValue = perFrame();
-  const bandError = perFrame();
-  const regions = new Map<Role, RegionSweep[]>();
-  const slabI = new Float32Array(ctx.nPix * npt).fill(Number.NaN);
-  const slabE = new Float32Array(ctx.nPix * npt).fill(Number.NaN);
-  const nanRow = new Float32Array(npt).fill(Number.NaN);
-  const y = new Float64Array(npt);
-  const ys = new Float64Array(npt);
-  type Acc = { frames: number[]; norm: Float64Array; n2: Float64Array; raw: Float64Array; s2: Float64Array };
-  let acc = new Map<Role, Acc>();
-  let cur = -1;
+  const s = new StreamPass(d, ctx, logLength, opts);
+  d.store.forEach((k, r) => {
+    s.push(k, r);
+  });
+  return s.end();
+}
 
-  const flush = () => {
-    if (cur < 0) return;
-    for (const [role, a] of acc) {
+/**
+ * The stream pass record by record (see the file comment), so that it can follow a store as it
+ * fills (analysis-stage.ts: while the frames are still being reduced). Records must come in order.
+ */
+export class StreamPass {
+  private readonly npt: number;
+  private readonly bandValue: Map<string, Float64Array>;
+  private readonly bandError: Map<string, Float64Array>;
+  private readonly regions = new Map<Role, RegionSweep[]>();
+  private readonly slabI: Float32Array;
+  private readonly slabE: Float32Array;
+  private readonly nanRow: Float32Array;
+  private readonly y: Float64Array;
+  private readonly ys: Float64Array;
+  private acc = new Map<Role, StreamAcc>();
+  private cur = -1;
+  /** The next record expected. */
+  next = 0;
+
+  constructor(
+    private readonly d: DetectorFrames,
+    private readonly ctx: PassContext,
+    logLength: number,
+    private readonly opts: StreamOptions,
+  ) {
+    const npt = d.radial.length;
+    this.npt = npt;
+    const perFrame = () =>
+      new Map(opts.bands.map((b) => [b.name, new Float64Array(logLength).fill(Number.NaN)]));
+    this.bandValue = perFrame();
+    this.bandError = perFrame();
+    this.slabI = new Float32Array(ctx.nPix * npt).fill(Number.NaN);
+    this.slabE = new Float32Array(ctx.nPix * npt).fill(Number.NaN);
+    this.nanRow = new Float32Array(npt).fill(Number.NaN);
+    this.y = new Float64Array(npt);
+    this.ys = new Float64Array(npt);
+  }
+
+  private flush(): void {
+    if (this.cur < 0) return;
+    for (const [role, a] of this.acc) {
       const n = a.frames.length;
-      const list = regions.get(role) ?? [];
+      const list = this.regions.get(role) ?? [];
       list.push({
-        sweep: cur,
+        sweep: this.cur,
         mid: a.frames[n >> 1]!,
         frames: a.frames,
         normalised: a.norm.map((v) => v / n),
@@ -239,25 +273,29 @@ export function streamPass(
         raw: a.raw.map((v) => v / n),
         sigma: a.s2.map((v) => Math.sqrt(v) / n),
       });
-      regions.set(role, list);
+      this.regions.set(role, list);
     }
-    opts.onSweep?.(cur, slabI, slabE);
-    slabI.fill(Number.NaN);
-    slabE.fill(Number.NaN);
-    acc = new Map();
-  };
+    this.opts.onSweep?.(this.cur, this.slabI, this.slabE);
+    this.slabI.fill(Number.NaN);
+    this.slabE.fill(Number.NaN);
+    this.acc = new Map();
+  }
 
-  d.store.forEach((k, r) => {
-    if (opts.sweep[k] !== cur) {
-      flush();
-      cur = opts.sweep[k]!;
+  /** Record k (the next one): its arrays are read during the call only. */
+  push(k: number, r: StoredCurve): void {
+    const { opts, ctx, d, npt, y, ys } = this;
+    if (k !== this.next) throw new Error(`stream pass: record ${k} given where ${this.next} was due`);
+    this.next++;
+    if (opts.sweep[k] !== this.cur) {
+      this.flush();
+      this.cur = opts.sweep[k]!;
     }
-    opts.onRecord?.(k, r.ok ? r.intensity : nanRow, r.ok ? r.sigma : nanRow);
+    opts.onRecord?.(k, r.ok ? r.intensity : this.nanRow, r.ok ? r.sigma : this.nanRow);
     if (!r.ok) return;
     const i = d.index[k]!;
     const p = ctx.pixelOf(i);
-    slabI.set(r.intensity, p * npt);
-    slabE.set(r.sigma, p * npt);
+    this.slabI.set(r.intensity, p * npt);
+    this.slabE.set(r.sigma, p * npt);
     const ref = opts.reference;
     for (let j = 0; j < npt; j++) {
       const raw = r.intensity[j]!;
@@ -275,11 +313,11 @@ export function streamPass(
     }
     for (const b of opts.bands) {
       const band = bandIntegral(d.radial, y, ys, b.q);
-      bandValue.get(b.name)![i] = band.value / (b.q[1] - b.q[0]);
-      bandError.get(b.name)![i] = band.error / (b.q[1] - b.q[0]);
+      this.bandValue.get(b.name)![i] = band.value / (b.q[1] - b.q[0]);
+      this.bandError.get(b.name)![i] = band.error / (b.q[1] - b.q[0]);
     }
     const role = ctx.regionOf(i);
-    let a = acc.get(role);
+    let a = this.acc.get(role);
     if (!a) {
       a = {
         frames: [],
@@ -288,7 +326,7 @@ export function streamPass(
         raw: new Float64Array(npt),
         s2: new Float64Array(npt),
       };
-      acc.set(role, a);
+      this.acc.set(role, a);
     }
     a.frames.push(i);
     for (let j = 0; j < npt; j++) {
@@ -299,10 +337,27 @@ export function streamPass(
       a.raw[j]! += r.intensity[j]!;
       a.s2[j]! += r.sigma[j]! ** 2;
     }
-  });
-  flush();
-  return { sweep: opts.sweep, bandValue, bandError, regions };
+  }
+
+  /** After the last record: the last sweep handed on, and the results. */
+  end(): StreamResult {
+    this.flush();
+    return {
+      sweep: this.opts.sweep,
+      bandValue: this.bandValue,
+      bandError: this.bandError,
+      regions: this.regions,
+    };
+  }
 }
+
+type StreamAcc = {
+  frames: number[];
+  norm: Float64Array;
+  n2: Float64Array;
+  raw: Float64Array;
+  s2: Float64Array;
+};
 
 /**
  * 2D caking: each region's mean caked frame per sweep, handed on one at a time (`emit`), so that

@@ -5,8 +5,10 @@
  * - during: once every detector's OCV frames are stored, their means and the regions, on a main
  *   thread that otherwise waits for the frame workers; the frame-by-frame crystallite sizes of a
  *   detector whose frames are all reduced go to the workers, between the next detector's frames;
- * - after (`finish`): the streams (normalised curves, band values, maps, series), every product
- *   and results.h5.
+ * - during, once the regions are known: each detector's stream (normalised curves, band values,
+ *   reduced_<det>.h5, the results.h5 cube) follows its store as it fills (stream-stage.ts
+ *   DetectorStream), unless its normalisation waits for a reference state;
+ * - after (`finish`): the rest of the streams, every product and results.h5.
  */
 import { join } from "node:path";
 import type { Role } from "../analysis/regions.js";
@@ -29,7 +31,7 @@ import type { RegionResult } from "./regions-find.js";
 import { regionStage } from "./regions-stage.js";
 import { ResultsH5 } from "./results-h5.js";
 import { peakBase, peakReflections } from "./size-fit.js";
-import { streamDetector } from "./stream-stage.js";
+import { DetectorStream, streamDetector } from "./stream-stage.js";
 import { startSweepFits } from "./sweep-fits.js";
 import { writeCakes } from "./write/cakes.js";
 import { writeCanSas } from "./write/cansas.js";
@@ -66,6 +68,8 @@ export interface AnalysisResult {
   peakFits: Map<string, PeakFitSummary>;
   warnings: string[];
   saxs: SaxsSummary | null;
+  /** The detectors whose streams followed their stores during the reduction. */
+  followed: string[];
 }
 
 /** A promise and its resolve, for what another part of the run fulfils. */
@@ -87,6 +91,16 @@ export class AnalysisStage {
   private readonly reduced = new Map<string, ReturnType<typeof deferred<DetectorFrames>>>();
   private readonly streams = deferred<Map<string, StreamResult>>();
   private readonly sizes: Promise<Map<string, Float64Array>>;
+  /** results.h5, begun by the first stream (during the reduction) or by `finish`. */
+  private results: Promise<ResultsH5> | null = null;
+  /** The streams begun during the reduction, by detector. */
+  private readonly following = new Map<string, DetectorStream>();
+  /** Each detector's frames as its store opened (onRecords). */
+  private readonly opened = new Map<string, DetectorFrames>();
+  /** A stream that failed while following: the run fails with it at `finish`. */
+  private followError: unknown = null;
+  /** The run failed or finished: no stream begins any more. */
+  private closed = false;
 
   constructor(
     private readonly cfg: ExperimentConfig,
@@ -98,6 +112,7 @@ export class AnalysisStage {
     private readonly pool: PipelineWorkers | null,
     /** peakReflectionsOf(cfg), found before the output folder is begun. */
     private readonly refl: Map<string, Reflection[]>,
+    private readonly opts: { streamAtEnd: boolean } = { streamAtEnd: false },
   ) {
     const firstDischarge = series.halfCycles.find((h) => h.kind === "discharge");
     const ocvEndS = firstDischarge ? firstDischarge.startS : Number.POSITIVE_INFINITY;
@@ -115,14 +130,79 @@ export class AnalysisStage {
         const ocv = new Map(dets.map((d) => [d.name, ocvPass(d, this.pass)]));
         const found = await regionStage(cfg, grid, dets, ocv, this.pass, tmp);
         this.regions = found.pixelRoles;
+        await this.follow(ocv);
         return { ocv, found };
       }),
     );
     this.sizes = quiet(this.sizesByFrame());
   }
 
-  /** reduce-stage's onRecords: the gate watches the stores fill. */
-  readonly onRecords = (d: DetectorFrames, stored: number): void => this.gate.onRecords(d, stored);
+  /** reduce-stage's onRecords: the gate and the streams begun watch the stores fill. */
+  readonly onRecords = (d: DetectorFrames, stored: number): void => {
+    this.opened.set(d.name, d);
+    this.gate.onRecords(d, stored);
+    const s = this.following.get(d.name);
+    if (!s || this.followError) return;
+    try {
+      s.follow();
+    } catch (err) {
+      // the run stops at finish with this error (this thread only feeds the reduction here)
+      this.followError = err;
+      this.abortStreams();
+    }
+  };
+
+  private resultsH5(): Promise<ResultsH5> {
+    this.results ??= ResultsH5.create(join(this.tmp, RESULTS.h5.path), {
+      program: PROGRAM,
+      version: VERSION,
+      date: new Date().toISOString(),
+      config: JSON.stringify({ config: this.cfg.file }),
+    });
+    return this.results;
+  }
+
+  private async streamInput() {
+    const { cfg, log, grid, series, clock, pass, tmp } = this;
+    return { cfg, log, grid, series, clock, pass, results: await this.resultsH5(), tmp };
+  }
+
+  /**
+   * The streams that can begin now (the regions known): each detector whose store is open and
+   * whose normalisation's divisor is known, caught up with the records stored so far.
+   */
+  private async follow(ocv: Map<string, OcvResult>): Promise<void> {
+    if (this.opts.streamAtEnd) return;
+    try {
+      const base = await this.streamInput();
+      for (const [name, d] of this.opened) {
+        if (this.closed) return;
+        if (!DetectorStream.canFollow(this.cfg, name)) continue;
+        const s = await DetectorStream.begin(base, d, ocv.get(name)!);
+        if (this.closed) {
+          s.abort();
+          return;
+        }
+        this.following.set(name, s);
+        s.follow();
+      }
+    } catch (err) {
+      this.followError = err;
+      this.abortStreams();
+    }
+  }
+
+  private abortStreams(): void {
+    for (const s of this.following.values()) s.abort();
+    this.following.clear();
+  }
+
+  /** The run failed before `finish`: the files begun during the reduction are discarded. */
+  async abort(): Promise<void> {
+    this.closed = true;
+    this.abortStreams();
+    (await this.results?.catch(() => null))?.abort();
+  }
 
   /** A detector's frames are all reduced. */
   readonly onReduced = (d: DetectorFrames): void => this.reduced.get(d.name)?.resolve(d);
@@ -153,10 +233,12 @@ export class AnalysisStage {
 
   /** Everything after the reduction: streams, products and results.h5 (see the file comment). */
   async finish(dets: DetectorFrames[]): Promise<AnalysisResult> {
-    const { cfg, log, grid, series, clock, pass, tmp } = this;
+    const { log, grid, pass } = this;
     const { ocv, found } = await this.early;
-    // the transmissions of the frames stored after the gate opened
+    // the transmissions of the frames stored after the gate opened (a stream that follows its
+    // store takes them as it goes: DetectorStream.follow)
     for (const d of dets) {
+      if (this.following.has(d.name)) continue;
       const t = ocv.get(d.name)!.transmission;
       d.store.forEach((k, r) => {
         if (r.ok) t[k] = r.transmission;
@@ -166,17 +248,19 @@ export class AnalysisStage {
     const peakFits = new Map<string, PeakFitSummary>();
     const warnings: string[] = [];
     let saxs: SaxsSummary | null = null;
-    const results = await ResultsH5.create(join(tmp, RESULTS.h5.path), {
-      program: PROGRAM,
-      version: VERSION,
-      date: new Date().toISOString(),
-      config: JSON.stringify({ config: cfg.file }),
-    });
+    if (this.followError) {
+      await this.abort();
+      throw this.followError;
+    }
+    const results = await this.resultsH5();
+    const followed = [...this.following.keys()];
     try {
-      const base = { cfg, log, grid, series, clock, pass, results, tmp };
+      const base = await this.streamInput();
       const streams = new Map<string, StreamResult>();
       for (const d of dets) {
-        const s = await streamDetector(base, d, ocv.get(d.name)!);
+        const begun = this.following.get(d.name);
+        this.following.delete(d.name);
+        const s = begun ? begun.end() : await streamDetector(base, d, ocv.get(d.name)!);
         streams.set(d.name, s);
         // a reference state far from both visits it is interpolated between is a guess, not a state
         if (s.referenceGapPct !== undefined && s.referenceGapPct > REFERENCE_GAP_PCT)
@@ -217,10 +301,10 @@ export class AnalysisStage {
       results.addMap("", "regions", codes, grid.yMm, grid.xMm, { labels: ROLES.join(",") });
       results.finish();
     } catch (err) {
-      results.abort();
+      await this.abort();
       throw err;
     }
-    return { found, peakFits, warnings, saxs };
+    return { found, peakFits, warnings, saxs, followed };
   }
 }
 

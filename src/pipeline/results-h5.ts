@@ -21,8 +21,10 @@ import {
   type Dataset,
   discardTempH5,
   type H5File,
+  h5WriteProblem,
   publishTempH5,
 } from "../formats/index.js";
+import { InputError } from "../util/errors.js";
 
 type Group = ReturnType<H5File["create_group"]>;
 type Num = Float64Array | Float32Array | Int32Array | Int8Array;
@@ -140,8 +142,23 @@ export class ResultsH5 {
    */
   writeSweep(det: string, sweep: number, intensity: Float32Array, sigma: Float32Array): void {
     const c = this.cubes.get(det)!;
-    c.I.write_slice([[0, c.pixels], [sweep, sweep + 1], []], exactCopy(intensity));
-    c.E.write_slice([[0, c.pixels], [sweep, sweep + 1], []], exactCopy(sigma));
+    this.writing(`${det} sweep ${sweep}`, () => {
+      c.I.write_slice([[0, c.pixels], [sweep, sweep + 1], []], exactCopy(intensity));
+      c.E.write_slice([[0, c.pixels], [sweep, sweep + 1], []], exactCopy(sigma));
+    });
+  }
+
+  /**
+   * HDF5's refusal to write (a full disk, most often: it happens while the frames are still being
+   * reduced, the cube being written as they come) as one line naming results.h5, not HDF5's stack.
+   */
+  private writing<T>(what: string, write: () => T): T {
+    try {
+      return write();
+    } catch (err) {
+      if (err instanceof InputError) throw err;
+      throw new InputError(this.path, `cannot write ${what}: ${h5WriteProblem(this.path, err)}`);
+    }
   }
 
   /**
@@ -168,7 +185,10 @@ export class ResultsH5 {
     });
     ds.resize(dims);
     for (const [k, c] of Object.entries(columns)) column(g, k, c.data, c.units ? { units: c.units } : {});
-    return (i, image) => ds.write_slice([[i, i + 1], [], []], exactCopy(image));
+    return (i, image) =>
+      this.writing(`${group}/${name} image ${i}`, () =>
+        ds.write_slice([[i, i + 1], [], []], exactCopy(image)),
+      );
   }
 
   /**

@@ -82,6 +82,11 @@ export interface RunOptions {
    * its first batch used: medians over the frames so far would move, and with them every batch).
    */
   backgroundCounting?: Record<string, { exposureS: number; i0: number }>;
+  /**
+   * Stream every detector after its last frame, not while the frames reduce (the same results,
+   * later: tests compare the two).
+   */
+  streamAtEnd?: boolean;
 }
 
 export interface RunSummary {
@@ -90,6 +95,8 @@ export interface RunSummary {
   outsideLog: number;
   /** Frames whose reduction was found complete from an interrupted run. */
   resumed: number;
+  /** Detectors whose stream followed their store while the frames were reduced (analysis-stage.ts). */
+  streamedDuringReduction?: string[];
   rows: number;
   cols: number;
   /** Region of each scan point (row·cols + col). */
@@ -274,7 +281,9 @@ async function reduceAndAnalyse(
   };
   const dets: DetectorFrames[] = [];
   // the analysis starts with the reduction: regions as soon as the initial-OCV frames are in
-  const stage = new AnalysisStage(cfg, log, grid, series, clock, tmp, workers, refl);
+  const stage = new AnalysisStage(cfg, log, grid, series, clock, tmp, workers, refl, {
+    streamAtEnd: opts.streamAtEnd === true,
+  });
   try {
     dets.push(
       ...(await reduceAll(cfg, log, work, plan, {
@@ -292,7 +301,7 @@ async function reduceAndAnalyse(
     if (nShards !== null) opts.onNote?.(`merged: ${resumed} frames from ${nShards} shards`);
     else if (!parts && resumed > 0)
       opts.onNote?.(`resumed: ${resumed} frames were already reduced by an interrupted run`);
-    const { found, peakFits, warnings, saxs } = await stage.finish(dets);
+    const { found, peakFits, warnings, saxs, followed } = await stage.finish(dets);
     for (const w of warnings) opts.onNote?.(`warning: ${w}`);
     for (const [name, f] of peakFits)
       if (f.disagree > 0)
@@ -324,12 +333,15 @@ async function reduceAndAnalyse(
       missing: missing.length,
       outsideLog: outside,
       resumed,
+      streamedDuringReduction: followed,
       rows: grid.rows,
       cols: grid.cols,
       regions,
       out: cfg.out,
     };
   } finally {
+    // after a failure: what the analysis began during the reduction (nothing after a finish)
+    await stage.abort();
     for (const d of dets) {
       d.store.close();
       d.cakes?.store.close();

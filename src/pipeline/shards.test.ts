@@ -3,11 +3,11 @@
  * run — every CSV byte for byte, every HDF5 dataset value for value — and a shard that is missing,
  * incomplete or made with other settings is refused by name rather than merged.
  */
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { openH5 } from "../formats/h5.js";
+import { expectSameResults } from "../../test/support/results.js";
 import { PRESETS, simulate } from "../simulate/index.js";
 import { InputError } from "../util/errors.js";
 import { runExperiment } from "./run.js";
@@ -17,14 +17,6 @@ const root = mkdtempSync(join(tmpdir(), "swaxs-shards-"));
 const dir = join(root, "sim");
 const yaml = join(dir, "experiment.yaml");
 const small = { ...PRESETS.tiny, rows: 6, cols: 2, sweeps: 4 };
-
-/** Every file under `d`, relative, sorted. */
-function files(d: string): string[] {
-  return readdirSync(d, { recursive: true })
-    .map(String)
-    .filter((f) => statSync(join(d, f)).isFile())
-    .sort();
-}
 
 beforeAll(async () => {
   await simulate(small, dir, { seed: 11 });
@@ -50,36 +42,7 @@ describe("swaxs run --shard K/N, then swaxs merge", () => {
     expect(readdirSync(dir)).not.toContain("results");
     await runExperiment(yaml, { merge: true, onNote: (m) => notes.push(m) });
     expect(notes).toContain(`merged: ${lines} frames from ${n} shards`);
-    const whole = join(root, "whole");
-    const merged = join(dir, "results");
-    const names = files(whole);
-    expect(files(merged)).toEqual(names);
-    const csvs = names.filter((f) => f.endsWith(".csv"));
-    expect(csvs.length).toBeGreaterThan(10);
-    for (const f of csvs)
-      expect(readFileSync(join(merged, f), "utf8"), f).toBe(readFileSync(join(whole, f), "utf8"));
-    for (const f of names.filter((x) => x.endsWith(".h5"))) {
-      const [a, b] = [await openH5(join(whole, f)), await openH5(join(merged, f))];
-      try {
-        let compared = 0;
-        const walk = (path: string) => {
-          const e = a.get(path);
-          if (e && "keys" in e)
-            for (const k of (e as { keys(): string[] }).keys()) walk(`${path === "/" ? "" : path}/${k}`);
-          else if (e && "value" in e && !/\/date$/.test(path)) {
-            expect((b.get(path) as { value: unknown }).value, `${f}:${path}`).toEqual(
-              (e as { value: unknown }).value,
-            );
-            compared++;
-          }
-        };
-        walk("/");
-        expect(compared, relative(root, f)).toBeGreaterThan(3);
-      } finally {
-        a.close();
-        b.close();
-      }
-    }
+    await expectSameResults(join(root, "whole"), join(dir, "results"));
   }, 240_000);
 
   it("a missing shard, and one made with other settings, are refused by name", async () => {

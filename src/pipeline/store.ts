@@ -20,6 +20,7 @@ import {
   writeFileSync,
   writeSync,
 } from "node:fs";
+import { fsProblem, InputError } from "../util/errors.js";
 
 export interface StoreHeader {
   key: string;
@@ -110,15 +111,29 @@ export class CurveStore {
     rec.set(r.sigma, n);
     rec[2 * n] = r.transmission;
     rec[2 * n + 1] = r.ok ? 1 : 0;
-    writeSync(this.fd, rec, 0, rec.byteLength, this.count * rec.byteLength);
+    this.writing(() => writeSync(this.fd, rec, 0, rec.byteLength, this.count * rec.byteLength));
     this.count++;
   }
 
   /** Appends `count` whole records held in `block` (as readBlock gives them). */
   appendBlock(block: Float32Array, count: number): void {
     const bytes = count * this.recordFloats * 4;
-    writeSync(this.fd, block, 0, bytes, this.count * this.recordFloats * 4);
+    this.writing(() => writeSync(this.fd, block, 0, bytes, this.count * this.recordFloats * 4));
     this.count += count;
+  }
+
+  /**
+   * A write to the store's file: a refusal (disk full, quota, read-only) names the store, as a
+   * write by descriptor names no file of its own.
+   */
+  private writing(write: () => void): void {
+    try {
+      write();
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      if (!e.code) throw err;
+      throw new InputError(this.path, `cannot write: ${fsProblem(e.code) ?? e.message}`);
+    }
   }
 
   /** Records [start, end) as one block of (end − start) × recordFloats floats. */
@@ -144,8 +159,13 @@ export class CurveStore {
    * views into the block: copy what must outlive the call.
    */
   forEach(fn: (k: number, r: StoredCurve) => void, blockRecords = 256): void {
-    for (let s = 0; s < this.count; s += blockRecords) {
-      const e = Math.min(this.count, s + blockRecords);
+    this.forRange(0, this.count, fn, blockRecords);
+  }
+
+  /** As forEach, over records [start, end) only (a reader following the store as it fills). */
+  forRange(start: number, end: number, fn: (k: number, r: StoredCurve) => void, blockRecords = 256): void {
+    for (let s = start; s < Math.min(end, this.count); s += blockRecords) {
+      const e = Math.min(end, this.count, s + blockRecords);
       const b = this.readBlock(s, e);
       for (let k = s; k < e; k++) fn(k, view(b, k - s, this.header.npt));
     }

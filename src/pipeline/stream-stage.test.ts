@@ -1,8 +1,9 @@
 /** The stream stage labels every radial axis with its unit's own name (issue 10: 2th_rad was "deg"). */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { expectSameResults } from "../../test/support/results.js";
 import { type Dataset, openH5 } from "../formats/h5.js";
 import { PRESETS, simulate } from "../simulate/index.js";
 import { runExperiment } from "./run.js";
@@ -39,4 +40,19 @@ describe("radial units in the outputs", () => {
       }
     }
   });
+});
+
+describe("the streams begun while the frames reduce (analysis-stage.ts)", () => {
+  it("give the results of streams run after the last frame: CSVs byte for byte, HDF5 value for value", async () => {
+    const twin = join(mkdtempSync(join(tmpdir(), "swaxs-follow-")), "twin");
+    await simulate({ ...PRESETS.tiny, rows: 6, cols: 2, sweeps: 4 }, twin, { seed: 5 });
+    const yaml = join(twin, "experiment.yaml");
+    const during = await runExperiment(yaml);
+    // both detectors followed their stores (tiny: WAXS normalised by the initial-OCV mean, SAXS not)
+    expect(during.streamedDuringReduction?.sort()).toEqual(["saxs", "waxs"]);
+    cpSync(join(twin, "results"), join(twin, "..", "during"), { recursive: true });
+    const after = await runExperiment(yaml, { streamAtEnd: true });
+    expect(after.streamedDuringReduction).toEqual([]);
+    expect(await expectSameResults(join(twin, "..", "during"), join(twin, "results"))).toBeGreaterThan(20);
+  }, 120_000);
 });
