@@ -8,6 +8,7 @@ export {
   frameKind,
   frameReadiness,
   frameReady,
+  readyPrefix,
 } from "./ready.js";
 export { type ReplayedFrame, type ReplayOptions, type ReplayReport, replayExperiment } from "./replay.js";
 export { ScanLogTail } from "./scanlog-tail.js";

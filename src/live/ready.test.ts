@@ -14,7 +14,7 @@ import { gunzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { toBytes } from "../formats/dtype.js";
 import { type Frame, openFrames } from "../formats/index.js";
-import { frameReadiness } from "./ready.js";
+import { frameReadiness, readyPrefix } from "./ready.js";
 
 const FIX = fileURLToPath(new URL("../../test/fixtures/", import.meta.url));
 const EXPECTED = JSON.parse(readFileSync(join(FIX, "fabio/expected.json"), "utf8")).files as Record<
@@ -142,5 +142,37 @@ describe("frameReadiness on real frame files cut short", () => {
     writeFileSync(path, "abc");
     expect((await frameReadiness(path, { settleMs: 5 })).ready).toBe(true);
     expect((await frameReadiness(join(tmp, "missing.dat"), { settleMs: 5 })).ready).toBe(false);
+  });
+});
+
+describe("readyPrefix: the ready frames of a scan log's lines, in order", () => {
+  const cbf = readFileSync(join(FIX, "fabio/fabio_int32.cbf"));
+  const write = (name: string, bytes: Buffer) => {
+    const p = join(tmp, name);
+    writeFileSync(p, bytes);
+    return p;
+  };
+
+  it("stops at the first file not complete, and pauses once for all the CBFs whatever their number", async () => {
+    const whole = Array.from({ length: 30 }, (_, i) => write(`prefix_${i}.cbf`, cbf));
+    const cut = write("prefix_cut.cbf", cbf.subarray(0, cbf.length - 200));
+    let pauses = 0;
+    const pause = async () => {
+      pauses++;
+    };
+    expect(await readyPrefix([...whole, cut, whole[0]!], { pause })).toBe(30);
+    expect(pauses).toBe(1);
+    // one file as frameReadiness sees it: the same answer
+    for (const p of [whole[3]!, cut]) expect((await frameReadiness(p, { pause })).ready).toBe(p !== cut);
+    expect(await readyPrefix([cut, ...whole], { pause })).toBe(0);
+    expect(await readyPrefix([], { pause })).toBe(0);
+  });
+
+  it("a CBF whose size moves during the pause (its closing boundary still coming) ends the prefix there", async () => {
+    const files = Array.from({ length: 5 }, (_, i) => write(`moving_${i}.cbf`, cbf));
+    const grow = async () => {
+      writeFileSync(files[2]!, Buffer.concat([cbf, Buffer.from("\r\n--CIF-BINARY-FORMAT-SECTION----\r\n")]));
+    };
+    expect(await readyPrefix(files, { pause: grow })).toBe(2);
   });
 });

@@ -32,6 +32,8 @@ export interface FrameReadiness {
 export interface FrameReadyOptions {
   /** Pause between the two looks of the size-stability rule [ms] (default 50). */
   settleMs?: number;
+  /** How to pause (default a timer; tests count the pauses). */
+  pause?: (ms: number) => Promise<void>;
 }
 
 const BY_EXTENSION: Record<string, FrameKind> = {
@@ -65,17 +67,13 @@ async function sizeOf(path: string): Promise<number | null> {
   }
 }
 
-/** Full readiness report of one frame file (see the module comment for the rules). */
-export async function frameReadiness(path: string, o: FrameReadyOptions = {}): Promise<FrameReadiness> {
-  const settleMs = o.settleMs ?? 50;
+/** A file's readiness at one look, and whether it must still hold its size over a pause. */
+async function firstLook(path: string): Promise<{ report: FrameReadiness; settle: boolean }> {
   const kind = await frameKind(path);
   const size = await sizeOf(path);
-  const report = (ready: boolean, declared: number | null, why: string, sizeBytes = size ?? 0) => ({
-    ready,
-    kind,
-    sizeBytes,
-    declaredBytes: declared,
-    why,
+  const report = (ready: boolean, declared: number | null, why: string, settle = false) => ({
+    report: { ready, kind, sizeBytes: size ?? 0, declaredBytes: declared, why },
+    settle,
   });
   if (size === null) return report(false, null, "no such file");
   if (size === 0) return report(false, null, "empty");
@@ -94,10 +92,38 @@ export async function frameReadiness(path: string, o: FrameReadyOptions = {}): P
     if (kind !== "cbf") return report(true, declared, "");
   }
   // CBF and unknown kinds: the size must also hold still between two looks
-  await sleep(settleMs);
+  return report(true, declared, "", true);
+}
+
+/** Full readiness report of one frame file (see the module comment for the rules). */
+export async function frameReadiness(path: string, o: FrameReadyOptions = {}): Promise<FrameReadiness> {
+  const { report, settle } = await firstLook(path);
+  if (!settle) return report;
+  await (o.pause ?? sleep)(o.settleMs ?? 50);
   const again = await sizeOf(path);
-  if (again !== size) return report(false, declared, "still growing", again ?? 0);
-  return report(true, declared, "");
+  if (again !== report.sizeBytes)
+    return { ...report, ready: false, sizeBytes: again ?? 0, why: "still growing" };
+  return report;
+}
+
+/**
+ * How many of `paths`, in order, are ready now (each by frameReadiness' rules): the files are looked
+ * at first, then one pause serves every file whose size must hold still, not one pause a file (a
+ * live run catching up with 20 000 logged CBF frames waited 50 ms for each: 17 minutes).
+ */
+export async function readyPrefix(paths: readonly string[], o: FrameReadyOptions = {}): Promise<number> {
+  const settling: { at: number; path: string; size: number }[] = [];
+  let n = 0;
+  for (const path of paths) {
+    const { report, settle } = await firstLook(path);
+    if (!report.ready) break;
+    if (settle) settling.push({ at: n, path, size: report.sizeBytes });
+    n++;
+  }
+  if (settling.length === 0) return n;
+  await (o.pause ?? sleep)(o.settleMs ?? 50);
+  for (const s of settling) if ((await sizeOf(s.path)) !== s.size) return s.at;
+  return n;
 }
 
 /** Whether a frame file is complete and can be read now. */

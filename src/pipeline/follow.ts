@@ -14,7 +14,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { buildSeries, joinFrames, readCycler } from "../echem/index.js";
-import { frameReady } from "../live/index.js";
+import { readyPrefix } from "../live/index.js";
 import { writeLiveStatus } from "../results/index.js";
 import { midExposure, parseScanLog } from "../scan/index.js";
 import { InputError } from "../util/errors.js";
@@ -82,8 +82,8 @@ export async function readyLines(
   if (lines.length < 3) return { text: whole, ready: 0, logged: 0, newestS: Number.NaN };
   const log = midExposure(parseScanLog(whole, cfg.scan));
   // each look at a CBF waits for its size to settle: only the lines not yet known complete
-  let ready = Math.min(known, log.length);
-  while (ready < log.length && (await frameReady(log.file[ready]!))) ready++;
+  const from = Math.min(known, log.length);
+  let ready = from + (await readyPrefix(log.file.slice(from)));
   if (ready > 0 && existsSync(cfg.echem.file)) {
     const series = buildSeries(await readCycler(cfg.echem.file), {
       clock: cfg.echem.clock ?? undefined,
