@@ -4,7 +4,7 @@
  * it grows. The results it leaves equal, CSV for CSV, a run over the same scan-log lines with the
  * empty cell counted as the live run pinned it; it never reads a frame before it is complete.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, expect, it } from "vitest";
@@ -52,3 +52,35 @@ it("follows a growing experiment; its results equal a run over the same lines", 
   for (const [f, t] of Object.entries(followed))
     expect(readFileSync(join(liveResults, f), "utf8"), f).toBe(t);
 }, 300_000);
+
+it("looks again as soon as the scan log grows, not at the next poll", async () => {
+  const twin = join(root, "twin-wake");
+  await simulate({ ...PRESETS.tiny, rows: 6, cols: 2, sweeps: 4 }, twin, { seed: 4 });
+  const scan = join(twin, "scan.csv");
+  const lines = readFileSync(scan, "utf8").trimEnd().split("\n");
+  // half the frames logged; the rest appended once the first update is in
+  const half = 1 + Math.floor((lines.length - 1) / 2);
+  writeFileSync(scan, `${lines.slice(0, half).join("\n")}\n`);
+  const updates: { n: number; at: number }[] = [];
+  let appendedAt = Number.NaN;
+  const pollS = 120;
+  const started = Date.now();
+  const analysed = await followExperiment(join(twin, "experiment.yaml"), {
+    pollS,
+    idleS: 20,
+    onUpdate: (n) => {
+      updates.push({ n, at: Date.now() });
+      if (updates.length === 1)
+        setTimeout(() => {
+          appendFileSync(scan, `${lines.slice(half).join("\n")}\n`);
+          appendedAt = Date.now();
+        }, 300);
+    },
+  });
+  expect(updates.map((u) => u.n)).toEqual([half - 1, lines.length - 1]);
+  expect(analysed).toBe(lines.length - 1);
+  // the second look came from the change: not from a poll (every 120 s) nor from the idle check
+  // (20 s after the first update); the second update takes a few seconds of reducing itself
+  expect(updates[1]!.at - appendedAt).toBeLessThan(12_000);
+  expect(Date.now() - started).toBeLessThan(pollS * 1000);
+}, 180_000);

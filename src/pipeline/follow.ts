@@ -1,16 +1,16 @@
 /**
- * `swaxs run --follow` (issue 16): an experiment followed while it runs. Every `pollS` seconds the
- * scan log's complete lines are read; those whose frame files are complete on disk (live/
- * frameReady: never a half-written file) and inside the cycler log's span so far form the ready
- * prefix. Its new lines are reduced as one batch into stores of their own, `<out>.live/<a>-<b>/`
- * (beside the results folder, as `<out>.partial` is: the results folder is replaced whole at each
- * update), then every batch is joined and analysed as a whole run (shards.ts: the same records in
+ * `swaxs run --follow` (issue 16): an experiment followed while it runs. Every `pollS` seconds, or
+ * as soon as the scan log or the cycler export changes, the scan log's complete lines are read;
+ * those whose frame files are complete on disk (live/ readyPrefix: never a half-written file) and
+ * inside the cycler log's span so far form the ready prefix. Its new lines are reduced as one batch
+ * into stores of their own, `<out>.live/<a>-<b>/` (beside the results folder, as `<out>.partial`
+ * is: the results folder is replaced whole at each update), then every batch is joined and analysed as a whole run (shards.ts: the same records in
  * the same order, so the results equal a run over the same lines), the results folder replaced
  * atomically and `live_status.csv` written into it for the viewer. Stopped and restarted, it
  * resumes from its batches. What is not yet done: reusing the matrices between updates (each
  * batch builds them again) and updating the analysis incrementally.
  */
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, type FSWatcher, readdirSync, watch } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { buildSeries, joinFrames, readCycler } from "../echem/index.js";
@@ -32,7 +32,32 @@ export interface FollowOptions {
   onUpdate?: (analysed: number, logged: number) => void;
 }
 
-const sleep = (s: number) => new Promise((r) => setTimeout(r, s * 1000));
+/**
+ * A pause of up to `s` seconds that ends as soon as one of `files` changes (the scan log or the
+ * cycler export growing): a frame just logged is looked at at once, not at the next poll (up to
+ * `--poll-s` later). The poll stays: a file replaced or not there yet is found by it.
+ */
+function pauseUntilChange(files: string[], s: number): Promise<void> {
+  return new Promise((done) => {
+    const watchers: FSWatcher[] = [];
+    let over = false;
+    const end = () => {
+      if (over) return;
+      over = true;
+      clearTimeout(timer);
+      for (const w of watchers) w.close();
+      done();
+    };
+    const timer = setTimeout(end, s * 1000);
+    for (const f of files) {
+      try {
+        watchers.push(watch(f, { persistent: false }, end).on("error", end));
+      } catch {
+        // not there yet (or not watchable here): the poll finds it
+      }
+    }
+  });
+}
 
 /** The batches already reduced under `dir` (named `<from>-<to>`), contiguous from line 0. */
 function batchesIn(dir: string, config: string): Part[] {
@@ -162,6 +187,9 @@ export async function followExperiment(configPath: string, o: FollowOptions = {}
       }
       quietSince = Date.now();
     } else if (o.idleS !== undefined && (Date.now() - quietSince) / 1000 >= o.idleS) return analysed;
-    await sleep(o.pollS ?? 2);
+    // until the next poll, a change of the logs, or the moment it would count as idle
+    const idleLeft =
+      o.idleS === undefined ? Number.POSITIVE_INFINITY : o.idleS - (Date.now() - quietSince) / 1000;
+    await pauseUntilChange([cfg.scan, cfg.echem.file], Math.max(0.05, Math.min(o.pollS ?? 2, idleLeft)));
   }
 }
