@@ -7,7 +7,6 @@ export {
   type FrameReadyOptions,
   frameKind,
   frameReadiness,
-  frameReady,
   readyPrefix,
 } from "./ready.js";
 export { type ReplayedFrame, type ReplayOptions, type ReplayReport, replayExperiment } from "./replay.js";

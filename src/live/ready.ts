@@ -125,8 +125,3 @@ export async function readyPrefix(paths: readonly string[], o: FrameReadyOptions
   for (const s of settling) if ((await sizeOf(s.path)) !== s.size) return s.at;
   return n;
 }
-
-/** Whether a frame file is complete and can be read now. */
-export async function frameReady(path: string, o: FrameReadyOptions = {}): Promise<boolean> {
-  return (await frameReadiness(path, o)).ready;
-}

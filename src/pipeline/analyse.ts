@@ -5,7 +5,7 @@
  * - `ocvPass`: each pixel's mean curve over the initial OCV (the paper's normalisation), and every
  *   frame's transmission;
  * - `referenceCurves`: each pixel's curve at a reference moment, linear between its two visits;
- * - `streamPass`: per frame the normalised curve and its band values; per sweep and region the mean
+ * - `StreamPass`: per frame the normalised curve and its band values; per sweep and region the mean
  *   normalised curve (heatmap rows), the mean reduced curve and its σ (Scherrer fits, NXcanSAS);
  *   each sweep handed on as a pixel × q slab (results.h5).
  */
@@ -205,20 +205,6 @@ export interface StreamOptions {
   onSweep?: (sweep: number, intensity: Float32Array, sigma: Float32Array) => void;
   /** Called with every record in order (NaN rows for skipped frames). */
   onRecord?: (k: number, intensity: Float32Array, sigma: Float32Array) => void;
-}
-
-/** streamPass over the whole store at once. */
-export function streamPass(
-  d: DetectorFrames,
-  ctx: PassContext,
-  logLength: number,
-  opts: StreamOptions,
-): StreamResult {
-  const s = new StreamPass(d, ctx, logLength, opts);
-  d.store.forEach((k, r) => {
-    s.push(k, r);
-  });
-  return s.end();
 }
 
 /**

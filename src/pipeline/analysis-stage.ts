@@ -235,15 +235,6 @@ export class AnalysisStage {
   async finish(dets: DetectorFrames[]): Promise<AnalysisResult> {
     const { log, grid, pass } = this;
     const { ocv, found } = await this.early;
-    // the transmissions of the frames stored after the gate opened (a stream that follows its
-    // store takes them as it goes: DetectorStream.follow)
-    for (const d of dets) {
-      if (this.following.has(d.name)) continue;
-      const t = ocv.get(d.name)!.transmission;
-      d.store.forEach((k, r) => {
-        if (r.ok) t[k] = r.transmission;
-      });
-    }
     const regions = this.regions;
     const peakFits = new Map<string, PeakFitSummary>();
     const warnings: string[] = [];

@@ -4,8 +4,9 @@
  * those whose frame files are complete on disk (live/ readyPrefix: never a half-written file) and
  * inside the cycler log's span so far form the ready prefix. Its new lines are reduced as one batch
  * into stores of their own, `<out>.live/<a>-<b>/` (beside the results folder, as `<out>.partial`
- * is: the results folder is replaced whole at each update), then every batch is joined and analysed as a whole run (shards.ts: the same records in
- * the same order, so the results equal a run over the same lines), the results folder replaced
+ * is: the results folder is replaced whole at each update), then every batch is joined and
+ * analysed as a whole run (shards.ts: the same records in the same order, so the results equal a
+ * run over the same lines), the results folder replaced
  * atomically and `live_status.csv` written into it for the viewer. Stopped and restarted, it
  * resumes from its batches. What is not yet done: reusing the matrices between updates (each
  * batch builds them again) and updating the analysis incrementally.

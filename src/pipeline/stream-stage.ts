@@ -1,6 +1,6 @@
 /**
  * The stream stage of `swaxs run`, per detector: its curves normalised as the config says, streamed
- * once through `streamPass` into the results.h5 cube (pixel × sweep × q) and `reduced_<det>.h5`
+ * once through `StreamPass` into the results.h5 cube (pixel × sweep × q) and `reduced_<det>.h5`
  * (every reduced curve in scan-log order), giving the band values and region means the products use.
  */
 import { join } from "node:path";
@@ -65,6 +65,12 @@ export class DetectorStream {
     const npt = d.radial.length;
     const n = cfg.normalize[d.name] ?? { kind: "none" };
     const gap = { sodPct: clock.sodcPct, widestPct: 0 };
+    // a reference state is interpolated with every frame's transmission, before the pass that
+    // would complete them (`follow`): those of the frames stored after the OCV gate, here
+    if (n.kind === "reference")
+      d.store.forEach((k, r) => {
+        if (r.ok) ocv.transmission[k] = r.transmission;
+      });
     const reference =
       n.kind === "ocv-mean"
         ? ocvReference(ocv, npt)

@@ -12,7 +12,7 @@ export function writeCakes(c: RunContext): void {
     const cakes = d.cakes;
     if (!cakes) continue;
     const stream = c.streams.get(d.name)!;
-    // one image per sweep in which the region had frames, in the order streamPass found them
+    // one image per sweep in which the region had frames, in the order StreamPass found them
     const writers = new Map<
       Role,
       { write: (i: number, image: Float32Array) => void; slot: Map<number, number> }
